@@ -1,0 +1,34 @@
+@{
+    RootModule             = 'SobotPS.dll'
+    # The build writes the version of Directory.Build.props here in the staged copy (out/SobotPS).
+    ModuleVersion          = '0.1.0'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    GUID                   = '5f0f7c3e-8d0e-4b5e-9a8c-2f4b6f9d1a37'
+    Author                 = 'SobotPS contributors'
+    CompanyName            = 'SobotPS'
+    Copyright              = '(c) SobotPS contributors. MIT License.'
+    Description            = 'Send WhatsApp messages and templates, manage templates and customers through the Sobot API, from scripts, scheduled tasks and the prompt. Includes a local Sobot emulator to try scripts offline.'
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('SobotPS.Format.ps1xml')
+    CmdletsToExport        = @(
+        'Connect-Sobot'
+        'Disconnect-Sobot'
+        'Get-SobotConnection'
+        'Test-SobotConnection'
+        'Send-SobotTextMessage'
+        'Send-SobotImageMessage'
+        'Send-SobotTemplate'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('Sobot', 'WhatsApp', 'Messaging', 'Notification', 'API', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/sobotps/SobotPS'
+            LicenseUri   = 'https://github.com/sobotps/SobotPS/blob/main/LICENSE'
+            ReleaseNotes = 'First release: connections, text, image and template messages, and the local Sobot emulator.'
+        }
+    }
+}

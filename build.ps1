@@ -1,0 +1,171 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates SobotPS.
+.DESCRIPTION
+    Build : compiles, then stages the module at out/SobotPS (manifest, allow-listed DLLs, format file)
+            and the emulator at out/emulator.
+    Test  : Build, then the xunit suites and the Pester suite (in a fresh pwsh that imports out/SobotPS);
+            ends with the line "N passed, N failed".
+    Demo  : Build, then sends examples/customers.csv as template messages to a local emulator.
+    Clean : removes out/ and the bin/obj folders.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'SobotPS'
+$emulatorOut = Join-Path $out 'emulator'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+# What ships in out/SobotPS. Anything missing fails the build; anything else is left out.
+# The System.* and Microsoft.Bcl.* DLLs serve Windows PowerShell 5.1 (.NET Framework); PowerShell 7
+# resolves those names to its own, newer copies.
+$shippedAssemblies = @(
+    'SobotPS.dll'
+    'Sobot.Client.dll'
+    'PhoneNumbers.dll'
+    'System.Text.Json.dll'
+    'System.Text.Encodings.Web.dll'
+    'Microsoft.Bcl.AsyncInterfaces.dll'
+    'System.Buffers.dll'
+    'System.Memory.dll'
+    'System.Numerics.Vectors.dll'
+    'System.Runtime.CompilerServices.Unsafe.dll'
+    'System.Threading.Tasks.Extensions.dll'
+    'System.Collections.Immutable.dll'
+)
+
+function Invoke-Native {
+    param([string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Get-ProjectVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))
+    $node = $props.Project.PropertyGroup | ForEach-Object { $_.SobotPSVersion } | Where-Object { $_ } | Select-Object -First 1
+    if (-not $node) { throw 'Directory.Build.props has no SobotPSVersion.' }
+    $node
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('build', (Join-Path $root 'src/SobotPS/SobotPS.csproj'), '-c', $Configuration, '--nologo', '-v', 'minimal')
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/Sobot.Emulator/Sobot.Emulator.csproj'), '-c', $Configuration, '--nologo', '-v', 'minimal', '-o', $emulatorOut)
+
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $moduleOut
+    $bin = Join-Path $root "src/SobotPS/bin/$Configuration/netstandard2.0"
+    foreach ($name in $shippedAssemblies) {
+        $file = Join-Path $bin $name
+        if (-not (Test-Path $file)) { throw "The build did not produce $name (expected in $bin)." }
+        Copy-Item $file $moduleOut
+    }
+    Copy-Item (Join-Path $root 'SobotPS.Format.ps1xml') $moduleOut
+
+    $version = Get-ProjectVersion
+    $manifest = Get-Content -Raw (Join-Path $root 'SobotPS.psd1')
+    $manifest = $manifest -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$version'"
+    Set-Content -Path (Join-Path $moduleOut 'SobotPS.psd1') -Value $manifest -Encoding utf8NoBOM
+    $null = Test-ModuleManifest -Path (Join-Path $moduleOut 'SobotPS.psd1')
+    Write-Host "Built SobotPS $version at $moduleOut"
+}
+
+function Get-PesterModulePath {
+    $toolsProject = Join-Path $root 'build/tools/BuildTools.csproj'
+    Invoke-Native dotnet @('restore', $toolsProject, '--nologo', '-v', 'quiet')
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $pester = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester 5.7.1 was not restored to $pester." }
+    $pester
+}
+
+function Invoke-XunitTests {
+    $results = Join-Path $out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    $passed = 0; $failed = 0
+    foreach ($project in 'tests/Sobot.Client.Tests', 'tests/Sobot.Emulator.Tests') {
+        $name = Split-Path $project -Leaf
+        & dotnet test (Join-Path $root $project) -c $Configuration --nologo -v quiet `
+            --logger "trx;LogFileName=$name.trx" --results-directory $results
+        $trx = Join-Path $results "$name.trx"
+        if (-not (Test-Path $trx)) { throw "$name produced no test results (build failure?)." }
+        $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        if ([int]$counters.notExecuted -gt 0) { $failed += [int]$counters.notExecuted; Write-Warning "$name skipped $($counters.notExecuted) test(s); counted as failed." }
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-PesterTests {
+    $pester = Get-PesterModulePath
+    $summary = Join-Path $out 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    # A fresh pwsh: the tests see only what out/SobotPS ships, not anything this session loaded.
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester' -RequiredVersion 5.7.1
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $root 'tests/SobotPS.Tests')'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Normal'
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$summary'
+"@
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
+    if (-not (Test-Path $summary)) { throw 'The Pester run produced no summary.' }
+    $s = Get-Content -Raw $summary | ConvertFrom-Json
+    if ($s.Skipped -gt 0) { Write-Warning "Pester skipped $($s.Skipped) test(s); counted as failed." }
+    [pscustomobject]@{ Passed = [int]$s.Passed; Failed = [int]$s.Failed + [int]$s.Skipped }
+}
+
+function Invoke-Demo {
+    Import-Module (Join-Path $root 'build/SobotEmulator.psm1') -Force
+    $emulator = Start-SobotEmulator
+    try {
+        Write-Host "Emulator at $($emulator.BaseUri)"
+        Import-Module (Join-Path $moduleOut 'SobotPS.psd1') -Force
+        $secret = ConvertTo-SecureString $emulator.SecretKey -AsPlainText -Force
+        Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey $secret -BaseUri $emulator.BaseUri
+        Get-SobotConnection | Format-Table | Out-Host
+        $csv = Join-Path $root 'examples/customers.csv'
+        Write-Host "Import-Csv examples/customers.csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { `$_.OrderId }"
+        Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } | Format-Table | Out-Host
+        Disconnect-Sobot
+    }
+    finally {
+        $emulator | Stop-SobotEmulator
+    }
+}
+
+switch ($Task) {
+    'Clean' {
+        Remove-Item $out -Recurse -Force -ErrorAction SilentlyContinue
+        Get-ChildItem $root -Directory -Recurse -Include bin, obj | Remove-Item -Recurse -Force
+    }
+    'Build' { Invoke-Build }
+    'Demo' { Invoke-Build; Invoke-Demo }
+    'Test' {
+        Invoke-Build
+        $xunit = Invoke-XunitTests
+        Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+        $pesterResult = Invoke-PesterTests
+        Write-Host "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed"
+        $passed = $xunit.Passed + $pesterResult.Passed
+        $failed = $xunit.Failed + $pesterResult.Failed
+        Write-Output "$passed passed, $failed failed"
+        if ($failed -gt 0) { exit 1 }
+    }
+}

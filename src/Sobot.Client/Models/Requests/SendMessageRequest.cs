@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using Sobot.Client.Validation;
+
+namespace Sobot.Client.Models.Requests
+{
+    /// <summary>A body for <c>POST /message/</c>. Subclasses add the fields of one message kind.</summary>
+    public abstract class SendMessageRequest
+    {
+        protected SendMessageRequest(string customerNumber, string customerName)
+        {
+            CustomerNumber = customerNumber;
+            CustomerName = customerName;
+        }
+
+        public string CustomerNumber { get; }
+
+        public string CustomerName { get; }
+
+        /// <summary>What the result reports as MessageType: the wire <c>type</c>, or "template".</summary>
+        [JsonIgnore]
+        public string MessageType => Kind;
+
+        /// <summary>Protected, so the serializer never puts it on the wire.</summary>
+        protected abstract string Kind { get; }
+
+        /// <summary>Checks every documented limit; throws <see cref="SobotValidationException"/>.</summary>
+        public void Validate()
+        {
+            Check.PhoneDigits(CustomerNumber, "customer_number");
+            Check.Required(CustomerName, "customer_name");
+            ValidateContent();
+        }
+
+        protected abstract void ValidateContent();
+    }
+}

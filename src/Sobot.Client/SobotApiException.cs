@@ -1,0 +1,107 @@
+using System;
+using System.Net;
+
+namespace Sobot.Client
+{
+    /// <summary>What kind of failure an API call met; the cmdlets turn it into a stable ErrorId.</summary>
+    public enum SobotErrorKind
+    {
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        RateLimited,
+        ServerError,
+        Unavailable,
+        /// <summary>No usable HTTP response: the connection failed, was dropped or timed out.</summary>
+        Transport,
+        UnexpectedResponse,
+    }
+
+    /// <summary>The one exception type the client throws for a failed call. Never carries the keys.</summary>
+    public sealed class SobotApiException : Exception
+    {
+        public SobotApiException(SobotErrorKind kind, int statusCode, int? sobotCode, string? sobotMessage, string method, string path, string message, Exception? inner = null)
+            : base(message, inner)
+        {
+            Kind = kind;
+            StatusCode = statusCode;
+            SobotCode = sobotCode;
+            SobotMessage = sobotMessage;
+            Method = method;
+            Path = path;
+        }
+
+        public SobotErrorKind Kind { get; }
+
+        /// <summary>HTTP status; 0 when no response arrived.</summary>
+        public int StatusCode { get; }
+
+        /// <summary>The <c>code</c> field of Sobot's body, when it sent one.</summary>
+        public int? SobotCode { get; }
+
+        /// <summary>The <c>message</c> field of Sobot's body, when it sent one.</summary>
+        public string? SobotMessage { get; }
+
+        public string Method { get; }
+        public string Path { get; }
+
+        /// <summary>Seconds the server asked us to wait (429/503), when it said.</summary>
+        public TimeSpan? RetryAfter { get; internal set; }
+
+        /// <summary>
+        /// True when the request may have been processed although no success was seen
+        /// (a 500, a timeout, a connection dropped after sending): resending could double a message.
+        /// </summary>
+        public bool OutcomeUnknown => Kind == SobotErrorKind.ServerError || Kind == SobotErrorKind.Transport;
+
+        internal static SobotErrorKind KindFromStatus(int status)
+        {
+            switch (status)
+            {
+                case (int)HttpStatusCode.BadRequest: return SobotErrorKind.BadRequest;
+                case (int)HttpStatusCode.Unauthorized: return SobotErrorKind.Unauthorized;
+                case (int)HttpStatusCode.Forbidden: return SobotErrorKind.Forbidden;
+                case (int)HttpStatusCode.NotFound: return SobotErrorKind.NotFound;
+                case 429: return SobotErrorKind.RateLimited;
+                case (int)HttpStatusCode.ServiceUnavailable: return SobotErrorKind.Unavailable;
+            }
+            if (status >= 500) return SobotErrorKind.ServerError;
+            if (status >= 400) return SobotErrorKind.BadRequest;
+            return SobotErrorKind.UnexpectedResponse;
+        }
+    }
+
+    /// <summary>Input that breaks a documented limit; thrown before anything is sent.</summary>
+    public sealed class SobotValidationException : Exception
+    {
+        public SobotValidationException(string field, string message) : base(message)
+        {
+            Field = field;
+        }
+
+        /// <summary>The contract's field name (e.g. <c>message</c>, <c>customer_number</c>).</summary>
+        public string Field { get; }
+    }
+
+    public enum SobotTemplateProblem
+    {
+        NotFound,
+        AmbiguousLanguage,
+        NotApproved,
+        ParameterCountMismatch,
+    }
+
+    /// <summary>A template send that cannot succeed, found from the account's template list before sending.</summary>
+    public sealed class SobotTemplateException : Exception
+    {
+        public SobotTemplateException(SobotTemplateProblem problem, string templateName, string message) : base(message)
+        {
+            Problem = problem;
+            TemplateName = templateName;
+        }
+
+        public SobotTemplateProblem Problem { get; }
+        public string TemplateName { get; }
+    }
+}

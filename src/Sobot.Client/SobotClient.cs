@@ -1,0 +1,240 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Sobot.Client.Models.Requests;
+using Sobot.Client.Models.Responses;
+using Sobot.Client.Paging;
+using Sobot.Client.Templates;
+using Sobot.Client.Validation;
+
+namespace Sobot.Client
+{
+    /// <summary>
+    /// The Sobot REST API over one reused HttpClient. Thread-safe; the keys are added to each request,
+    /// never to shared default headers. Every call takes a CancellationToken.
+    /// </summary>
+    public sealed class SobotClient : IDisposable
+    {
+        private readonly HttpClient _http;
+        private readonly Uri _base;
+
+        public SobotClient(SobotClientOptions options)
+        {
+            Options = options ?? throw new ArgumentNullException(nameof(options));
+            _base = EnsureTrailingSlash(options.BaseUri);
+            PhoneNumbers = new PhoneNumberNormalizer(options.DefaultRegion);
+            var handler = options.Handler ?? new HttpClientHandler { UseCookies = false, MaxConnectionsPerServer = 256 };
+            _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = options.Timeout };
+            Templates = new TemplateCatalog(this);
+        }
+
+        public SobotClientOptions Options { get; }
+
+        public Uri BaseUri => _base;
+
+        public PhoneNumberNormalizer PhoneNumbers { get; }
+
+        /// <summary>The account's templates, cached: language lookup and variable counts for template sends.</summary>
+        public TemplateCatalog Templates { get; }
+
+        /// <summary>Validates <paramref name="request"/> against the contract's limits, then sends it.</summary>
+        public async Task<MessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            request.Validate();
+            string body = SobotJson.Serialize(request);
+            var exchange = await SendAsync(HttpMethod.Post, "message/", body, cancellationToken, IdOfMessage).ConfigureAwait(false);
+            var response = Parse<MessageResponse>(exchange, HttpMethod.Post, "message/");
+            if (string.IsNullOrEmpty(response.Data?.Id))
+                throw Unexpected(HttpMethod.Post, "message/", exchange.Status, "the success response carried no data.id (message id); the message may or may not have been delivered");
+            return response;
+        }
+
+        /// <summary>Lists one page of templates; <paramref name="status"/> 0 pending, 1 approved, 2 rejected.</summary>
+        public async Task<PagedResponse<TemplateRecord>> GetTemplatePageAsync(int? status, int page, CancellationToken cancellationToken = default)
+        {
+            string path = "api/template/" + Query(("status", status), ("page", page > 1 ? page : (int?)null));
+            var exchange = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+            return Parse<PagedResponse<TemplateRecord>>(exchange, HttpMethod.Get, path);
+        }
+
+        public async Task<PagedResponse<CustomerRecord>> GetCustomerPageAsync(int page, CancellationToken cancellationToken = default)
+        {
+            string path = "api/customer" + Query(("page", page > 1 ? page : (int?)null));
+            var exchange = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+            return Parse<PagedResponse<CustomerRecord>>(exchange, HttpMethod.Get, path);
+        }
+
+        /// <summary>Every template, page after page, yielded as each page arrives.</summary>
+        public IEnumerable<TemplateRecord> EnumerateTemplates(int? status, CancellationToken cancellationToken = default) =>
+            Pager.Enumerate(page => GetTemplatePageAsync(status, page, cancellationToken), cancellationToken);
+
+        public IEnumerable<CustomerRecord> EnumerateCustomers(CancellationToken cancellationToken = default) =>
+            Pager.Enumerate(page => GetCustomerPageAsync(page, cancellationToken), cancellationToken);
+
+        /// <summary>One cheap authenticated call; throws <see cref="SobotApiException"/> (Unauthorized for bad keys).</summary>
+        public Task VerifyCredentialsAsync(CancellationToken cancellationToken = default) =>
+            GetTemplatePageAsync(null, 1, cancellationToken);
+
+        private readonly struct Exchange
+        {
+            public Exchange(int status, string body) { Status = status; Body = body; }
+            public int Status { get; }
+            public string Body { get; }
+        }
+
+        private async Task<Exchange> SendAsync(HttpMethod method, string relativePath, string? body, CancellationToken cancellationToken, Func<string, string?>? describe = null)
+        {
+            string tracePath = "/" + relativePath;
+            var started = Stopwatch.StartNew();
+            using var request = new HttpRequestMessage(method, new Uri(_base, relativePath));
+            request.Headers.TryAddWithoutValidation("x-api-key", Options.Credential.AccessKey);
+            request.Headers.TryAddWithoutValidation("x-api-secret", Options.Credential.RevealSecret());
+            request.Headers.TryAddWithoutValidation("User-Agent", Options.UserAgent);
+            request.Headers.TryAddWithoutValidation("Accept", "application/json");
+            if (body != null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException)
+            {
+                Report(method, tracePath, 0, started.Elapsed, body, null, null);
+                bool timedOut = ex is OperationCanceledException;
+                string what = timedOut
+                    ? "no response within " + Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s"
+                    : "the connection failed (" + Options.Credential.Redact(Innermost(ex).Message) + ")";
+                string consequence = method == HttpMethod.Post || method == HttpMethod.Put
+                    ? "; the request may or may not have been processed by Sobot"
+                    : string.Empty;
+                throw new SobotApiException(SobotErrorKind.Transport, 0, null, null, method.Method, tracePath,
+                    $"{method.Method} {tracePath}: {what}{consequence}.", ex);
+            }
+
+            using (response)
+            {
+                string text = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                int status = (int)response.StatusCode;
+                var (code, message) = ReadEnvelope(text);
+                bool success = status >= 200 && status < 300 && (code is null || code < 400);
+                Report(method, tracePath, status, started.Elapsed, body, text, success && describe != null ? describe(text) : null);
+                if (success) return new Exchange(status, text);
+
+                int effective = status >= 400 ? status : code!.Value;
+                var kind = SobotApiException.KindFromStatus(effective);
+                string safeMessage = Options.Credential.Redact(message);
+                var error = new SobotApiException(kind, effective, code, string.IsNullOrEmpty(safeMessage) ? null : safeMessage,
+                    method.Method, tracePath, Describe(kind, effective, response.ReasonPhrase, safeMessage, method, tracePath));
+                if (response.Headers.RetryAfter is { } retryAfter)
+                    error.RetryAfter = retryAfter.Delta ?? (retryAfter.Date.HasValue ? retryAfter.Date.Value - DateTimeOffset.UtcNow : (TimeSpan?)null);
+                throw error;
+            }
+        }
+
+        private static string Describe(SobotErrorKind kind, int status, string? reason, string message, HttpMethod method, string path)
+        {
+            string head = $"Sobot answered {status}{(string.IsNullOrEmpty(reason) ? string.Empty : " " + reason)} to {method.Method} {path}";
+            string detail = string.IsNullOrEmpty(message) ? string.Empty : ": " + message;
+            switch (kind)
+            {
+                case SobotErrorKind.Unauthorized:
+                    return head + detail + ". The access key and secret key were rejected; generate a new pair in the Sobot portal and connect again.";
+                case SobotErrorKind.ServerError:
+                    return head + detail + (method == HttpMethod.Post || method == HttpMethod.Put ? ". The request may or may not have been processed." : ".");
+                default:
+                    return head + detail + (detail.EndsWith(".", StringComparison.Ordinal) ? string.Empty : ".");
+            }
+        }
+
+        private void Report(HttpMethod method, string path, int status, TimeSpan elapsed, string? requestBody, string? responseBody, string? messageId)
+        {
+            if (Options.Trace is null && !SobotTrace.HasListener) return;
+            var e = new SobotTraceEvent(method.Method, path, status, elapsed, requestBody, Options.Credential.Redact(responseBody), messageId);
+            Options.Trace?.Invoke(e);
+            SobotTrace.Publish(e);
+        }
+
+        private T Parse<T>(Exchange exchange, HttpMethod method, string path) where T : class
+        {
+            try
+            {
+                var value = SobotJson.Deserialize<T>(exchange.Body);
+                if (value != null) return value;
+            }
+            catch (JsonException)
+            {
+            }
+            throw Unexpected(method, path, exchange.Status, "the response body is not the documented JSON");
+        }
+
+        private static SobotApiException Unexpected(HttpMethod method, string path, int status, string why) =>
+            new SobotApiException(SobotErrorKind.UnexpectedResponse, status, null, null, method.Method, "/" + path,
+                $"{method.Method} /{path} answered {status} but {why}.");
+
+        private static string? IdOfMessage(string body)
+        {
+            try { return SobotJson.Deserialize<MessageResponse>(body)?.Data?.Id; }
+            catch (JsonException) { return null; }
+        }
+
+        /// <summary>Reads <c>code</c> and <c>message</c> (or a <c>detail</c>/<c>error</c> text) of any body, tolerating anything.</summary>
+        private static (int? Code, string Message) ReadEnvelope(string text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return (null, string.Empty);
+            try
+            {
+                using var doc = JsonDocument.Parse(text);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, string.Empty);
+                int? code = null;
+                if (doc.RootElement.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out int ci)) code = ci;
+                foreach (var name in new[] { "message", "detail", "error" })
+                    if (doc.RootElement.TryGetProperty(name, out var m) && m.ValueKind == JsonValueKind.String)
+                        return (code, m.GetString() ?? string.Empty);
+                return (code, string.Empty);
+            }
+            catch (JsonException)
+            {
+                // An HTML error page from a proxy: show its start, not all of it.
+                string trimmed = text.Trim();
+                return (null, trimmed.Length > 200 ? trimmed.Substring(0, 200) + "..." : trimmed);
+            }
+        }
+
+        private static string Query(params (string Name, int? Value)[] parts)
+        {
+            var sb = new StringBuilder();
+            foreach (var (name, value) in parts)
+            {
+                if (value is null) continue;
+                sb.Append(sb.Length == 0 ? '?' : '&').Append(name).Append('=').Append(value.Value.ToString(CultureInfo.InvariantCulture));
+            }
+            return sb.ToString();
+        }
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null) ex = ex.InnerException;
+            return ex;
+        }
+
+        private static Uri EnsureTrailingSlash(Uri uri)
+        {
+            if (uri is null || !uri.IsAbsoluteUri) throw new ArgumentException("The base URI must be absolute.", nameof(uri));
+            return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+}

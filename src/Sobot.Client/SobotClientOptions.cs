@@ -1,0 +1,35 @@
+using System;
+using System.Net.Http;
+
+namespace Sobot.Client
+{
+    /// <summary>Everything a <see cref="SobotClient"/> needs to reach one Sobot account.</summary>
+    public sealed class SobotClientOptions
+    {
+        /// <summary>The documented production endpoint.</summary>
+        public static readonly Uri DefaultBaseUri = new Uri("https://api.sobot.in/");
+
+        public SobotClientOptions(SobotCredential credential)
+        {
+            Credential = credential ?? throw new ArgumentNullException(nameof(credential));
+        }
+
+        public SobotCredential Credential { get; }
+
+        /// <summary>API root; a proxy, a staging host or the local emulator may stand here.</summary>
+        public Uri BaseUri { get; set; } = DefaultBaseUri;
+
+        /// <summary>ISO 3166 region (e.g. "IN") used to complete numbers written in national form.</summary>
+        public string? DefaultRegion { get; set; }
+
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+        public string UserAgent { get; set; } = "Sobot.Client/" + typeof(SobotClientOptions).Assembly.GetName().Version;
+
+        /// <summary>Receives one event per HTTP exchange; called from thread-pool threads.</summary>
+        public Action<SobotTraceEvent>? Trace { get; set; }
+
+        /// <summary>Replaces the default handler (tests, proxies). The client does not dispose it.</summary>
+        public HttpMessageHandler? Handler { get; set; }
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+
+namespace Sobot.Client.Validation
+{
+    /// <summary>The MIME types the contract allows per media message, and inference from a URL's extension.</summary>
+    public static class MediaTypes
+    {
+        public const int MaxCaptionLength = 1024;
+
+        public static readonly IReadOnlyCollection<string> Image = new[] { "image/jpeg", "image/png" };
+
+        private static readonly Dictionary<string, string> ByExtension = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [".jpg"] = "image/jpeg",
+            [".jpeg"] = "image/jpeg",
+            [".png"] = "image/png",
+            [".webp"] = "image/webp",
+            [".mp4"] = "video/mp4",
+            [".3gp"] = "video/3gp",
+            [".txt"] = "text/plain",
+            [".pdf"] = "application/pdf",
+            [".doc"] = "application/msword",
+            [".xls"] = "application/vnd.ms-excel",
+            [".ppt"] = "application/vnd.ms-powerpoint",
+            [".docx"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            [".xlsx"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            [".pptx"] = "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        };
+
+        /// <summary>
+        /// The MIME type for <paramref name="url"/>: <paramref name="given"/> when set, else inferred from the
+        /// URL path's extension. Throws when neither yields one of <paramref name="allowed"/>.
+        /// </summary>
+        public static string Resolve(string? url, string? given, IReadOnlyCollection<string> allowed, string field = "mime_type")
+        {
+            if (!string.IsNullOrWhiteSpace(given))
+            {
+                var mime = given!.Trim().ToLowerInvariant();
+                Check.OneOf(mime, allowed, field);
+                return mime;
+            }
+            string extension = ExtensionOf(url);
+            if (extension.Length > 0 && ByExtension.TryGetValue(extension, out var inferred) && Contains(allowed, inferred))
+                return inferred;
+            throw new SobotValidationException(field,
+                $"Cannot tell the media type of '{url}' from its extension ('{extension}'); allowed types are {string.Join(", ", allowed)}. Pass -MimeType.");
+        }
+
+        private static bool Contains(IReadOnlyCollection<string> allowed, string value)
+        {
+            foreach (var a in allowed) if (a == value) return true;
+            return false;
+        }
+
+        private static string ExtensionOf(string? url)
+        {
+            if (string.IsNullOrEmpty(url)) return string.Empty;
+            string path = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url!;
+            int slash = path.LastIndexOf('/');
+            int dot = path.LastIndexOf('.');
+            return dot > slash ? path.Substring(dot) : string.Empty;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Text;
+using PhoneNumbers;
+
+namespace Sobot.Client.Validation
+{
+    /// <summary>
+    /// Turns what people type ("+91 99705-85556", "(0)20 7946 0958" with a region) into the contract's
+    /// form: digits only, country calling code first. Numbers libphonenumber does not consider valid
+    /// are refused, so nothing is sent to a number that cannot exist.
+    /// </summary>
+    public sealed class PhoneNumberNormalizer
+    {
+        public const int MaxDigits = 15;
+        private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+        public PhoneNumberNormalizer(string? defaultRegion = null)
+        {
+            if (!string.IsNullOrWhiteSpace(defaultRegion))
+            {
+                var region = defaultRegion!.Trim().ToUpperInvariant();
+                if (!Util.GetSupportedRegions().Contains(region))
+                    throw new ArgumentException($"'{defaultRegion}' is not a region libphonenumber knows; use a two-letter ISO 3166 code such as IN, US or GB.", nameof(defaultRegion));
+                DefaultRegion = region;
+            }
+        }
+
+        public string? DefaultRegion { get; }
+
+        public static bool IsSupportedRegion(string region) => Util.GetSupportedRegions().Contains(region.ToUpperInvariant());
+
+        /// <summary>Normalizes or throws a <see cref="SobotValidationException"/> for <c>customer_number</c>.</summary>
+        public string Normalize(string? input, string field = "customer_number")
+        {
+            if (TryNormalize(input, out var digits, out var error)) return digits!;
+            throw new SobotValidationException(field, error!);
+        }
+
+        public bool TryNormalize(string? input, out string? digits, out string? error)
+        {
+            digits = null;
+            error = null;
+            if (string.IsNullOrWhiteSpace(input))
+            {
+                error = "The customer number is empty.";
+                return false;
+            }
+
+            string text = input!.Trim();
+            bool international = text.StartsWith("+", StringComparison.Ordinal);
+            string bare = KeepDialable(text);
+            if (!international && bare.StartsWith("00", StringComparison.Ordinal))
+            {
+                international = true;
+                bare = bare.Substring(2);
+            }
+            if (bare.Length == 0)
+            {
+                error = $"'{input}' holds no digits.";
+                return false;
+            }
+
+            // Digits-only input without '+' is read first as the contract's own form (country code first),
+            // then, when that is not a valid number, as a national number of the default region.
+            PhoneNumber? parsed = null;
+            if (international || !bare.StartsWith("0", StringComparison.Ordinal))
+                parsed = ValidOrNull("+" + bare, "ZZ");
+            if (parsed is null && !international && DefaultRegion != null)
+                parsed = ValidOrNull(bare, DefaultRegion);
+
+            if (parsed is null)
+            {
+                error = international || DefaultRegion != null
+                    ? $"'{input}' is not a valid phone number."
+                    : $"'{input}' is not a valid phone number with its country code; write it with the country code (e.g. 919970585556) or set a default region (Connect-Sobot -DefaultRegion).";
+                return false;
+            }
+
+            digits = parsed.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                     + Util.GetNationalSignificantNumber(parsed);
+            if (digits.Length > MaxDigits)
+            {
+                error = $"'{input}' has more than {MaxDigits} digits with its country code.";
+                digits = null;
+                return false;
+            }
+            return true;
+        }
+
+        private static PhoneNumber? ValidOrNull(string text, string region)
+        {
+            try
+            {
+                var number = Util.Parse(text, region);
+                return Util.IsValidNumber(number) ? number : null;
+            }
+            catch (NumberParseException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Keeps digits; drops the separators people type. Letters make the number invalid.</summary>
+        private static string KeepDialable(string text)
+        {
+            var sb = new StringBuilder(text.Length);
+            foreach (char c in text)
+            {
+                if (c >= '0' && c <= '9') sb.Append(c);
+                else if (char.IsDigit(c)) sb.Append((char)('0' + (int)char.GetNumericValue(c)));
+                else if (c == '+' || c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || c == '/' || c == '\u00A0') continue;
+                else return string.Empty;
+            }
+            return sb.ToString();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace Sobot.Emulator;
+
+/// <summary>
+/// Runs before every API endpoint (not the /_emulator control endpoints): the latency knob, the key
+/// check, the rate limit and the injected server failures.
+/// </summary>
+public sealed class ApiGate(RequestDelegate next, EmulatorState state)
+{
+    private readonly object _bucketGate = new();
+    private double _tokens = Math.Max(1, state.Options.RateLimit);
+    private readonly Stopwatch _bucketClock = Stopwatch.StartNew();
+    private double _lastRefill;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Path.StartsWithSegments("/_emulator"))
+        {
+            await next(context);
+            return;
+        }
+
+        var options = state.Options;
+        if (options.LatencyMs > 0) await Task.Delay(options.LatencyMs, context.RequestAborted);
+
+        if (context.Request.Headers["x-api-key"] != options.AccessKey || context.Request.Headers["x-api-secret"] != options.SecretKey)
+        {
+            await Respond(context, 401, "Invalid API credentials");
+            return;
+        }
+
+        if (options.RateLimit > 0 && !TryTakeToken(out double waitSeconds))
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(waitSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Respond(context, 429, "Too many requests");
+            return;
+        }
+
+        if (options.FailRate > 0 && Draw() < options.FailRate)
+        {
+            // Read the body first, as a server that failed after accepting the request would have.
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            await Respond(context, 500, "Internal server error");
+            return;
+        }
+
+        await next(context);
+    }
+
+    private double Draw()
+    {
+        lock (state.Random) return state.Random.NextDouble();
+    }
+
+    /// <summary>A token bucket holding one second's worth of requests.</summary>
+    private bool TryTakeToken(out double waitSeconds)
+    {
+        double rate = state.Options.RateLimit;
+        lock (_bucketGate)
+        {
+            double now = _bucketClock.Elapsed.TotalSeconds;
+            _tokens = Math.Min(Math.Max(1, rate), _tokens + (now - _lastRefill) * rate);
+            _lastRefill = now;
+            if (_tokens >= 1)
+            {
+                _tokens -= 1;
+                waitSeconds = 0;
+                return true;
+            }
+            waitSeconds = (1 - _tokens) / rate;
+            return false;
+        }
+    }
+
+    public static Task Respond(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { message, code = status });
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+
+namespace Sobot.Emulator;
+
+/// <summary>
+/// <c>/_emulator/</c>: what a test or a user trying a script needs to look behind the API: the accepted
+/// messages, a reset, an inbound message that opens a 24-hour window, a template's approval.
+/// </summary>
+public static class ControlEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var control = app.MapGroup("/_emulator");
+        control.MapGet("/messages", (EmulatorState state) => Results.Json(state.Messages.Select(m => new
+        {
+            sequence = m.Sequence,
+            received_at = m.ReceivedAt,
+            customer_number = m.CustomerNumber,
+            customer_name = m.CustomerName,
+            kind = m.Kind,
+            template_name = m.TemplateName,
+            id = m.Id,
+            body = m.Body,
+        }), EmulatorJson.Wire));
+
+        control.MapPost("/reset", (EmulatorState state) =>
+        {
+            state.Reset();
+            return EmulatorJson.Message("Emulator reset", 200);
+        });
+
+        control.MapPost("/inbound", async (HttpRequest request, EmulatorState state) =>
+        {
+            try
+            {
+                var b = await StrictBody.ReadAsync(request);
+                b.AllowOnly("from", "name", "text");
+                var from = b.Required("from");
+                if (!StrictBody.IsMobile(from)) return EmulatorJson.Message("Invalid mobile number", 400);
+                b.Optional("name");
+                b.Optional("text");
+                state.RecordInbound(from);
+                return EmulatorJson.Message($"Inbound message recorded; the 24-hour window for {from} is open.", 200);
+            }
+            catch (BadRequestException ex)
+            {
+                return EmulatorJson.Message(ex.Message, 400);
+            }
+        });
+
+        control.MapPost("/templates/{idOrName}/status", async (string idOrName, HttpRequest request, EmulatorState state) =>
+        {
+            JsonNode? body = await JsonNode.ParseAsync(request.Body);
+            if (body?["status"] is not JsonValue v || !v.TryGetValue(out int status) || status is < 0 or > 2)
+                return EmulatorJson.Message("Body must be {\"status\": 0|1|2}.", 400);
+            var changed = state.SetTemplateStatus(idOrName, status, body["rejected_reason"]?.GetValue<string>());
+            return changed.Count == 0
+                ? EmulatorJson.Message($"No template '{idOrName}'.", 404)
+                : EmulatorJson.Message($"{changed.Count} template(s) set to status {status}.", 200);
+        });
+    }
+}

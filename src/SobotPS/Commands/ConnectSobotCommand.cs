@@ -1,0 +1,155 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using Sobot.Client;
+using Sobot.Client.Validation;
+using SobotPS.Completers;
+
+namespace SobotPS.Commands
+{
+    /// <summary>Connects to a Sobot account (or the emulator) and makes it this runspace's default.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "Sobot", DefaultParameterSetName = EnvironmentSet)]
+    [OutputType(typeof(SobotConnection))]
+    public sealed class ConnectSobotCommand : PSCmdlet
+    {
+        private const string KeysSet = "Keys";
+        private const string CredentialSet = "Credential";
+        private const string EnvironmentSet = "Environment";
+        public const string AccessKeyVariable = "SOBOT_ACCESS_KEY";
+        public const string SecretKeyVariable = "SOBOT_SECRET_KEY";
+        public const string BaseUriVariable = "SOBOT_BASE_URI";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeysSet)]
+        [ValidateNotNullOrEmpty]
+        public string AccessKey { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = KeysSet)]
+        [ValidateNotNull]
+        public SecureString? SecretKey { get; set; }
+
+        /// <summary>User name = access key, password = secret key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? Credential { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? BaseUri { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? DefaultRegion { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 100;
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var credential = ReadCredential();
+            var baseUri = ResolveBaseUri();
+            var options = new SobotClientOptions(credential)
+            {
+                BaseUri = baseUri,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                UserAgent = "SobotPS/" + typeof(ConnectSobotCommand).Assembly.GetName().Version!.ToString(3),
+            };
+            if (DefaultRegion != null)
+            {
+                if (!PhoneNumberNormalizer.IsSupportedRegion(DefaultRegion))
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException($"-DefaultRegion '{DefaultRegion}' is not a known region; use a two-letter ISO 3166 code such as IN, US or GB."),
+                        SobotErrorIds.InvalidRegion, ErrorCategory.InvalidArgument, DefaultRegion));
+                options.DefaultRegion = DefaultRegion;
+            }
+
+            var client = new SobotClient(options);
+            try
+            {
+                WriteVerbose($"Checking the keys against {client.BaseUri}");
+                client.VerifyCredentialsAsync().ConfigureAwait(false).GetAwaiter().GetResult();
+            }
+            catch (SobotApiException ex)
+            {
+                client.Dispose();
+                if (ex.Kind == SobotErrorKind.Unauthorized || ex.Kind == SobotErrorKind.Forbidden)
+                    ThrowTerminatingError(new ErrorRecord(
+                        new UnauthorizedAccessException($"Sobot at {baseUri} rejected the access key and secret key (HTTP {ex.StatusCode}). Check the pair, or generate a new one in the Sobot portal; generating keys invalidates the old pair.", ex),
+                        SobotErrorIds.Unauthorized, ErrorCategory.AuthenticationError, baseUri));
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException($"Could not connect to Sobot at {baseUri}: {ex.Message}", ex),
+                    SobotErrorIds.ConnectFailed, ErrorCategory.ConnectionError, baseUri));
+            }
+
+            var connection = new SobotConnection(client, DateTimeOffset.Now);
+            var previous = SobotSession.Current;
+            SobotSession.Current = connection;
+            // The replaced default is closed unless the user kept it (-PassThru) to use with -Connection.
+            if (previous != null && previous.IsOpen && !previous.KeptByUser) previous.Close();
+            connection.KeptByUser = PassThru.IsPresent;
+            if (PassThru) WriteObject(connection);
+        }
+
+        private SobotCredential ReadCredential()
+        {
+            switch (ParameterSetName)
+            {
+                case KeysSet:
+                    return new SobotCredential(AccessKey, SecretKey!);
+                case CredentialSet:
+                    if (string.IsNullOrWhiteSpace(Credential!.UserName) || Credential.Password.Length == 0)
+                        ThrowMissingKeys("The credential needs the access key as user name and the secret key as password.");
+                    return new SobotCredential(Credential.UserName.TrimStart('\\'), Credential.Password);
+                default:
+                    string? access = Environment.GetEnvironmentVariable(AccessKeyVariable);
+                    string? secret = Environment.GetEnvironmentVariable(SecretKeyVariable);
+                    if (string.IsNullOrWhiteSpace(access) || string.IsNullOrEmpty(secret))
+                        ThrowMissingKeys($"No keys given. Pass -AccessKey and -SecretKey, or -Credential, or set the environment variables {AccessKeyVariable} and {SecretKeyVariable}.");
+                    using (var secure = ToSecureString(secret!))
+                        return new SobotCredential(access!, secure);
+            }
+        }
+
+        private Uri ResolveBaseUri()
+        {
+            Uri? uri = BaseUri;
+            if (uri is null)
+            {
+                string? fromEnvironment = Environment.GetEnvironmentVariable(BaseUriVariable);
+                if (!string.IsNullOrWhiteSpace(fromEnvironment) && !Uri.TryCreate(fromEnvironment, UriKind.Absolute, out uri))
+                    ThrowInsecure($"The environment variable {BaseUriVariable} ('{fromEnvironment}') is not an absolute URI.", fromEnvironment);
+            }
+            uri ??= SobotClientOptions.DefaultBaseUri;
+            if (!uri.IsAbsoluteUri)
+                ThrowInsecure($"-BaseUri '{uri}' is not an absolute URI.", uri);
+            if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
+                ThrowInsecure($"-BaseUri '{uri}' uses plain http to a host that is not this machine; the keys would cross the network unencrypted. Use https (http is allowed only for loopback addresses such as the local emulator).", uri);
+            if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                ThrowInsecure($"-BaseUri '{uri}' must use https.", uri);
+            return uri;
+        }
+
+        internal static bool IsLoopback(Uri uri) =>
+            uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+        private void ThrowInsecure(string message, object? target) =>
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), SobotErrorIds.InsecureBaseUri, ErrorCategory.SecurityError, target));
+
+        private void ThrowMissingKeys(string message) =>
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), SobotErrorIds.MissingKeys, ErrorCategory.AuthenticationError, null));
+
+        private static SecureString ToSecureString(string text)
+        {
+            var secure = new SecureString();
+            foreach (char c in text) secure.AppendChar(c);
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using Sobot.Client;
+using Sobot.Client.Models.Requests;
+using Sobot.Client.Templates;
+using Sobot.Client.Validation;
+using SobotPS.Completers;
+
+namespace SobotPS.Commands
+{
+    /// <summary>
+    /// Sends an approved template: the only kind of message allowed outside the 24-hour window.
+    /// The template's language and variable count come from the account's template list.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "SobotTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(SobotMessageResult))]
+    public sealed class SendSobotTemplateCommand : SendMessageCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("template_name", "Template")]
+        [ArgumentCompleter(typeof(TemplateNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string TemplateName { get; set; } = string.Empty;
+
+        /// <summary>The template's lang_code; looked up when omitted.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("template_lang", "Lang", "LangCode")]
+        [ArgumentCompleter(typeof(TemplateLanguageCompleter))]
+        [AllowNull, AllowEmptyString]
+        public string? Language { get; set; }
+
+        /// <summary>One value per {{n}} of the template body, in order.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("Parameters", "BodyParameters")]
+        [AllowNull, AllowEmptyCollection]
+        public string[]? BodyParameter { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        public Uri? HeaderImageUrl { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        public Uri? HeaderVideoUrl { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        public Uri? HeaderDocumentUrl { get; set; }
+
+        /// <summary>The file name shown for a document header; the URL's last segment when omitted.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull, AllowEmptyString]
+        public string? HeaderDocumentFileName { get; set; }
+
+        /// <summary>The value that completes a dynamic website button's URL (the trailing {{1}}).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull, AllowEmptyString]
+        public string? UrlButtonParameter { get; set; }
+
+        /// <summary>The button's position, 0 or 1.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(0, 1)]
+        public int UrlButtonIndex { get; set; }
+
+        protected override SendMessageRequest BuildRequest(SobotConnection connection, string customerNumber, string customerName)
+        {
+            string? language = string.IsNullOrWhiteSpace(Language) ? null : Language!.Trim();
+            var template = Call(token => Task.FromResult(connection.Client.Templates.Resolve(TemplateName.Trim(), language, token)));
+            var values = BodyParameter ?? Array.Empty<string>();
+            TemplateCatalog.CheckBodyParameters(template, values.Length);
+
+            var components = new List<TemplateComponent>();
+            var header = BuildHeader();
+            bool media = string.Equals(template.TemplateType, "MEDIA", StringComparison.OrdinalIgnoreCase);
+            if (media && header is null)
+                throw Mismatch(template.EntityName, $"is a media template with a{(template.HeaderType?.ToUpperInvariant() == "IMAGE" ? "n" : "")} {template.HeaderType?.ToLowerInvariant()} header; pass -Header{Capitalize(template.HeaderType)}Url.");
+            if (!media && header != null)
+                throw Mismatch(template.EntityName, "has no media header; remove -HeaderImageUrl, -HeaderVideoUrl and -HeaderDocumentUrl.");
+            if (header != null) components.Add(header);
+            if (values.Length > 0) components.Add(TemplateComponent.Body(values.Select(v => v ?? string.Empty)));
+
+            bool dynamicUrl = template.Url?.TrimEnd().EndsWith("{{1}}", StringComparison.Ordinal) == true;
+            bool hasButtonValue = !string.IsNullOrEmpty(UrlButtonParameter);
+            if (dynamicUrl && !hasButtonValue)
+                throw Mismatch(template.EntityName, $"has a dynamic website button ({template.Url}); pass -UrlButtonParameter with the value for {{{{1}}}}.");
+            if (!dynamicUrl && hasButtonValue)
+                throw Mismatch(template.EntityName, "has no dynamic website button; remove -UrlButtonParameter.");
+            if (hasButtonValue) components.Add(TemplateComponent.UrlButton(UrlButtonParameter!, UrlButtonIndex));
+
+            return new TemplateMessageRequest(customerNumber, customerName, template.EntityName ?? TemplateName, template.LangCode ?? language ?? string.Empty, components);
+        }
+
+        private TemplateComponent? BuildHeader()
+        {
+            var given = new[] { HeaderImageUrl, HeaderVideoUrl, HeaderDocumentUrl }.Count(u => u != null);
+            if (given > 1)
+                throw new SobotValidationException("params.header", "-HeaderImageUrl, -HeaderVideoUrl and -HeaderDocumentUrl clash: a template has one media header; give only one of them.");
+            if (HeaderImageUrl != null) return TemplateComponent.ImageHeader(Absolute(HeaderImageUrl, "params.header.image.link"));
+            if (HeaderVideoUrl != null) return TemplateComponent.VideoHeader(Absolute(HeaderVideoUrl, "params.header.video.link"));
+            if (HeaderDocumentUrl != null)
+            {
+                string link = Absolute(HeaderDocumentUrl, "params.header.document.link");
+                string? fileName = string.IsNullOrWhiteSpace(HeaderDocumentFileName)
+                    ? Uri.UnescapeDataString(HeaderDocumentUrl.Segments.LastOrDefault()?.TrimEnd('/') ?? string.Empty)
+                    : HeaderDocumentFileName;
+                return TemplateComponent.DocumentHeader(link, fileName);
+            }
+            if (!string.IsNullOrEmpty(HeaderDocumentFileName))
+                throw new SobotValidationException("params.header.document.filename", "-HeaderDocumentFileName goes with -HeaderDocumentUrl.");
+            return null;
+        }
+
+        private static string Absolute(Uri uri, string field)
+        {
+            string text = uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
+            Check.HttpUrl(text, field);
+            return text;
+        }
+
+        private static SobotTemplateException Mismatch(string? name, string what) =>
+            new SobotTemplateException(SobotTemplateProblem.ParameterCountMismatch, name ?? string.Empty, $"The template '{name}' {what}");
+
+        private static string Capitalize(string? s) =>
+            string.IsNullOrEmpty(s) ? string.Empty : s!.Substring(0, 1).ToUpperInvariant() + s.Substring(1).ToLowerInvariant();
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Threading;
+using System.Threading.Tasks;
+using Sobot.Client.Models.Responses;
+
+namespace SobotPS.Completers
+{
+    /// <summary>
+    /// Template names from the connection's cached template list. When nothing is cached yet it loads the
+    /// list once, but gives up after a short wait so Tab never hangs the prompt.
+    /// </summary>
+    public sealed class TemplateNameCompleter : IArgumentCompleter
+    {
+        internal static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(2);
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            CompletionText.Matching(Templates(fakeBoundParameters).Select(t => t.EntityName), wordToComplete);
+
+        internal static IReadOnlyList<TemplateRecord> Templates(IDictionary fakeBoundParameters)
+        {
+            var connection = fakeBoundParameters?["Connection"] as SobotConnection
+                             ?? (fakeBoundParameters?["Connection"] as PSObject)?.BaseObject as SobotConnection
+                             ?? SobotSession.Current;
+            if (connection is null || !connection.IsOpen) return Array.Empty<TemplateRecord>();
+            var cached = connection.Client.Templates.Cached;
+            if (cached.Count > 0) return cached;
+            using (var cancel = new CancellationTokenSource(LoadBudget))
+            {
+                var load = Task.Run(() => connection.Client.Templates.GetAll(false, cancel.Token));
+                try
+                {
+                    if (load.Wait(LoadBudget)) return load.Result;
+                }
+                catch (AggregateException)
+                {
+                    // No completion beats an error at the prompt.
+                }
+            }
+            return connection.Client.Templates.Cached;
+        }
+    }
+
+    /// <summary>The languages of the template named by -TemplateName (or of all cached templates).</summary>
+    public sealed class TemplateLanguageCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string? name = fakeBoundParameters?["TemplateName"]?.ToString();
+            var templates = TemplateNameCompleter.Templates(fakeBoundParameters!)
+                .Where(t => string.IsNullOrEmpty(name) || string.Equals(t.EntityName, name, StringComparison.Ordinal));
+            return CompletionText.Matching(templates.Select(t => t.LangCode), wordToComplete);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Sobot.Client;
+
+namespace SobotPS
+{
+    /// <summary>
+    /// What every SobotPS command shares: the connection (-Connection or the runspace's default),
+    /// cancellation on Ctrl+C, -Verbose/-Debug tracing of each HTTP exchange, and error records.
+    /// </summary>
+    public abstract class SobotCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+
+        /// <summary>The account to use; by default the one Connect-Sobot set for this runspace.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = false)]
+        [ValidateNotNull]
+        public SobotConnection? Connection { get; set; }
+
+        protected CancellationToken CancellationToken => _cancel.Token;
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        /// <summary>The connection to use, or a terminating error when there is none (nothing can succeed).</summary>
+        protected SobotConnection ResolveConnection()
+        {
+            var connection = Connection ?? SobotSession.Current;
+            if (connection is null)
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException("Not connected to Sobot. Run Connect-Sobot first, or pass -Connection."),
+                    SobotErrorIds.NotConnected, ErrorCategory.ConnectionError, null));
+            if (!connection!.IsOpen)
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException("This Sobot connection was closed by Disconnect-Sobot. Run Connect-Sobot again."),
+                    SobotErrorIds.ConnectionClosed, ErrorCategory.ConnectionError, connection));
+            return connection;
+        }
+
+        /// <summary>
+        /// Runs one client call to completion on this (pipeline) thread, then writes the call's HTTP
+        /// exchanges to the verbose and debug streams. The client never sees a synchronization context,
+        /// so blocking here cannot deadlock.
+        /// </summary>
+        protected T Call<T>(Func<CancellationToken, Task<T>> call)
+        {
+            var events = new ConcurrentQueue<SobotTraceEvent>();
+            Task<T> task;
+            using (SobotTrace.Listen(events.Enqueue))
+                task = Task.Run(() => call(CancellationToken));
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                WriteTrace(events);
+            }
+        }
+
+        protected void Call(Func<CancellationToken, Task> call) =>
+            Call<bool>(async token => { await call(token).ConfigureAwait(false); return true; });
+
+        private void WriteTrace(ConcurrentQueue<SobotTraceEvent> events)
+        {
+            while (events.TryDequeue(out var e))
+            {
+                WriteVerbose(e.Summary);
+                if (e.RequestBody != null) WriteDebug($"{e.Method} {e.Path} request body: {e.RequestBody}");
+                if (e.ResponseBody != null) WriteDebug($"{e.Method} {e.Path} response body: {e.ResponseBody}");
+            }
+        }
+
+        /// <summary>One failed item: a non-terminating error, except bad keys, which stop the command.</summary>
+        protected void WriteApiError(SobotApiException ex, object? target)
+        {
+            var record = SobotErrors.FromApi(ex, target);
+            if (ex.Kind == SobotErrorKind.Unauthorized) ThrowTerminatingError(record);
+            WriteError(record);
+        }
+
+        protected override void EndProcessing() => _cancel.Dispose();
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Management.Automation;
+using Sobot.Client;
+
+namespace SobotPS
+{
+    /// <summary>The stable ErrorIds a script can test (<c>$_.FullyQualifiedErrorId -like 'InvalidCustomerNumber,*'</c>).</summary>
+    public static class SobotErrorIds
+    {
+        public const string NotConnected = "SobotNotConnected";
+        public const string ConnectionClosed = "SobotConnectionClosed";
+        public const string ConnectFailed = "SobotConnectFailed";
+        public const string MissingKeys = "SobotMissingKeys";
+        public const string InsecureBaseUri = "SobotInsecureBaseUri";
+        public const string InvalidRegion = "SobotInvalidRegion";
+        public const string InvalidCustomerNumber = "InvalidCustomerNumber";
+        public const string InvalidInput = "InvalidInput";
+        public const string TemplateNotFound = "TemplateNotFound";
+        public const string TemplateLanguageAmbiguous = "TemplateLanguageAmbiguous";
+        public const string TemplateNotApproved = "TemplateNotApproved";
+        public const string TemplateParameterMismatch = "TemplateParameterMismatch";
+        public const string Unauthorized = "SobotUnauthorized";
+        public const string BadRequest = "SobotBadRequest";
+        public const string Forbidden = "SobotForbidden";
+        public const string NotFound = "SobotNotFound";
+        public const string RateLimited = "SobotRateLimited";
+        public const string Unavailable = "SobotUnavailable";
+        /// <summary>A 500, a timeout or a dropped connection: the message may or may not have been delivered.</summary>
+        public const string OutcomeUnknown = "SobotOutcomeUnknown";
+        public const string ConnectionFailed = "SobotConnectionFailed";
+        public const string UnexpectedResponse = "SobotUnexpectedResponse";
+    }
+
+    internal static class SobotErrors
+    {
+        public static ErrorRecord FromApi(SobotApiException ex, object? target)
+        {
+            switch (ex.Kind)
+            {
+                case SobotErrorKind.Unauthorized: return Record(ex, SobotErrorIds.Unauthorized, ErrorCategory.AuthenticationError, target);
+                case SobotErrorKind.BadRequest: return Record(ex, SobotErrorIds.BadRequest, ErrorCategory.InvalidArgument, target);
+                case SobotErrorKind.Forbidden: return Record(ex, SobotErrorIds.Forbidden, ErrorCategory.PermissionDenied, target);
+                case SobotErrorKind.NotFound: return Record(ex, SobotErrorIds.NotFound, ErrorCategory.ObjectNotFound, target);
+                case SobotErrorKind.RateLimited: return Record(ex, SobotErrorIds.RateLimited, ErrorCategory.LimitsExceeded, target);
+                case SobotErrorKind.Unavailable: return Record(ex, SobotErrorIds.Unavailable, ErrorCategory.ResourceUnavailable, target);
+                case SobotErrorKind.ServerError: return Record(ex, SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult, target);
+                case SobotErrorKind.Transport:
+                    return ex.OutcomeUnknown && (ex.Method == "POST" || ex.Method == "PUT")
+                        ? Record(ex, SobotErrorIds.OutcomeUnknown, ErrorCategory.ConnectionError, target)
+                        : Record(ex, SobotErrorIds.ConnectionFailed, ErrorCategory.ConnectionError, target);
+                default: return Record(ex, SobotErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult, target);
+            }
+        }
+
+        public static ErrorRecord FromValidation(SobotValidationException ex, object? target) =>
+            Record(ex, ex.Field == "customer_number" ? SobotErrorIds.InvalidCustomerNumber : SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument, target);
+
+        public static ErrorRecord FromTemplate(SobotTemplateException ex, object? target)
+        {
+            switch (ex.Problem)
+            {
+                case SobotTemplateProblem.NotFound: return Record(ex, SobotErrorIds.TemplateNotFound, ErrorCategory.ObjectNotFound, target);
+                case SobotTemplateProblem.AmbiguousLanguage: return Record(ex, SobotErrorIds.TemplateLanguageAmbiguous, ErrorCategory.InvalidArgument, target);
+                case SobotTemplateProblem.NotApproved: return Record(ex, SobotErrorIds.TemplateNotApproved, ErrorCategory.InvalidOperation, target);
+                default: return Record(ex, SobotErrorIds.TemplateParameterMismatch, ErrorCategory.InvalidArgument, target);
+            }
+        }
+
+        public static ErrorRecord Record(Exception ex, string errorId, ErrorCategory category, object? target)
+        {
+            var record = new ErrorRecord(ex, errorId, category, target);
+            if (ex is SobotApiException api && !string.IsNullOrEmpty(api.SobotMessage))
+                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = Recommend(api) };
+            return record;
+        }
+
+        private static string Recommend(SobotApiException ex)
+        {
+            switch (ex.Kind)
+            {
+                case SobotErrorKind.Unauthorized: return "Generate a new key pair in the Sobot portal and run Connect-Sobot again.";
+                case SobotErrorKind.RateLimited: return "Send more slowly or try again later.";
+                case SobotErrorKind.ServerError: return "Check whether the customer received the message before sending it again.";
+                default: return string.Empty;
+            }
+        }
+    }
+}
