@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace Sobot.Emulator.Tests;
+
+public class FaultKnobTests
+{
+    [Fact]
+    public async Task Rate_limit_answers_429_with_retry_after_beyond_the_rate()
+    {
+        await using var e = await Emulator.StartAsync(o => o.RateLimit = 5);
+        var statuses = new List<int>();
+        string? retryAfter = null;
+        for (int i = 0; i < 12; i++)
+        {
+            using var r = await e.Api.GetAsync("api/template/");
+            statuses.Add((int)r.StatusCode);
+            if ((int)r.StatusCode == 429) retryAfter ??= r.Headers.RetryAfter?.Delta?.TotalSeconds.ToString();
+        }
+        Assert.InRange(statuses.Count(s => s == 200), 5, 7);
+        Assert.Contains(429, statuses);
+        Assert.Equal("1", retryAfter);
+    }
+
+    [Fact]
+    public async Task Fail_rate_one_answers_every_api_call_with_500_but_not_the_control_endpoints()
+    {
+        await using var e = await Emulator.StartAsync(o => o.FailRate = 1);
+        var (status, body) = await e.PostAsync("message/", """{"customer_number":"919970585556","customer_name":"A","template_name":"hello_world","template_lang":"en"}""");
+        Assert.Equal(500, status);
+        Assert.Equal(500, body["code"]!.GetValue<int>());
+        Assert.Empty(e.Host.State.Messages);
+        (await e.Bare.GetAsync("_emulator/messages")).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Latency_is_added_before_each_api_response()
+    {
+        await using var e = await Emulator.StartAsync(o => o.LatencyMs = 150);
+        var watch = Stopwatch.StartNew();
+        await e.GetAsync("api/template/");
+        Assert.True(watch.ElapsedMilliseconds >= 140, $"answered after {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Theory]
+    [InlineData("--fail-rate", "1.5")]
+    [InlineData("--latency-ms", "-1")]
+    [InlineData("--rate-limit", "fast")]
+    [InlineData("--unknown", "x")]
+    public void Bad_switches_are_refused(string name, string value)
+    {
+        Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse([name, value]));
+    }
+
+    [Fact]
+    public void Switches_are_read()
+    {
+        var o = EmulatorOptions.Parse(["--urls", "http://127.0.0.1:0", "--latency-ms", "100", "--rate-limit", "80", "--fail-rate", "0.05", "--no-window", "--access-key", "a", "--secret-key", "s"]);
+        Assert.Equal((100, 80d, 0.05, true, "a", "s"), (o.LatencyMs, o.RateLimit, o.FailRate, o.NoWindow, o.AccessKey, o.SecretKey));
+    }
+}
