@@ -98,7 +98,7 @@ function Invoke-XunitTests {
     foreach ($project in 'tests/Sobot.Client.Tests', 'tests/Sobot.Emulator.Tests') {
         $name = Split-Path $project -Leaf
         & dotnet test (Join-Path $root $project) -c $Configuration --nologo -v quiet `
-            --logger "trx;LogFileName=$name.trx" --results-directory $results
+            --logger "trx;LogFileName=$name.trx" --results-directory $results | Out-Host
         $trx = Join-Path $results "$name.trx"
         if (-not (Test-Path $trx)) { throw "$name produced no test results (build failure?)." }
         $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
@@ -124,7 +124,7 @@ Import-Module '$pester' -RequiredVersion 5.7.1
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$summary'
 "@
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host
     if (-not (Test-Path $summary)) { throw 'The Pester run produced no summary.' }
     $s = Get-Content -Raw $summary | ConvertFrom-Json
     if ($s.Skipped -gt 0) { Write-Warning "Pester skipped $($s.Skipped) test(s); counted as failed." }

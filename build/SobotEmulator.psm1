@@ -37,11 +37,13 @@ function Stop-SobotEmulator {
     param([Parameter(Mandatory, ValueFromPipeline)] $Emulator)
     process {
         $p = $Emulator.Process
-        if ($p -and -not $p.HasExited) {
+        if (-not $p) { return }
+        $Emulator.Process = $null   # stopping twice is harmless
+        if (-not $p.HasExited) {
             $p.Kill()
             $null = $p.WaitForExit(10000)
         }
-        if ($p) { $p.Dispose() }
+        $p.Dispose()
     }
 }
 

@@ -12,7 +12,7 @@ namespace SobotPS.Commands
     {
         /// <summary>A public http(s) URL Sobot and Meta can fetch; at most 5 MB.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("ImageUrl", "url")]
+        [Alias("ImageUrl", "Link")]
         public Uri? Url { get; set; }
 
         /// <summary>image/jpeg or image/png; inferred from the URL's extension when omitted.</summary>

@@ -12,8 +12,11 @@ namespace Sobot.Client.Models.Requests
             CustomerName = customerName;
         }
 
+        // The contract's examples put the customer first; order does not matter to JSON but helps people reading -Debug.
+        [JsonPropertyOrder(-2)]
         public string CustomerNumber { get; }
 
+        [JsonPropertyOrder(-1)]
         public string CustomerName { get; }
 
         /// <summary>What the result reports as MessageType: the wire <c>type</c>, or "template".</summary>

@@ -1,0 +1,34 @@
+# Dot-sourced by every test file's BeforeAll: imports the built module (out/SobotPS, what ships)
+# and starts an emulator on a free loopback port.
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ModuleManifest = Join-Path $RepoRoot 'out/SobotPS/SobotPS.psd1'
+if (-not (Test-Path $ModuleManifest)) { throw "Build first: $ModuleManifest is missing (dotnet pwsh ./build.ps1 -Task Build)." }
+Import-Module (Join-Path $RepoRoot 'build/SobotEmulator.psm1') -Force
+Import-Module $ModuleManifest -Force
+
+function Start-TestEmulator {
+    param([string[]] $ArgumentList = @())
+    Start-SobotEmulator -ArgumentList $ArgumentList
+}
+
+function ConvertTo-TestSecret([string] $Text) { ConvertTo-SecureString $Text -AsPlainText -Force }
+
+function Connect-TestEmulator {
+    param($Emulator, [string] $DefaultRegion, [switch] $PassThru)
+    $p = @{ AccessKey = $Emulator.AccessKey; SecretKey = (ConvertTo-TestSecret $Emulator.SecretKey); BaseUri = $Emulator.BaseUri }
+    if ($DefaultRegion) { $p.DefaultRegion = $DefaultRegion }
+    Connect-Sobot @p -PassThru:$PassThru
+}
+
+function Get-EmulatorMessage($Emulator) {
+    @(Invoke-RestMethod -Uri "$($Emulator.BaseUri)/_emulator/messages")
+}
+
+function Reset-Emulator($Emulator) {
+    $null = Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)/_emulator/reset"
+}
+
+function Open-ConversationWindow($Emulator, [string] $Number) {
+    $null = Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)/_emulator/inbound" -ContentType 'application/json' -Body (@{ from = $Number; text = 'Hi' } | ConvertTo-Json)
+}

@@ -1,0 +1,164 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $emulator = Start-TestEmulator -ArgumentList '--access-key', 'ak-test-0001-WXYZ', '--secret-key', 'sk-test-secret-9876'
+    $emulator.AccessKey = 'ak-test-0001-WXYZ'
+    $emulator.SecretKey = 'sk-test-secret-9876'
+}
+
+AfterAll {
+    Disconnect-Sobot
+    $emulator | Stop-SobotEmulator
+}
+
+Describe 'The module manifest' {
+    It 'loads in Desktop and Core editions from PowerShell 5.1 and exports its cmdlets explicitly' {
+        $m = Test-ModuleManifest $ModuleManifest
+        $m.PowerShellVersion | Should -Be ([version]'5.1')
+        $m.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $m.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'Send-SobotImageMessage', 'Send-SobotTemplate', 'Send-SobotTextMessage', 'Test-SobotConnection')
+        (Get-Command -Module SobotPS).Count | Should -Be 7
+    }
+
+    It 'uses approved verbs only' {
+        $approved = (Get-Verb).Verb
+        Get-Command -Module SobotPS | ForEach-Object { $_.Verb | Should -BeIn $approved }
+    }
+
+    It 'declares an output type on every cmdlet' {
+        Get-Command -Module SobotPS | ForEach-Object { $_.OutputType.Count | Should -BeGreaterThan 0 -Because $_.Name }
+    }
+
+    It 'supports -WhatIf on every Send cmdlet' {
+        Get-Command -Module SobotPS -Verb Send | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because $_.Name }
+    }
+}
+
+Describe 'Connect-Sobot' {
+    AfterEach { Disconnect-Sobot }
+
+    It 'connects with an access key and a SecureString secret' {
+        $c = Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -PassThru
+        $c | Should -BeOfType SobotPS.SobotConnection
+        $c.BaseUri | Should -Be ([uri]"$($emulator.BaseUri)/")
+        Test-SobotConnection | Should -BeTrue
+    }
+
+    It 'connects with a PSCredential (user name = access key, password = secret)' {
+        $cred = [pscredential]::new($emulator.AccessKey, (ConvertTo-TestSecret $emulator.SecretKey))
+        Connect-Sobot -Credential $cred -BaseUri $emulator.BaseUri
+        Test-SobotConnection | Should -BeTrue
+    }
+
+    It 'reads SOBOT_ACCESS_KEY, SOBOT_SECRET_KEY and SOBOT_BASE_URI when given no keys, as a scheduled task would' {
+        $env:SOBOT_ACCESS_KEY = $emulator.AccessKey
+        $env:SOBOT_SECRET_KEY = $emulator.SecretKey
+        $env:SOBOT_BASE_URI = $emulator.BaseUri
+        try {
+            Connect-Sobot
+            (Get-SobotConnection).BaseUri | Should -Be ([uri]"$($emulator.BaseUri)/")
+            Test-SobotConnection | Should -BeTrue
+        }
+        finally {
+            Remove-Item Env:SOBOT_ACCESS_KEY, Env:SOBOT_SECRET_KEY, Env:SOBOT_BASE_URI
+        }
+    }
+
+    It 'says which keys are missing when there are none' {
+        Remove-Item Env:SOBOT_ACCESS_KEY, Env:SOBOT_SECRET_KEY -ErrorAction SilentlyContinue
+        { Connect-Sobot -BaseUri $emulator.BaseUri } | Should -Throw -ErrorId 'SobotMissingKeys,SobotPS.Commands.ConnectSobotCommand' -ExpectedMessage '*SOBOT_ACCESS_KEY*'
+    }
+
+    It 'stops with a terminating error that never echoes rejected keys' {
+        $err = $null
+        try { Connect-Sobot -AccessKey 'wrong-access-4242' -SecretKey (ConvertTo-TestSecret 'wrong-secret-7777') -BaseUri $emulator.BaseUri }
+        catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -Be 'SobotUnauthorized,SobotPS.Commands.ConnectSobotCommand'
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.Exception.Message | Should -BeLike '*rejected the access key and secret key*'
+        # The error's position line quotes the user's own command; what SobotPS wrote must not hold the keys.
+        $text = $err.Exception.ToString() + "$($err.ErrorDetails)" + "$($err.TargetObject)" + $err.CategoryInfo.ToString()
+        $text | Should -Not -BeLike '*wrong-access-4242*'
+        $text | Should -Not -BeLike '*wrong-secret-7777*'
+        Get-SobotConnection | Should -BeNullOrEmpty
+    }
+
+    It 'refuses plain http to a host that is not loopback, before sending anything' {
+        { Connect-Sobot -AccessKey a -SecretKey (ConvertTo-TestSecret s) -BaseUri 'http://api.sobot.in' } |
+            Should -Throw -ErrorId 'SobotInsecureBaseUri,SobotPS.Commands.ConnectSobotCommand'
+    }
+
+    It 'refuses an unknown default region' {
+        { Connect-TestEmulator $emulator -DefaultRegion 'QQ' } | Should -Throw -ErrorId 'SobotInvalidRegion,SobotPS.Commands.ConnectSobotCommand'
+    }
+
+    It 'fails clearly when nothing listens at the base URI' {
+        { Connect-Sobot -AccessKey a -SecretKey (ConvertTo-TestSecret s) -BaseUri 'http://127.0.0.1:1' } |
+            Should -Throw -ErrorId 'SobotConnectFailed,SobotPS.Commands.ConnectSobotCommand' -ExpectedMessage '*connection failed*'
+    }
+}
+
+Describe 'Get-SobotConnection, Test-SobotConnection and Disconnect-Sobot' {
+    It 'shows base URI, the access key masked to its last 4 characters, region and connected-at, never the secret' {
+        Connect-TestEmulator $emulator -DefaultRegion IN
+        $c = Get-SobotConnection
+        $c.AccessKey | Should -Be '****WXYZ'
+        $c.DefaultRegion | Should -Be 'IN'
+        $c.ConnectedAt | Should -BeOfType [DateTimeOffset]
+        $shown = ($c | Format-List * | Out-String) + ($c | Format-Table | Out-String) + ($c | ConvertTo-Json -Depth 4) + "$c"
+        $shown | Should -Not -BeLike '*ak-test-0001*'
+        $shown | Should -Not -BeLike '*sk-test-secret-9876*'
+        $c.PSObject.Properties.Name | Should -Not -Contain 'SecretKey'
+    }
+
+    It 'returns $false when not connected or after disconnecting' {
+        Connect-TestEmulator $emulator
+        Disconnect-Sobot
+        Get-SobotConnection | Should -BeNullOrEmpty
+        Test-SobotConnection | Should -BeFalse
+        { Send-SobotTextMessage -CustomerNumber 919970585556 -Message hi } | Should -Throw -ErrorId 'SobotNotConnected,SobotPS.Commands.SendSobotTextMessageCommand'
+    }
+
+    It 'returns $false when the keys stop working' {
+        $other = Start-TestEmulator
+        try {
+            $c = Connect-TestEmulator $other -PassThru
+            Test-SobotConnection -Connection $c | Should -BeTrue
+            $other | Stop-SobotEmulator
+            Test-SobotConnection -Connection $c | Should -BeFalse
+        }
+        finally { $other | Stop-SobotEmulator }
+    }
+}
+
+Describe 'Several connections' {
+    It 'sends through the connection given with -Connection, not the default' {
+        $second = Start-TestEmulator
+        try {
+            Connect-TestEmulator $emulator
+            $c2 = Connect-TestEmulator $second -PassThru
+            Connect-TestEmulator $emulator   # the default goes back to the first emulator; $c2 stays usable
+            Reset-Emulator $emulator
+            $r = Send-SobotTemplate -Connection $c2 -CustomerNumber 919970585556 -TemplateName hello_world
+            $r.MessageId | Should -BeLike 'wamid.*'
+            (Get-EmulatorMessage $second).Count | Should -Be 1
+            (Get-EmulatorMessage $emulator).Count | Should -Be 0
+        }
+        finally { $second | Stop-SobotEmulator }
+    }
+
+    It 'keeps the default connection per runspace and works from ForEach-Object -Parallel with -Connection' {
+        Reset-Emulator $emulator
+        $c = Connect-TestEmulator $emulator -PassThru
+        $manifest = $ModuleManifest
+        $results = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $using:manifest
+            $own = Get-SobotConnection   # a new runspace has no default connection
+            Send-SobotTemplate -Connection $using:c -CustomerNumber "91997058555$_" -TemplateName hello_world |
+                Add-Member -NotePropertyName HadDefault -NotePropertyValue ($null -ne $own) -PassThru
+        }
+        $results.Count | Should -Be 4
+        $results.HadDefault | Should -Not -Contain $true
+        (Get-EmulatorMessage $emulator).Count | Should -Be 4
+    }
+}

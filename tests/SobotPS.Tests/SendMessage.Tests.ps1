@@ -1,0 +1,149 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $emulator = Start-TestEmulator
+    Connect-TestEmulator $emulator -DefaultRegion IN
+}
+
+AfterAll {
+    Disconnect-Sobot
+    $emulator | Stop-SobotEmulator
+}
+
+Describe 'Free-form sends' {
+    BeforeEach { Reset-Emulator $emulator }
+
+    Describe 'Send-SobotTextMessage' {
+        It 'sends the documented text body and returns one typed result' {
+            Open-ConversationWindow $emulator 919970585556
+            $r = Send-SobotTextMessage -CustomerNumber '+91 99705-85556' -CustomerName 'Asha Patil' -Message 'Your ticket *#4711* is closed.'
+            $r | Should -BeOfType SobotPS.SobotMessageResult
+            $r.MessageId | Should -BeLike 'wamid.*'
+            $r.Status | Should -Be 'submitted'
+            $r.CustomerNumber | Should -Be '919970585556'
+            $r.CustomerName | Should -Be 'Asha Patil'
+            $r.MessageType | Should -Be 'text'
+            $r.TemplateName | Should -BeNullOrEmpty
+            $r.SubmittedAt | Should -BeOfType [DateTimeOffset]
+            $sent = Get-EmulatorMessage $emulator
+            $sent.Count | Should -Be 1
+            $sent[0].id | Should -Be $r.MessageId
+            ($sent[0].body | ConvertTo-Json -Compress) | Should -Be '{"customer_number":"919970585556","customer_name":"Asha Patil","type":"text","message":"Your ticket *#4711* is closed."}'
+        }
+
+        It 'completes a national number with -DefaultRegion and uses the number as the name when none is given' {
+            Open-ConversationWindow $emulator 919970585556
+            $r = Send-SobotTextMessage -CustomerNumber '09970585556' -Message 'hi'
+            $r.CustomerNumber | Should -Be '919970585556'
+            (Get-EmulatorMessage $emulator)[0].body.customer_name | Should -Be '919970585556'
+        }
+
+        It 'binds Text/Body/Mobile/Name aliases from pipeline objects by property name' {
+            Open-ConversationWindow $emulator 919970585556
+            Open-ConversationWindow $emulator 447911123456
+            $rows = @(
+                [pscustomobject]@{ Mobile = '+91 99705 85556'; Name = 'Asha'; Text = 'one' }
+                [pscustomobject]@{ customer_number = '+44 7911 123456'; customer_name = 'John'; Body = 'two' }
+            )
+            $r = $rows | Send-SobotTextMessage
+            $r.CustomerName | Should -Be @('Asha', 'John')
+            (Get-EmulatorMessage $emulator).body.message | Should -Be @('one', 'two')
+        }
+
+        It 'refuses more than 4096 characters, naming the field and the limit, and sends nothing' {
+            Open-ConversationWindow $emulator 919970585556
+            Send-SobotTextMessage -CustomerNumber 919970585556 -Message ('x' * 4096) | Should -Not -BeNullOrEmpty
+            $r = Send-SobotTextMessage -CustomerNumber 919970585556 -Message ('x' * 4097) -ErrorVariable err -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'InvalidInput,SobotPS.Commands.SendSobotTextMessageCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err[0].Exception.Message | Should -BeLike "*'message'*4097*4096*"
+            (Get-EmulatorMessage $emulator).Count | Should -Be 1
+        }
+
+        It "reports the 24-hour rule with Sobot's own message" {
+            Send-SobotTextMessage -CustomerNumber 919822012345 -Message 'hi' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'SobotBadRequest,SobotPS.Commands.SendSobotTextMessageCommand'
+            $err[0].Exception.Message | Should -BeLike '*within 24 hours*'
+            $err[0].TargetObject | Should -Be '919822012345'
+        }
+
+        It 'sends nothing with -WhatIf' {
+            Open-ConversationWindow $emulator 919970585556
+            $r = Send-SobotTextMessage -CustomerNumber 919970585556 -Message 'hi' -WhatIf
+            $r | Should -BeNullOrEmpty
+            (Get-EmulatorMessage $emulator).Count | Should -Be 0
+        }
+    }
+
+    Describe 'Send-SobotImageMessage' {
+        BeforeEach { Open-ConversationWindow $emulator 919970585556 }
+
+        It 'infers the MIME type from the extension' {
+            $r = Send-SobotImageMessage -CustomerNumber 919970585556 -Url 'https://cdn.example.com/p/photo.JPG?v=2' -Caption 'New stock'
+            $r.MessageType | Should -Be 'image'
+            $body = (Get-EmulatorMessage $emulator)[0].body
+            $body.mime_type | Should -Be 'image/jpeg'
+            $body.url | Should -Be 'https://cdn.example.com/p/photo.JPG?v=2'
+            $body.caption | Should -Be 'New stock'
+        }
+
+        It 'sends no caption key when no caption is given' {
+            $null = Send-SobotImageMessage -CustomerNumber 919970585556 -Url 'https://cdn.example.com/logo.png'
+            (Get-EmulatorMessage $emulator)[0].body.PSObject.Properties.Name | Should -Not -Contain 'caption'
+        }
+
+        It 'refuses types the contract does not allow and captions over 1024 characters' {
+            Send-SobotImageMessage -CustomerNumber 919970585556 -Url 'https://cdn.example.com/anim.gif' -ErrorVariable e1 -ErrorAction SilentlyContinue
+            Send-SobotImageMessage -CustomerNumber 919970585556 -Url 'https://cdn.example.com/a.png' -MimeType image/webp -ErrorVariable e2 -ErrorAction SilentlyContinue
+            Send-SobotImageMessage -CustomerNumber 919970585556 -Url 'https://cdn.example.com/a.png' -Caption ('c' * 1025) -ErrorVariable e3 -ErrorAction SilentlyContinue
+            Send-SobotImageMessage -CustomerNumber 919970585556 -Url 'not a url' -ErrorVariable e4 -ErrorAction SilentlyContinue
+            $e1[0].Exception.Message | Should -BeLike '*image/jpeg, image/png*'
+            $e2[0].Exception.Message | Should -BeLike "*'mime_type'*image/webp*"
+            $e3[0].Exception.Message | Should -BeLike "*'caption'*1024*"
+            $e4[0].Exception.Message | Should -BeLike "*'url'*"
+            @($e1 + $e2 + $e3 + $e4).FullyQualifiedErrorId | Sort-Object -Unique | Should -Be 'InvalidInput,SobotPS.Commands.SendSobotImageMessageCommand'
+            (Get-EmulatorMessage $emulator).Count | Should -Be 0
+        }
+    }
+
+    Describe 'Bad rows in a pipeline' {
+        It 'writes one error per bad row, with the row as target, and sends the good rows' {
+            Open-ConversationWindow $emulator 919970585556
+            Open-ConversationWindow $emulator 447911123456
+            $rows = @(
+                [pscustomobject]@{ Mobile = '919970585556'; Message = 'first' }
+                [pscustomobject]@{ Mobile = '12345'; Message = 'bad number' }
+                [pscustomobject]@{ Mobile = '447911123456'; Message = ('x' * 5000) }
+                [pscustomobject]@{ Mobile = '919822012345'; Message = 'no window' }
+                [pscustomobject]@{ Mobile = '447911123456'; Message = 'last' }
+            )
+            $results = $rows | Send-SobotTextMessage -ErrorVariable errs -ErrorAction SilentlyContinue
+            $results.Count | Should -Be 2
+            $results.InputObject.Message | Should -Be @('first', 'last')
+            $errs.Count | Should -Be 3
+            $errs.FullyQualifiedErrorId | Should -Be @(
+                'InvalidCustomerNumber,SobotPS.Commands.SendSobotTextMessageCommand'
+                'InvalidInput,SobotPS.Commands.SendSobotTextMessageCommand'
+                'SobotBadRequest,SobotPS.Commands.SendSobotTextMessageCommand')
+            [object]::ReferenceEquals($errs[0].TargetObject.PSObject.BaseObject, $rows[1].PSObject.BaseObject) | Should -BeTrue
+            $errs[2].TargetObject.Mobile | Should -Be '919822012345'
+            (Get-EmulatorMessage $emulator).body.message | Should -Be @('first', 'last')
+        }
+
+        It 'puts only SobotMessageResult objects on the output stream' {
+            Open-ConversationWindow $emulator 919970585556
+            $out = 1..3 | ForEach-Object { [pscustomobject]@{ Number = '919970585556'; Text = "m$_" } } | Send-SobotTextMessage -Verbose 4>$null
+            $out.Count | Should -Be 3
+            $out | ForEach-Object { $_ | Should -BeOfType SobotPS.SobotMessageResult }
+        }
+
+        It 'prints results as a table with the default view' {
+            Open-ConversationWindow $emulator 919970585556
+            $text = Send-SobotTextMessage -CustomerNumber 919970585556 -Message hi | Out-String -Width 120
+            $text | Should -Match 'CustomerNumber\s+CustomerName\s+Message\s+Status\s+MessageId'
+            $text | Should -Match '919970585556\s+919970585556\s+text\s+submitted\s+wamid\.'
+        }
+    }
+}

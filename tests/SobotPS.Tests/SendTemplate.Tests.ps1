@@ -1,0 +1,103 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $emulator = Start-TestEmulator
+    Connect-TestEmulator $emulator
+    $csv = Join-Path $TestDrive 'customers.csv'
+    @'
+Name,Mobile,OrderId,Status
+Asha Patil,+91 99705-85556,8654334,Approved
+Rahul Deshmukh,919960123456,8654335,Pending
+'@ | Set-Content $csv
+}
+
+AfterAll {
+    Disconnect-Sobot
+    $emulator | Stop-SobotEmulator
+}
+
+Describe 'Template sends' {
+    BeforeEach { Reset-Emulator $emulator }
+
+    Describe 'Send-SobotTemplate from a CSV' {
+        It 'takes body parameters from a delay-bind script block per row' {
+            $r = Import-Csv $csv | Send-SobotTemplate -TemplateName payment_status -BodyParameter { $_.OrderId, $_.Status }
+            $r.Count | Should -Be 2
+            $r.TemplateName | Should -Be @('payment_status', 'payment_status')
+            $r.MessageType | Should -Be @('template', 'template')
+            $r.CustomerName | Should -Be @('Asha Patil', 'Rahul Deshmukh')
+            $r[1].InputObject.OrderId | Should -Be '8654335'
+            $sent = Get-EmulatorMessage $emulator
+            ($sent[0].body | ConvertTo-Json -Depth 6 -Compress) |
+                Should -Be '{"customer_number":"919970585556","customer_name":"Asha Patil","template_name":"payment_status","template_lang":"en","params":[{"type":"body","parameters":[{"type":"text","text":"8654334"},{"type":"text","text":"Approved"}]}]}'
+            $sent[1].body.params[0].parameters.text | Should -Be @('8654335', 'Pending')
+        }
+
+        It 'runs the README line' {
+            $r = Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId }
+            $r.Count | Should -Be 2
+            (Get-EmulatorMessage $emulator).body.params.parameters.text | Should -Be @('8654334', '8654335')
+        }
+
+        It 'looks the language up when -Language is omitted and sends no params for a template without variables' {
+            $null = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName hello_world
+            $body = (Get-EmulatorMessage $emulator)[0].body
+            $body.template_lang | Should -Be 'en'
+            $body.PSObject.Properties.Name | Should -Not -Contain 'params'
+        }
+
+        It 'refuses a count mismatch against the template body before sending' {
+            Import-Csv $csv | Send-SobotTemplate -TemplateName payment_status -BodyParameter { $_.OrderId } -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs.Count | Should -Be 2
+            $errs[0].FullyQualifiedErrorId | Should -Be 'TemplateParameterMismatch,SobotPS.Commands.SendSobotTemplateCommand'
+            $errs[0].Exception.Message | Should -BeLike "*'payment_status'*2 body variables but 1 body parameter*"
+            $errs[0].TargetObject.Name | Should -Be 'Asha Patil'
+            (Get-EmulatorMessage $emulator).Count | Should -Be 0
+        }
+
+        It 'says when a template exists in several languages, and sends with -Language' {
+            Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName festival_greeting -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'TemplateLanguageAmbiguous,SobotPS.Commands.SendSobotTemplateCommand'
+            $err[0].Exception.Message | Should -BeLike '*several languages (en, hi)*-Language*'
+            $r = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName festival_greeting -Language hi
+            (Get-EmulatorMessage $emulator)[0].body.template_lang | Should -Be 'hi'
+            $r.TemplateName | Should -Be 'festival_greeting'
+        }
+
+        It 'says when a template does not exist or is not approved' {
+            Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName no_such_thing -ErrorVariable e1 -ErrorAction SilentlyContinue
+            Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName spring_sale -BodyParameter '10%' -ErrorVariable e2 -ErrorAction SilentlyContinue
+            $e1[0].FullyQualifiedErrorId | Should -Be 'TemplateNotFound,SobotPS.Commands.SendSobotTemplateCommand'
+            $e1[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $e2[0].FullyQualifiedErrorId | Should -Be 'TemplateNotApproved,SobotPS.Commands.SendSobotTemplateCommand'
+            $e2[0].Exception.Message | Should -BeLike '*pending approval*'
+        }
+
+        It 'sends a media header and a dynamic URL button as the contract shows' {
+            $null = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName new_arrivals -HeaderImageUrl 'https://cdn.example.com/new.jpg'
+            $null = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName track_order -BodyParameter 8654334 -UrlButtonParameter 8654334
+            $sent = Get-EmulatorMessage $emulator
+            ($sent[0].body.params | ConvertTo-Json -Depth 6 -Compress -AsArray) | Should -Be '[{"type":"header","parameters":[{"type":"image","image":{"link":"https://cdn.example.com/new.jpg"}}]}]'
+            ($sent[1].body.params | ConvertTo-Json -Depth 6 -Compress -AsArray) |
+                Should -Be '[{"type":"body","parameters":[{"type":"text","text":"8654334"}]},{"type":"button","sub_type":"url","index":0,"parameters":[{"type":"text","text":"8654334"}]}]'
+        }
+
+        It 'refuses a missing or clashing header and a missing button value' {
+            Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName new_arrivals -ErrorVariable e1 -ErrorAction SilentlyContinue
+            Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName new_arrivals -HeaderImageUrl https://e.com/a.jpg -HeaderVideoUrl https://e.com/a.mp4 -ErrorVariable e2 -ErrorAction SilentlyContinue
+            Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName track_order -BodyParameter 1 -ErrorVariable e3 -ErrorAction SilentlyContinue
+            $e1[0].Exception.Message | Should -BeLike '*-HeaderImageUrl*'
+            $e2[0].Exception.Message | Should -BeLike '*clash*'
+            $e3[0].Exception.Message | Should -BeLike '*-UrlButtonParameter*'
+            (Get-EmulatorMessage $emulator).Count | Should -Be 0
+        }
+
+        It 'sends nothing with -WhatIf, yet still checks each row' {
+            $rows = @(Import-Csv $csv) + [pscustomobject]@{ Name = 'Bad'; Mobile = '12'; OrderId = '1' }
+            $r = $rows | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCustomerNumber,*'
+            (Get-EmulatorMessage $emulator).Count | Should -Be 0
+        }
+    }
+}
