@@ -11,7 +11,7 @@ namespace SobotPS
     /// What every SobotPS command shares: the connection (-Connection or the runspace's default),
     /// cancellation on Ctrl+C, -Verbose/-Debug tracing of each HTTP exchange, and error records.
     /// </summary>
-    public abstract class SobotCmdlet : PSCmdlet
+    public abstract class SobotCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
 
@@ -81,6 +81,7 @@ namespace SobotPS
             WriteError(record);
         }
 
-        protected override void EndProcessing() => _cancel.Dispose();
+        /// <summary>PowerShell disposes a cmdlet after its pipeline ends, stopped or not.</summary>
+        public void Dispose() => _cancel.Dispose();
     }
 }

@@ -27,7 +27,6 @@ namespace SobotPS.Commands
                 WriteVerbose(ex.Message);
                 WriteObject(false);
             }
-            base.EndProcessing();
         }
     }
 }
