@@ -18,7 +18,25 @@
         'Test-SobotConnection'
         'Send-SobotTextMessage'
         'Send-SobotImageMessage'
+        'Send-SobotVideoMessage'
+        'Send-SobotDocumentMessage'
+        'Send-SobotStickerMessage'
+        'Send-SobotLocationMessage'
+        'Send-SobotButtonMessage'
+        'Send-SobotListMessage'
+        'Send-SobotProductMessage'
         'Send-SobotTemplate'
+        'New-SobotListSection'
+        'New-SobotListRow'
+        'New-SobotProductSection'
+        'New-SobotTemplate'
+        'Get-SobotTemplate'
+        'Sync-SobotTemplate'
+        'Add-SobotCustomer'
+        'Set-SobotCustomer'
+        'Get-SobotCustomer'
+        'ConvertFrom-SobotWebhook'
+        'Invoke-SobotApi'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -28,7 +46,7 @@
             Tags         = @('Sobot', 'WhatsApp', 'Messaging', 'Notification', 'API', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/sobotps/SobotPS'
             LicenseUri   = 'https://github.com/sobotps/SobotPS/blob/main/LICENSE'
-            ReleaseNotes = 'First release: connections, text, image and template messages, and the local Sobot emulator.'
+            ReleaseNotes = 'First release: every documented Sobot operation as cmdlets (all message types, templates, customers, webhooks, a raw escape hatch) and the local Sobot emulator.'
         }
     }
 }

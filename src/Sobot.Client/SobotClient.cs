@@ -56,6 +56,50 @@ namespace Sobot.Client
             return response;
         }
 
+        /// <summary><c>POST /api/template/</c>: the template starts pending until Meta approves or rejects it.</summary>
+        public async Task<SobotResponse> CreateTemplateAsync(CreateTemplateRequest request, CancellationToken cancellationToken = default)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            var exchange = await SendAsync(HttpMethod.Post, "api/template/", SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
+            Templates.Invalidate();
+            return Parse<SobotResponse>(exchange, HttpMethod.Post, "api/template/");
+        }
+
+        /// <summary><c>POST /api/customer</c>. "Customer already exists" comes back as a BadRequest with that message.</summary>
+        public async Task<SobotResponse> AddCustomerAsync(CustomerRequest request, CancellationToken cancellationToken = default)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            request.Validate(adding: true);
+            var exchange = await SendAsync(HttpMethod.Post, "api/customer", SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
+            return Parse<SobotResponse>(exchange, HttpMethod.Post, "api/customer");
+        }
+
+        /// <summary><c>PUT /api/customer/&lt;mobile&gt;</c>; labels given replace all earlier labels.</summary>
+        public async Task<SobotResponse> UpdateCustomerAsync(string mobile, CustomerRequest request, CancellationToken cancellationToken = default)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            Check.PhoneDigits(mobile, "mobile");
+            request.Mobile = null;
+            request.Validate(adding: false);
+            string path = "api/customer/" + mobile;
+            var exchange = await SendAsync(HttpMethod.Put, path, SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
+            return Parse<SobotResponse>(exchange, HttpMethod.Put, path);
+        }
+
+        /// <summary>
+        /// Any authenticated call, for fields the typed methods do not model yet. Returns the status and the
+        /// raw body of a success; a failure throws <see cref="SobotApiException"/> like every other call.
+        /// </summary>
+        public async Task<RawResponse> SendRawAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken = default)
+        {
+            if (method is null) throw new ArgumentNullException(nameof(method));
+            string relative = (path ?? string.Empty).Trim().TrimStart('/');
+            if (Uri.TryCreate(relative, UriKind.Absolute, out _) || relative.StartsWith("/", StringComparison.Ordinal))
+                throw new SobotValidationException("path", $"The path '{path}' must be relative to the base URI, e.g. /api/template/?status=1.");
+            var exchange = await SendAsync(method, relative, jsonBody, cancellationToken, IdOfMessage).ConfigureAwait(false);
+            return new RawResponse(exchange.Status, exchange.Body);
+        }
+
         /// <summary>Lists one page of templates; <paramref name="status"/> 0 pending, 1 approved, 2 rejected.</summary>
         public async Task<PagedResponse<TemplateRecord>> GetTemplatePageAsync(int? status, int page, CancellationToken cancellationToken = default)
         {

@@ -23,13 +23,20 @@ public static class ControlEndpoints
             body = m.Body,
         }), EmulatorJson.Wire));
 
+        control.MapGet("/stats", (EmulatorState state, WebhookSender webhooks) => Results.Json(new
+        {
+            messages = state.MessageCount,
+            webhooks_delivered = webhooks.Delivered,
+            webhooks_failed = webhooks.Failed,
+        }));
+
         control.MapPost("/reset", (EmulatorState state) =>
         {
             state.Reset();
             return EmulatorJson.Message("Emulator reset", 200);
         });
 
-        control.MapPost("/inbound", async (HttpRequest request, EmulatorState state) =>
+        control.MapPost("/inbound", async (HttpRequest request, EmulatorState state, WebhookSender webhooks) =>
         {
             try
             {
@@ -37,9 +44,10 @@ public static class ControlEndpoints
                 b.AllowOnly("from", "name", "text");
                 var from = b.Required("from");
                 if (!StrictBody.IsMobile(from)) return EmulatorJson.Message("Invalid mobile number", 400);
-                b.Optional("name");
-                b.Optional("text");
+                var name = b.Optional("name");
+                var text = b.Optional("text") ?? "Hi";
                 state.RecordInbound(from);
+                webhooks.Inbound(state.Options.BusinessNumber, from, name, "wamid.in" + Guid.NewGuid().ToString("N"), text, state.Clock.GetUtcNow());
                 return EmulatorJson.Message($"Inbound message recorded; the 24-hour window for {from} is open.", 200);
             }
             catch (BadRequestException ex)

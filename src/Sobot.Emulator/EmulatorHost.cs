@@ -31,6 +31,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var state = new EmulatorState(options, clock ?? TimeProvider.System);
         builder.Services.AddSingleton(state);
+        builder.Services.AddSingleton(_ => new WebhookSender(options));
 
         var app = builder.Build();
         app.UseMiddleware<ApiGate>();

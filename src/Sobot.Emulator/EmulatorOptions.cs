@@ -20,6 +20,10 @@ public sealed class EmulatorOptions
     /// <summary>Turns the 24-hour rule off: free-form messages go to any number.</summary>
     public bool NoWindow { get; set; }
     public int? RandomSeed { get; set; }
+    /// <summary>Where to post status and inbound webhooks; null = none.</summary>
+    public string? WebhookUrl { get; set; }
+    /// <summary>The business number inbound webhooks name as display_phone_number.</summary>
+    public string BusinessNumber { get; set; } = "918788000000";
 
     public static string Usage => """
         Sobot API emulator: a local stand-in for https://api.sobot.in that speaks the documented contract.
@@ -33,6 +37,8 @@ public sealed class EmulatorOptions
           --fail-rate F        fraction (0..1) of API requests answered 500
           --no-window          turn off the 24-hour rule for free-form messages
           --seed N             seed of the random fault generator
+          --webhook-url URL    post status webhooks (sent, delivered, read) for every accepted
+                               message, and inbound-message webhooks, to this URL
           --help               this text
         """;
 
@@ -57,6 +63,11 @@ public sealed class EmulatorOptions
                 case "--fail-rate": o.FailRate = Fraction(name, Value()); break;
                 case "--no-window": o.NoWindow = true; break;
                 case "--seed": o.RandomSeed = NonNegativeInt(name, Value()); break;
+                case "--webhook-url":
+                    o.WebhookUrl = Value();
+                    if (!Uri.TryCreate(o.WebhookUrl, UriKind.Absolute, out var hook) || (hook.Scheme != "http" && hook.Scheme != "https"))
+                        throw new ArgumentException($"--webhook-url takes an absolute http(s) URL; got '{o.WebhookUrl}'.");
+                    break;
                 default: throw new ArgumentException($"Unknown option '{name}'. Use --help.");
             }
         }

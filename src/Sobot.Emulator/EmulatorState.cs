@@ -61,6 +61,11 @@ public sealed class EmulatorState
         }
     }
 
+    public long MessageCount
+    {
+        get { lock (_gate) return _messages.Count; }
+    }
+
     public IReadOnlyList<AcceptedMessage> Messages
     {
         get { lock (_gate) return _messages.ToList(); }

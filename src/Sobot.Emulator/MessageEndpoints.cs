@@ -17,7 +17,7 @@ public static class MessageEndpoints
         app.MapPost("/message/", Send);
     }
 
-    private static async Task<IResult> Send(HttpRequest request, EmulatorState state)
+    private static async Task<IResult> Send(HttpRequest request, EmulatorState state, WebhookSender webhooks)
     {
         try
         {
@@ -41,6 +41,7 @@ public static class MessageEndpoints
             }
 
             var accepted = state.AcceptMessage(number, name, kind, templateName, body.Json);
+            webhooks.MessageAccepted(accepted.Id, accepted.ReceivedAt);
             return Results.Json(new { data = new { id = accepted.Id, status = "submitted" }, message = "Message sent successfully.", code = 200 });
         }
         catch (BadRequestException ex)

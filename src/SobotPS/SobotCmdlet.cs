@@ -46,30 +46,48 @@ namespace SobotPS
         /// </summary>
         protected T Call<T>(Func<CancellationToken, Task<T>> call)
         {
-            var events = new ConcurrentQueue<SobotTraceEvent>();
-            Task<T> task;
-            using (SobotTrace.Listen(events.Enqueue))
-                task = Task.Run(() => call(CancellationToken));
-            try
+            using (var trace = TraceCalls())
             {
+                var task = Task.Run(() => call(CancellationToken));
                 return task.GetAwaiter().GetResult();
-            }
-            finally
-            {
-                WriteTrace(events);
             }
         }
 
         protected void Call(Func<CancellationToken, Task> call) =>
             Call<bool>(async token => { await call(token).ConfigureAwait(false); return true; });
 
-        private void WriteTrace(ConcurrentQueue<SobotTraceEvent> events)
+        /// <summary>
+        /// Client calls started on this thread inside the scope report their HTTP exchanges to it;
+        /// <see cref="TraceScope.Flush"/> writes them (from the pipeline thread only), as does disposing it.
+        /// </summary>
+        protected TraceScope TraceCalls() => new TraceScope(this);
+
+        protected sealed class TraceScope : IDisposable
         {
-            while (events.TryDequeue(out var e))
+            private readonly SobotCmdlet _owner;
+            private readonly ConcurrentQueue<SobotTraceEvent> _events = new ConcurrentQueue<SobotTraceEvent>();
+            private readonly IDisposable _listening;
+
+            internal TraceScope(SobotCmdlet owner)
             {
-                WriteVerbose(e.Summary);
-                if (e.RequestBody != null) WriteDebug($"{e.Method} {e.Path} request body: {e.RequestBody}");
-                if (e.ResponseBody != null) WriteDebug($"{e.Method} {e.Path} response body: {e.ResponseBody}");
+                _owner = owner;
+                _listening = SobotTrace.Listen(_events.Enqueue);
+            }
+
+            public void Flush()
+            {
+                while (_events.TryDequeue(out var e))
+                {
+                    _owner.WriteVerbose(e.Summary);
+                    if (e.RequestBody != null) _owner.WriteDebug($"{e.Method} {e.Path} request body: {e.RequestBody}");
+                    if (e.ResponseBody != null) _owner.WriteDebug($"{e.Method} {e.Path} response body: {e.ResponseBody}");
+                }
+            }
+
+            public void Dispose()
+            {
+                _listening.Dispose();
+                Flush();
             }
         }
 

@@ -29,6 +29,8 @@ namespace SobotPS
         public const string OutcomeUnknown = "SobotOutcomeUnknown";
         public const string ConnectionFailed = "SobotConnectionFailed";
         public const string UnexpectedResponse = "SobotUnexpectedResponse";
+        /// <summary>Add-SobotCustomer for a number the account already has: scripts may ignore it.</summary>
+        public const string CustomerAlreadyExists = "CustomerAlreadyExists";
     }
 
     internal static class SobotErrors

@@ -10,6 +10,18 @@ namespace Sobot.Client.Validation
 
         public static readonly IReadOnlyCollection<string> Image = new[] { "image/jpeg", "image/png" };
 
+        public static readonly IReadOnlyCollection<string> Video = new[] { "video/mp4", "video/3gp" };
+
+        public static readonly IReadOnlyCollection<string> Sticker = new[] { "image/webp" };
+
+        public static readonly IReadOnlyCollection<string> Document = new[]
+        {
+            "text/plain", "application/pdf", "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        };
+
         private static readonly Dictionary<string, string> ByExtension = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             [".jpg"] = "image/jpeg",

@@ -1,0 +1,40 @@
+using Sobot.Client.Validation;
+
+namespace Sobot.Client.Models.Requests
+{
+    /// <summary>
+    /// What quick-reply, list and product messages share: a body <c>message</c> of at most 1024
+    /// characters, an optional <c>header</c> and a <c>caption</c> that WhatsApp renders as the footer.
+    /// </summary>
+    public abstract class InteractiveMessageRequest : SendMessageRequest
+    {
+        public const int MaxMessageLength = 1024;
+        public const int MaxHeaderLength = 60;
+        public const int MaxFooterLength = 60;
+
+        protected InteractiveMessageRequest(string customerNumber, string customerName, string message, string? header, string? caption)
+            : base(customerNumber, customerName)
+        {
+            Message = message;
+            Header = string.IsNullOrEmpty(header) ? null : header;
+            Caption = string.IsNullOrEmpty(caption) ? null : caption;
+        }
+
+        public string Message { get; }
+
+        public string? Header { get; }
+
+        /// <summary>Rendered as the footer.</summary>
+        public string? Caption { get; }
+
+        protected override void ValidateContent()
+        {
+            Check.RequiredMaxLength(Message, MaxMessageLength, "message");
+            Check.MaxLength(Header, MaxHeaderLength, "header");
+            Check.MaxLength(Caption, MaxFooterLength, "caption");
+            ValidateInteractive();
+        }
+
+        protected abstract void ValidateInteractive();
+    }
+}

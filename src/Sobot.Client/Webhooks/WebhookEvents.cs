@@ -1,0 +1,66 @@
+using System;
+
+namespace Sobot.Client.Webhooks
+{
+    /// <summary>Something Sobot posted to a webhook endpoint.</summary>
+    public abstract class SobotWebhookEvent
+    {
+        protected SobotWebhookEvent(string rawJson) => RawJson = rawJson;
+
+        /// <summary>The JSON of this event as it arrived.</summary>
+        public string RawJson { get; }
+    }
+
+    /// <summary>A message a customer sent: one per entry of <c>value.messages</c>.</summary>
+    public sealed class SobotInboundMessage : SobotWebhookEvent
+    {
+        public SobotInboundMessage(string rawJson) : base(rawJson) { }
+
+        /// <summary>The customer's number (wa_id).</summary>
+        public string? From { get; internal set; }
+        /// <summary>The customer's WhatsApp profile name.</summary>
+        public string? Name { get; internal set; }
+        public string? MessageId { get; internal set; }
+        public DateTimeOffset? Timestamp { get; internal set; }
+        /// <summary>text, image, video, audio, document, sticker, location, contacts, button, interactive, or whatever WhatsApp adds.</summary>
+        public string? Type { get; internal set; }
+        public string? Text { get; internal set; }
+        public SobotWebhookMedia? Media { get; internal set; }
+        /// <summary>The text (or title) of the quick-reply or list button the customer pressed.</summary>
+        public string? ButtonText { get; internal set; }
+        /// <summary>The id (payload) of the pressed button or picked list row.</summary>
+        public string? ButtonPayload { get; internal set; }
+        public double? Latitude { get; internal set; }
+        public double? Longitude { get; internal set; }
+        public string? LocationName { get; internal set; }
+        public string? Address { get; internal set; }
+        /// <summary>The business number that received the message.</summary>
+        public string? DisplayPhoneNumber { get; internal set; }
+    }
+
+    public sealed class SobotWebhookMedia
+    {
+        public string? Id { get; internal set; }
+        public string? MimeType { get; internal set; }
+        public string? Sha256 { get; internal set; }
+        public string? Url { get; internal set; }
+        public string? Caption { get; internal set; }
+        public string? Filename { get; internal set; }
+    }
+
+    /// <summary>A status change of a sent message: sent, delivered or read. Events may arrive out of order.</summary>
+    public sealed class SobotMessageStatus : SobotWebhookEvent
+    {
+        public SobotMessageStatus(string rawJson) : base(rawJson) { }
+
+        public string? MessageId { get; internal set; }
+        public string? Status { get; internal set; }
+        public DateTimeOffset? Timestamp { get; internal set; }
+    }
+
+    /// <summary>A payload of a shape this version does not know; its JSON is kept whole.</summary>
+    public sealed class SobotUnknownWebhookEvent : SobotWebhookEvent
+    {
+        public SobotUnknownWebhookEvent(string rawJson) : base(rawJson) { }
+    }
+}
