@@ -24,9 +24,9 @@ public class ContractJsonTests
     public void Image_message_with_and_without_caption()
     {
         AssertJson("""{"customer_number":"919970585556","customer_name":"Asha","type":"image","url":"https://example.com/a.png","mime_type":"image/png","caption":"Look"}""",
-            new ImageMessageRequest("919970585556", "Asha", "https://example.com/a.png", "image/png", "Look"));
+            MediaMessageRequest.Image("919970585556", "Asha", "https://example.com/a.png", "image/png", "Look"));
         AssertJson("""{"customer_number":"919970585556","customer_name":"Asha","type":"image","url":"https://example.com/a.jpg","mime_type":"image/jpeg"}""",
-            new ImageMessageRequest("919970585556", "Asha", "https://example.com/a.jpg", "image/jpeg", null));
+            MediaMessageRequest.Image("919970585556", "Asha", "https://example.com/a.jpg", "image/jpeg", null));
     }
 
     [Fact]

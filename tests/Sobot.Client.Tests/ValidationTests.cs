@@ -47,8 +47,8 @@ public class ValidationTests
     [Fact]
     public void Image_caption_is_at_most_1024_characters()
     {
-        new ImageMessageRequest(Number, "A", "https://e.com/a.png", "image/png", new string('c', 1024)).Validate();
-        var ex = Refused(new ImageMessageRequest(Number, "A", "https://e.com/a.png", "image/png", new string('c', 1025)));
+        MediaMessageRequest.Image(Number, "A", "https://e.com/a.png", "image/png", new string('c', 1024)).Validate();
+        var ex = Refused(MediaMessageRequest.Image(Number, "A", "https://e.com/a.png", "image/png", new string('c', 1025)));
         Assert.Equal("caption", ex.Field);
         Assert.Contains("1024", ex.Message);
     }
@@ -59,7 +59,7 @@ public class ValidationTests
     [InlineData("video/mp4")]
     public void Image_mime_type_is_jpeg_or_png(string mime)
     {
-        Assert.Equal("mime_type", Refused(new ImageMessageRequest(Number, "A", "https://e.com/a", mime, null)).Field);
+        Assert.Equal("mime_type", Refused(MediaMessageRequest.Image(Number, "A", "https://e.com/a", mime, null)).Field);
     }
 
     [Theory]
@@ -68,7 +68,7 @@ public class ValidationTests
     [InlineData("")]
     public void Image_url_is_an_absolute_http_url(string url)
     {
-        Assert.Equal("url", Refused(new ImageMessageRequest(Number, "A", url, "image/png", null)).Field);
+        Assert.Equal("url", Refused(MediaMessageRequest.Image(Number, "A", url, "image/png", null)).Field);
     }
 
     [Theory]
