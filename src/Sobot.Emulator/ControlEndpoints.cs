@@ -23,6 +23,9 @@ public static class ControlEndpoints
             body = m.Body,
         }), EmulatorJson.Wire));
 
+        // Every stored field of every customer (the public list shows only id, names and mobile).
+        control.MapGet("/customers", (EmulatorState state) => Results.Json(state.Customers, EmulatorJson.Wire));
+
         control.MapGet("/stats", (EmulatorState state, WebhookSender webhooks) => Results.Json(new
         {
             messages = state.MessageCount,

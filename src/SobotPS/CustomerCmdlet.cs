@@ -56,7 +56,7 @@ namespace SobotPS
 
         /// <summary>Labels; one CSV cell may hold several separated by ';'.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("labels", "Labels")]
+        [Alias("labels")]
         [SobotListTransformation]
         [AllowNull, AllowEmptyCollection]
         public string[]? Label { get; set; }

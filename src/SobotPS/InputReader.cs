@@ -13,7 +13,11 @@ namespace SobotPS
     /// </summary>
     internal static class InputReader
     {
-        public static object? Unwrap(object? value) => value is PSObject ps ? ps.BaseObject : value;
+        /// <summary>
+        /// The object under a PSObject wrapper, except for PSCustomObjects, whose properties live on the wrapper.
+        /// </summary>
+        public static object? Unwrap(object? value) =>
+            value is PSObject ps && !(ps.BaseObject is PSCustomObject) ? ps.BaseObject : value;
 
         /// <summary>The first of <paramref name="names"/> that <paramref name="source"/> has, or null.</summary>
         public static object? Get(object? source, params string[] names)

@@ -55,7 +55,7 @@ namespace SobotPS
         }
 
         public static ErrorRecord FromValidation(SobotValidationException ex, object? target) =>
-            Record(ex, ex.Field == "customer_number" ? SobotErrorIds.InvalidCustomerNumber : SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument, target);
+            Record(ex, ex.Field == "customer_number" || ex.Field == "mobile" ? SobotErrorIds.InvalidCustomerNumber : SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument, target);
 
         public static ErrorRecord FromTemplate(SobotTemplateException ex, object? target)
         {

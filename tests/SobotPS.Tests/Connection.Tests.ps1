@@ -15,8 +15,14 @@ Describe 'The module manifest' {
         $m = Test-ModuleManifest $ModuleManifest
         $m.PowerShellVersion | Should -Be ([version]'5.1')
         $m.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
-        $m.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'Send-SobotImageMessage', 'Send-SobotTemplate', 'Send-SobotTextMessage', 'Test-SobotConnection')
-        (Get-Command -Module SobotPS).Count | Should -Be 7
+        $expected = @(
+            'Add-SobotCustomer', 'Connect-Sobot', 'ConvertFrom-SobotWebhook', 'Disconnect-Sobot', 'Get-SobotConnection', 'Get-SobotCustomer',
+            'Get-SobotTemplate', 'Invoke-SobotApi', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection', 'New-SobotTemplate',
+            'Send-SobotButtonMessage', 'Send-SobotDocumentMessage', 'Send-SobotImageMessage', 'Send-SobotListMessage', 'Send-SobotLocationMessage',
+            'Send-SobotProductMessage', 'Send-SobotStickerMessage', 'Send-SobotTemplate', 'Send-SobotTextMessage', 'Send-SobotVideoMessage',
+            'Set-SobotCustomer', 'Sync-SobotTemplate', 'Test-SobotConnection')
+        $m.ExportedCmdlets.Keys | Sort-Object | Should -Be $expected
+        (Get-Command -Module SobotPS).Name | Sort-Object | Should -Be $expected
     }
 
     It 'uses approved verbs only' {
@@ -28,8 +34,26 @@ Describe 'The module manifest' {
         Get-Command -Module SobotPS | ForEach-Object { $_.OutputType.Count | Should -BeGreaterThan 0 -Because $_.Name }
     }
 
-    It 'supports -WhatIf on every Send cmdlet' {
-        Get-Command -Module SobotPS -Verb Send | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because $_.Name }
+    It 'supports -WhatIf on every cmdlet that changes something' {
+        $changing = @(Get-Command -Module SobotPS -Verb Send, Add, Set, Sync, Invoke) + (Get-Command New-SobotTemplate)
+        $changing.Count | Should -Be 15
+        $changing | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because $_.Name }
+    }
+
+    It 'takes -Connection on every cmdlet that calls the API' {
+        $offline = 'Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'ConvertFrom-SobotWebhook', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection'
+        Get-Command -Module SobotPS | Where-Object Name -notin $offline | ForEach-Object {
+            $_.Parameters.ContainsKey('Connection') | Should -BeTrue -Because $_.Name
+        }
+    }
+
+    It 'binds -CustomerNumber by property name with the documented aliases on every Send cmdlet' {
+        Get-Command -Module SobotPS -Verb Send | ForEach-Object {
+            $p = $_.Parameters['CustomerNumber']
+            $p.Attributes.Where({ $_ -is [Parameter] }).ValueFromPipelineByPropertyName | Should -Contain $true
+            $p.Aliases | Should -Be @('customer_number', 'Mobile', 'Phone', 'PhoneNumber', 'Number')
+            $_.Parameters['CustomerName'].Aliases | Should -Be @('customer_name', 'Name')
+        }
     }
 }
 

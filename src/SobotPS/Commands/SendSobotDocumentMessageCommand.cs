@@ -12,7 +12,6 @@ namespace SobotPS.Commands
     {
         /// <summary>The name the customer sees; the URL's last segment when omitted.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("filename")]
         [AllowNull, AllowEmptyString]
         public string? FileName { get; set; }
 

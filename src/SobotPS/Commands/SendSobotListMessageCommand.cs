@@ -19,7 +19,7 @@ namespace SobotPS.Commands
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Sections")]
-        [AllowEmptyCollection]
+        [AllowEmptyCollection, AllowNull]
         public object[] Section { get; set; } = new object[0];
 
         protected override SendMessageRequest BuildRequest(SobotConnection connection, string customerNumber, string customerName) =>

@@ -24,7 +24,7 @@ namespace SobotPS.Commands
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = MultiSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Sections")]
-        [AllowEmptyCollection]
+        [AllowEmptyCollection, AllowNull]
         public object[] Section { get; set; } = new object[0];
 
         protected override SendMessageRequest BuildRequest(SobotConnection connection, string customerNumber, string customerName)

@@ -20,11 +20,14 @@ namespace Sobot.Client.Models.Requests
             Caption = string.IsNullOrEmpty(caption) ? null : caption;
         }
 
+        [System.Text.Json.Serialization.JsonPropertyOrder(-7)]
         public string Message { get; }
 
+        [System.Text.Json.Serialization.JsonPropertyOrder(5)]
         public string? Header { get; }
 
         /// <summary>Rendered as the footer.</summary>
+        [System.Text.Json.Serialization.JsonPropertyOrder(6)]
         public string? Caption { get; }
 
         protected override void ValidateContent()

@@ -17,6 +17,7 @@ namespace Sobot.Client.Models.Requests
             ListObj = new ListObject(buttonText, sections.ToList());
         }
 
+        [System.Text.Json.Serialization.JsonPropertyOrder(-8)]
         public string Type => "list";
 
         public ListObject ListObj { get; }

@@ -19,6 +19,7 @@ namespace Sobot.Client.Models.Requests
             Address = string.IsNullOrEmpty(address) ? null : address;
         }
 
+        [System.Text.Json.Serialization.JsonPropertyOrder(-8)]
         public string Type => "location";
 
         public string Latitude => _latitude.ToString("R", CultureInfo.InvariantCulture);

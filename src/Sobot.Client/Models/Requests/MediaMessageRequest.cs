@@ -34,6 +34,7 @@ namespace Sobot.Client.Models.Requests
         public static MediaMessageRequest Document(string customerNumber, string customerName, string url, string mimeType, string filename, string? caption) =>
             new MediaMessageRequest(MediaKind.Document, customerNumber, customerName, url, mimeType, caption, filename);
 
+        [System.Text.Json.Serialization.JsonPropertyOrder(-8)]
         public string Type => _kind.Type;
 
         public string Url { get; }

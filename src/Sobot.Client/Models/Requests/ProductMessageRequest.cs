@@ -25,6 +25,7 @@ namespace Sobot.Client.Models.Requests
         public static ProductMessageRequest Multi(string customerNumber, string customerName, string message, IEnumerable<ProductSection> sections, string? header, string? caption) =>
             new ProductMessageRequest(customerNumber, customerName, message, new ProductList(null, sections.ToList()), header, caption);
 
+        [System.Text.Json.Serialization.JsonPropertyOrder(-8)]
         public string Type => "product";
 
         public ProductList ProductList { get; }

@@ -16,6 +16,7 @@ namespace Sobot.Client.Models.Requests
             Buttons = buttons.ToList();
         }
 
+        [System.Text.Json.Serialization.JsonPropertyOrder(-8)]
         public string Type => "quick_reply";
 
         public IReadOnlyList<string> Buttons { get; }

@@ -13,10 +13,10 @@ namespace Sobot.Client.Models.Requests
         }
 
         // The contract's examples put the customer first; order does not matter to JSON but helps people reading -Debug.
-        [JsonPropertyOrder(-2)]
+        [JsonPropertyOrder(-10)]
         public string CustomerNumber { get; }
 
-        [JsonPropertyOrder(-1)]
+        [JsonPropertyOrder(-9)]
         public string CustomerName { get; }
 
         /// <summary>What the result reports as MessageType: the wire <c>type</c>, or "template".</summary>

@@ -13,6 +13,7 @@ namespace Sobot.Client.Models.Requests
             Message = message;
         }
 
+        [System.Text.Json.Serialization.JsonPropertyOrder(-8)]
         public string Type => "text";
 
         public string Message { get; }
