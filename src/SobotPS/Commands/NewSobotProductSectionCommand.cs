@@ -1,7 +1,5 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using Sobot.Client;
 using Sobot.Client.Models.Requests;
 
 namespace SobotPS.Commands
