@@ -37,6 +37,7 @@
         'Get-SobotCustomer'
         'ConvertFrom-SobotWebhook'
         'Invoke-SobotApi'
+        'Get-SobotJournal'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

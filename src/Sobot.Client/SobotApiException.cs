@@ -49,11 +49,20 @@ namespace Sobot.Client
         /// <summary>Seconds the server asked us to wait (429/503), when it said.</summary>
         public TimeSpan? RetryAfter { get; internal set; }
 
+        /// <summary>The connection failed before the request was sent (refused, no route, TLS): safe to retry.</summary>
+        public bool NotSent { get; internal set; }
+
+        /// <summary>How many times the request was tried, retries included.</summary>
+        public int Attempts { get; internal set; } = 1;
+
         /// <summary>
         /// True when the request may have been processed although no success was seen
         /// (a 500, a timeout, a connection dropped after sending): resending could double a message.
         /// </summary>
-        public bool OutcomeUnknown => Kind == SobotErrorKind.ServerError || Kind == SobotErrorKind.Transport;
+        public bool OutcomeUnknown => (Kind == SobotErrorKind.ServerError || Kind == SobotErrorKind.Transport) && !NotSent;
+
+        /// <summary>True when the server certainly did not process the request: 429, 503, or not sent at all.</summary>
+        public bool Retryable => Kind == SobotErrorKind.RateLimited || Kind == SobotErrorKind.Unavailable || NotSent;
 
         internal static SobotErrorKind KindFromStatus(int status)
         {

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Sobot.Client.Models.Requests;
 using Sobot.Client.Models.Responses;
+using Sobot.Client.Http;
 using Sobot.Client.Paging;
 using Sobot.Client.Templates;
 using Sobot.Client.Validation;
@@ -32,7 +33,11 @@ namespace Sobot.Client
             var handler = options.Handler ?? new HttpClientHandler { UseCookies = false, MaxConnectionsPerServer = 256 };
             _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = options.Timeout };
             Templates = new TemplateCatalog(this);
+            Pacer = new AdaptivePacer(options.MaxMessagesPerSecond);
         }
+
+        /// <summary>The pacing every call of this client goes through (the account's rate limit is shared).</summary>
+        public AdaptivePacer Pacer { get; }
 
         public SobotClientOptions Options { get; }
 
@@ -44,12 +49,17 @@ namespace Sobot.Client
         public TemplateCatalog Templates { get; }
 
         /// <summary>Validates <paramref name="request"/> against the contract's limits, then sends it.</summary>
-        public async Task<MessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
+        public Task<MessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
         {
             if (request is null) throw new ArgumentNullException(nameof(request));
             request.Validate();
-            string body = SobotJson.Serialize(request);
-            var exchange = await SendAsync(HttpMethod.Post, "message/", body, cancellationToken, IdOfMessage).ConfigureAwait(false);
+            return SendMessageBodyAsync(SobotJson.Serialize(request), null, cancellationToken);
+        }
+
+        /// <summary>Sends an already validated and serialized message body (the bulk sender journals the body first).</summary>
+        internal async Task<MessageResponse> SendMessageBodyAsync(string body, int? maximumRetryCount, CancellationToken cancellationToken)
+        {
+            var exchange = await SendAsync(HttpMethod.Post, "message/", body, cancellationToken, IdOfMessage, maximumRetryCount).ConfigureAwait(false);
             var response = Parse<MessageResponse>(exchange, HttpMethod.Post, "message/");
             if (string.IsNullOrEmpty(response.Data?.Id))
                 throw Unexpected(HttpMethod.Post, "message/", exchange.Status, "the success response carried no data.id (message id); the message may or may not have been delivered");
@@ -124,7 +134,7 @@ namespace Sobot.Client
 
         /// <summary>One cheap authenticated call; throws <see cref="SobotApiException"/> (Unauthorized for bad keys).</summary>
         public Task VerifyCredentialsAsync(CancellationToken cancellationToken = default) =>
-            GetTemplatePageAsync(null, 1, cancellationToken);
+            SendAsync(HttpMethod.Get, "api/template/", null, cancellationToken, maximumRetryCount: 1);
 
         private readonly struct Exchange
         {
@@ -133,7 +143,47 @@ namespace Sobot.Client
             public string Body { get; }
         }
 
-        private async Task<Exchange> SendAsync(HttpMethod method, string relativePath, string? body, CancellationToken cancellationToken, Func<string, string?>? describe = null)
+        /// <summary>
+        /// One call with pacing and safe retries: 429 and 503 (after Retry-After, else exponential backoff with
+        /// jitter) and connection failures that happened before the request was sent. Nothing the server may
+        /// have processed is ever sent twice: a 500, a timeout or a dropped connection is thrown as it is.
+        /// </summary>
+        private async Task<Exchange> SendAsync(HttpMethod method, string relativePath, string? body, CancellationToken cancellationToken, Func<string, string?>? describe = null, int? maximumRetryCount = null)
+        {
+            int retries = maximumRetryCount ?? Options.MaximumRetryCount;
+            for (int attempt = 1; ; attempt++)
+            {
+                await Pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var exchange = await SendOnceAsync(method, relativePath, body, cancellationToken, describe).ConfigureAwait(false);
+                    Pacer.OnAccepted();
+                    return exchange;
+                }
+                catch (SobotApiException ex)
+                {
+                    ex.Attempts = attempt;
+                    if (ex.Kind == SobotErrorKind.RateLimited) Pacer.OnRateLimited();
+                    else if (!ex.NotSent && ex.Kind != SobotErrorKind.Unavailable && ex.Kind != SobotErrorKind.Transport) Pacer.OnAccepted();
+                    if (!ex.Retryable || attempt > retries) throw;
+                    await Task.Delay(RetryDelay(ex, attempt), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static readonly Random Jitter = new Random();
+
+        /// <summary>Retry-After when the server gave it, else 0.5 s doubling per attempt, with ±50% jitter, at most 60 s.</summary>
+        internal static TimeSpan RetryDelay(SobotApiException ex, int attempt)
+        {
+            if (ex.RetryAfter is TimeSpan after && after > TimeSpan.Zero) return after < TimeSpan.FromMinutes(5) ? after : TimeSpan.FromMinutes(5);
+            double seconds = Math.Min(60, 0.5 * Math.Pow(2, attempt - 1));
+            double factor;
+            lock (Jitter) factor = 0.5 + Jitter.NextDouble();
+            return TimeSpan.FromSeconds(seconds * factor);
+        }
+
+        private async Task<Exchange> SendOnceAsync(HttpMethod method, string relativePath, string? body, CancellationToken cancellationToken, Func<string, string?>? describe)
         {
             string tracePath = "/" + relativePath;
             var started = Stopwatch.StartNew();
@@ -157,14 +207,15 @@ namespace Sobot.Client
             {
                 Report(method, tracePath, 0, started.Elapsed, body, null, null);
                 bool timedOut = ex is OperationCanceledException;
+                bool notSent = !timedOut && TransportFailure.BeforeSending(ex);
                 string what = timedOut
                     ? "no response within " + Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s"
                     : "the connection failed (" + Options.Credential.Redact(Innermost(ex).Message) + ")";
-                string consequence = method == HttpMethod.Post || method == HttpMethod.Put
-                    ? "; the request may or may not have been processed by Sobot"
+                string consequence = notSent ? "; nothing was sent"
+                    : method == HttpMethod.Post || method == HttpMethod.Put ? "; the request may or may not have been processed by Sobot"
                     : string.Empty;
                 throw new SobotApiException(SobotErrorKind.Transport, 0, null, null, method.Method, tracePath,
-                    $"{method.Method} {tracePath}: {what}{consequence}.", ex);
+                    $"{method.Method} {tracePath}: {what}{consequence}.", ex) { NotSent = notSent };
             }
 
             using (response)

@@ -24,6 +24,12 @@ namespace Sobot.Client
 
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
 
+        /// <summary>Retries of a request the server certainly did not process (429, 503, not sent).</summary>
+        public int MaximumRetryCount { get; set; } = 5;
+
+        /// <summary>A hard cap on requests per second for this account; null lets the pacer find the limit.</summary>
+        public double? MaxMessagesPerSecond { get; set; }
+
         public string UserAgent { get; set; } = "Sobot.Client/" + typeof(SobotClientOptions).Assembly.GetName().Version;
 
         /// <summary>Receives one event per HTTP exchange; called from thread-pool threads.</summary>

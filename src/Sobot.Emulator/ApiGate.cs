@@ -20,7 +20,19 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
             await next(context);
             return;
         }
+        try
+        {
+            await GateAsync(context);
+        }
+        finally
+        {
+            state.LogRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Response.StatusCode,
+                context.Response.Headers.RetryAfter.Count > 0 ? context.Response.Headers.RetryAfter.ToString() : null);
+        }
+    }
 
+    private async Task GateAsync(HttpContext context)
+    {
         var options = state.Options;
         if (options.LatencyMs > 0) await Task.Delay(options.LatencyMs, context.RequestAborted);
 
@@ -42,6 +54,18 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
             // Read the body first, as a server that failed after accepting the request would have.
             await context.Request.Body.CopyToAsync(Stream.Null);
             await Respond(context, 500, "Internal server error");
+            return;
+        }
+
+        if (options.DropRate > 0 && Draw() < options.DropRate)
+        {
+            // Process the request in full, then close the connection instead of answering: the client
+            // cannot tell whether the message went out.
+            var realBody = context.Response.Body;
+            context.Response.Body = Stream.Null;
+            try { await next(context); }
+            finally { context.Response.Body = realBody; }
+            context.Abort();
             return;
         }
 

@@ -26,6 +26,53 @@ public static class ControlEndpoints
         // Every stored field of every customer (the public list shows only id, names and mobile).
         control.MapGet("/customers", (EmulatorState state) => Results.Json(state.Customers, EmulatorJson.Wire));
 
+        // The last API requests with their status and Retry-After, oldest first: how the client paced and retried.
+        control.MapGet("/requests", (EmulatorState state) => Results.Json(state.Requests, EmulatorJson.Wire));
+
+        // Rotates the keys, as generating a new pair in the portal does: requests with the old pair get 401.
+        control.MapPost("/keys", async (HttpRequest request, EmulatorState state) =>
+        {
+            try
+            {
+                var b = await StrictBody.ReadAsync(request);
+                b.AllowOnly("access_key", "secret_key");
+                state.Options.AccessKey = b.Required("access_key");
+                state.Options.SecretKey = b.Required("secret_key");
+                return EmulatorJson.Message("Keys replaced; the old pair is now rejected.", 200);
+            }
+            catch (BadRequestException ex)
+            {
+                return EmulatorJson.Message(ex.Message, 400);
+            }
+        });
+
+        // Changes the fault and speed knobs of a running emulator: {"latency_ms", "rate_limit", "fail_rate", "drop_rate"}.
+        control.MapPost("/faults", async (HttpRequest request, EmulatorState state) =>
+        {
+            try
+            {
+                var b = await StrictBody.ReadAsync(request);
+                b.AllowOnly("latency_ms", "rate_limit", "fail_rate", "drop_rate");
+                double? Number(string name, double max)
+                {
+                    if (!b.Has(name)) return null;
+                    if (b.Json[name] is not JsonValue v || !v.TryGetValue(out double d) || d < 0 || d > max)
+                        throw new BadRequestException($"Field '{name}' must be a number from 0 to {max}.");
+                    return d;
+                }
+                var o = state.Options;
+                o.LatencyMs = (int)(Number("latency_ms", 600_000) ?? o.LatencyMs);
+                o.RateLimit = Number("rate_limit", 1_000_000) ?? o.RateLimit;
+                o.FailRate = Number("fail_rate", 1) ?? o.FailRate;
+                o.DropRate = Number("drop_rate", 1) ?? o.DropRate;
+                return Results.Json(new { latency_ms = o.LatencyMs, rate_limit = o.RateLimit, fail_rate = o.FailRate, drop_rate = o.DropRate, code = 200 });
+            }
+            catch (BadRequestException ex)
+            {
+                return EmulatorJson.Message(ex.Message, 400);
+            }
+        });
+
         control.MapGet("/stats", (EmulatorState state, WebhookSender webhooks) => Results.Json(new
         {
             messages = state.MessageCount,

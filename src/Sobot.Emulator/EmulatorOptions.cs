@@ -17,6 +17,10 @@ public sealed class EmulatorOptions
     public double RateLimit { get; set; }
     /// <summary>Fraction of API requests answered 500 after being read.</summary>
     public double FailRate { get; set; }
+    /// <summary>Fraction of API requests processed in full, then answered by closing the connection (the ambiguous case).</summary>
+    public double DropRate { get; set; }
+    /// <summary>Count accepted messages without storing them (long benchmarks).</summary>
+    public bool NoRetain { get; set; }
     /// <summary>Turns the 24-hour rule off: free-form messages go to any number.</summary>
     public bool NoWindow { get; set; }
     public int? RandomSeed { get; set; }
@@ -35,6 +39,9 @@ public sealed class EmulatorOptions
           --latency-ms N       delay added before every API response
           --rate-limit N       API requests per second; beyond it 429 with Retry-After
           --fail-rate F        fraction (0..1) of API requests answered 500
+          --drop-rate F        fraction (0..1) of API requests processed, then answered by
+                               closing the connection: the client cannot know the outcome
+          --no-retain          count accepted messages without storing them (benchmarks)
           --no-window          turn off the 24-hour rule for free-form messages
           --seed N             seed of the random fault generator
           --webhook-url URL    post status webhooks (sent, delivered, read) for every accepted
@@ -62,6 +69,8 @@ public sealed class EmulatorOptions
                 case "--rate-limit": o.RateLimit = NonNegative(name, Value()); break;
                 case "--fail-rate": o.FailRate = Fraction(name, Value()); break;
                 case "--no-window": o.NoWindow = true; break;
+                case "--drop-rate": o.DropRate = Fraction(name, Value()); break;
+                case "--no-retain": o.NoRetain = true; break;
                 case "--seed": o.RandomSeed = NonNegativeInt(name, Value()); break;
                 case "--webhook-url":
                     o.WebhookUrl = Value();

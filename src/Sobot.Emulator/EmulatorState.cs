@@ -36,6 +36,8 @@ public sealed class EmulatorState
         lock (_gate)
         {
             _messages.Clear();
+            lock (_requests) _requests.Clear();
+            Interlocked.Exchange(ref _messageSequence, 0);
             _customers.Clear();
             _customerOrder.Clear();
             _lastInbound.Clear();
@@ -51,6 +53,8 @@ public sealed class EmulatorState
     public AcceptedMessage AcceptMessage(string customerNumber, string customerName, string kind, string? templateName, JsonObject body)
     {
         var id = "wamid." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        if (Options.NoRetain)
+            return new AcceptedMessage(Interlocked.Increment(ref _messageSequence), Clock.GetUtcNow(), customerNumber, customerName, kind, templateName, id, body);
         lock (_gate)
         {
             var message = new AcceptedMessage(++_messageSequence, Clock.GetUtcNow(), customerNumber, customerName, kind, templateName, id, body);
@@ -61,9 +65,26 @@ public sealed class EmulatorState
         }
     }
 
-    public long MessageCount
+    /// <summary>Messages accepted since the last reset (counted even with --no-retain).</summary>
+    public long MessageCount => Interlocked.Read(ref _messageSequence);
+
+    private const int MaxLoggedRequests = 200_000;
+    private readonly Queue<RequestLogEntry> _requests = new();
+
+    /// <summary>Keeps the last API requests (time, method, path, status, Retry-After) for tests of pacing and retries.</summary>
+    public void LogRequest(string method, string path, int status, string? retryAfter)
     {
-        get { lock (_gate) return _messages.Count; }
+        if (Options.NoRetain) return;
+        lock (_requests)
+        {
+            if (_requests.Count >= MaxLoggedRequests) _requests.Dequeue();
+            _requests.Enqueue(new RequestLogEntry(Clock.GetUtcNow(), method, path, status, retryAfter));
+        }
+    }
+
+    public IReadOnlyList<RequestLogEntry> Requests
+    {
+        get { lock (_requests) return _requests.ToList(); }
     }
 
     public IReadOnlyList<AcceptedMessage> Messages
@@ -168,6 +189,8 @@ public sealed class EmulatorState
         _customerOrder.Add(customer.Mobile);
     }
 }
+
+public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, int Status, string? RetryAfter);
 
 public sealed record AcceptedMessage(long Sequence, DateTimeOffset ReceivedAt, string CustomerNumber, string CustomerName, string Kind, string? TemplateName, string Id, JsonObject Body);
 

@@ -46,48 +46,48 @@ namespace SobotPS
         /// </summary>
         protected T Call<T>(Func<CancellationToken, Task<T>> call)
         {
-            using (var trace = TraceCalls())
+            Task<T> task;
+            using (TraceListening()) task = Task.Run(() => call(CancellationToken));
+            try
             {
-                var task = Task.Run(() => call(CancellationToken));
                 return task.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                FlushTrace();
             }
         }
 
         protected void Call(Func<CancellationToken, Task> call) =>
             Call<bool>(async token => { await call(token).ConfigureAwait(false); return true; });
 
+        private readonly ConcurrentQueue<SobotTraceEvent> _events = new ConcurrentQueue<SobotTraceEvent>();
+        private bool? _traceWanted;
+
         /// <summary>
-        /// Client calls started on this thread inside the scope report their HTTP exchanges to it;
-        /// <see cref="TraceScope.Flush"/> writes them (from the pipeline thread only), as does disposing it.
+        /// Client calls started inside the returned scope (and the tasks they start) report their HTTP
+        /// exchanges to this command; <see cref="FlushTrace"/> writes them from the pipeline thread. Nothing
+        /// is collected when neither -Verbose nor -Debug output would be shown.
         /// </summary>
-        protected TraceScope TraceCalls() => new TraceScope(this);
+        protected IDisposable? TraceListening() => TraceWanted ? SobotTrace.Listen(_events.Enqueue) : null;
 
-        protected sealed class TraceScope : IDisposable
+        private bool TraceWanted => _traceWanted ??= Wants("Verbose", "VerbosePreference") || Wants("Debug", "DebugPreference");
+
+        private bool Wants(string parameter, string preference)
         {
-            private readonly SobotCmdlet _owner;
-            private readonly ConcurrentQueue<SobotTraceEvent> _events = new ConcurrentQueue<SobotTraceEvent>();
-            private readonly IDisposable _listening;
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out var value))
+                return value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value);
+            var current = GetVariableValue(preference);
+            return current is ActionPreference p ? p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore : current != null;
+        }
 
-            internal TraceScope(SobotCmdlet owner)
+        protected void FlushTrace()
+        {
+            while (_events.TryDequeue(out var e))
             {
-                _owner = owner;
-                _listening = SobotTrace.Listen(_events.Enqueue);
-            }
-
-            public void Flush()
-            {
-                while (_events.TryDequeue(out var e))
-                {
-                    _owner.WriteVerbose(e.Summary);
-                    if (e.RequestBody != null) _owner.WriteDebug($"{e.Method} {e.Path} request body: {e.RequestBody}");
-                    if (e.ResponseBody != null) _owner.WriteDebug($"{e.Method} {e.Path} response body: {e.ResponseBody}");
-                }
-            }
-
-            public void Dispose()
-            {
-                _listening.Dispose();
-                Flush();
+                WriteVerbose(e.Summary);
+                if (e.RequestBody != null) WriteDebug($"{e.Method} {e.Path} request body: {e.RequestBody}");
+                if (e.ResponseBody != null) WriteDebug($"{e.Method} {e.Path} response body: {e.ResponseBody}");
             }
         }
 
@@ -100,6 +100,15 @@ namespace SobotPS
         }
 
         /// <summary>PowerShell disposes a cmdlet after its pipeline ends, stopped or not.</summary>
-        public void Dispose() => _cancel.Dispose();
+        public void Dispose()
+        {
+            ReleaseResources();
+            _cancel.Dispose();
+        }
+
+        /// <summary>Frees what a command holds for its run (a journal's lock, a sender).</summary>
+        protected virtual void ReleaseResources()
+        {
+        }
     }
 }

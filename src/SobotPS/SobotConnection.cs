@@ -9,11 +9,22 @@ namespace SobotPS
     /// </summary>
     public sealed class SobotConnection
     {
-        internal SobotConnection(SobotClient client, DateTimeOffset connectedAt)
+        public const int DefaultThrottleLimit = 32;
+
+        internal SobotConnection(SobotClient client, DateTimeOffset connectedAt, int throttleLimit)
         {
             Client = client;
             ConnectedAt = connectedAt;
+            ThrottleLimit = throttleLimit;
         }
+
+        /// <summary>Messages in flight at once for Send cmdlets that do not say otherwise.</summary>
+        public int ThrottleLimit { get; }
+
+        /// <summary>The hard cap in messages per second, or null when the pacing finds the limit itself.</summary>
+        public double? MaxMessagesPerSecond => Client.Pacer.Cap;
+
+        public int MaximumRetryCount => Client.Options.MaximumRetryCount;
 
         internal SobotClient Client { get; }
 

@@ -31,6 +31,11 @@ namespace SobotPS
         public const string UnexpectedResponse = "SobotUnexpectedResponse";
         /// <summary>Add-SobotCustomer for a number the account already has: scripts may ignore it.</summary>
         public const string CustomerAlreadyExists = "CustomerAlreadyExists";
+        /// <summary>Another run holds the journal.</summary>
+        public const string JournalInUse = "SobotJournalInUse";
+        public const string JournalUnusable = "SobotJournalUnusable";
+        /// <summary>An earlier run of the journal saw the row refused for good; not sent again without -RetryFailed.</summary>
+        public const string PreviouslyFailed = "SobotPreviouslyFailed";
     }
 
     internal static class SobotErrors

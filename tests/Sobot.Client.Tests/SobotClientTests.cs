@@ -111,20 +111,27 @@ public class SobotClientTests
     [Fact]
     public async Task A_refused_connection_is_a_transport_error()
     {
-        using var client = new SobotClient(new SobotClientOptions(new SobotCredential("k", TestEmulator.Secure("s"))) { BaseUri = new Uri("http://127.0.0.1:1/") });
+        using var client = new SobotClient(new SobotClientOptions(new SobotCredential("k", TestEmulator.Secure("s"))) { BaseUri = new Uri("http://127.0.0.1:1/"), MaximumRetryCount = 2 });
         var ex = await Assert.ThrowsAsync<SobotApiException>(() => client.GetTemplatePageAsync(null, 1));
         Assert.Equal(SobotErrorKind.Transport, ex.Kind);
         Assert.Equal(0, ex.StatusCode);
+        // Refused before anything was sent: certain, so retried, and the error says nothing went out.
+        Assert.True(ex.NotSent);
+        Assert.False(ex.OutcomeUnknown);
+        Assert.Equal(3, ex.Attempts);
+        Assert.Contains("nothing was sent", ex.Message);
     }
 
     [Fact]
     public async Task Rate_limit_answers_carry_retry_after()
     {
         await using var emulator = await TestEmulator.StartAsync(o => o.RateLimit = 1);
-        using var client = emulator.Client();
-        await client.VerifyCredentialsAsync();
-        var ex = await Assert.ThrowsAsync<SobotApiException>(() => client.VerifyCredentialsAsync());
+        using var client = new SobotClient(new SobotClientOptions(new SobotCredential(EmulatorOptions.DefaultAccessKey, TestEmulator.Secure(EmulatorOptions.DefaultSecretKey)))
+            { BaseUri = emulator.Host.BaseUri, MaximumRetryCount = 0 });
+        await client.GetTemplatePageAsync(null, 1);
+        var ex = await Assert.ThrowsAsync<SobotApiException>(() => client.GetTemplatePageAsync(null, 1));
         Assert.Equal(SobotErrorKind.RateLimited, ex.Kind);
+        Assert.True(ex.Retryable);
         Assert.Equal(TimeSpan.FromSeconds(1), ex.RetryAfter);
     }
 

@@ -22,7 +22,9 @@ function Connect-TestEmulator {
 }
 
 function Get-EmulatorMessage($Emulator) {
-    @(Invoke-RestMethod -Uri "$($Emulator.BaseUri)/_emulator/messages")
+    # Invoke-RestMethod returns a JSON array as one object; assigning it first lets the items stream out one by one.
+    $all = Invoke-RestMethod -Uri "$($Emulator.BaseUri)/_emulator/messages"
+    $all
 }
 
 function Reset-Emulator($Emulator) {

@@ -45,8 +45,8 @@ Describe 'Free-form sends' {
                 [pscustomobject]@{ customer_number = '+44 7911 123456'; customer_name = 'John'; Body = 'two' }
             )
             $r = $rows | Send-SobotTextMessage
-            $r.CustomerName | Should -Be @('Asha', 'John')
-            (Get-EmulatorMessage $emulator).body.message | Should -Be @('one', 'two')
+            $r.CustomerName | Sort-Object | Should -Be @('Asha', 'John')
+            (Get-EmulatorMessage $emulator).body.message | Sort-Object | Should -Be @('one', 'two')
         }
 
         It 'refuses more than 4096 characters, naming the field and the limit, and sends nothing' {
@@ -121,15 +121,15 @@ Describe 'Free-form sends' {
             )
             $results = $rows | Send-SobotTextMessage -ErrorVariable errs -ErrorAction SilentlyContinue
             $results.Count | Should -Be 2
-            $results.InputObject.Message | Should -Be @('first', 'last')
+            $results.InputObject.Message | Sort-Object | Should -Be @('first', 'last')
             $errs.Count | Should -Be 3
-            $errs.FullyQualifiedErrorId | Should -Be @(
+            $errs.FullyQualifiedErrorId | Sort-Object | Should -Be @(
                 'InvalidCustomerNumber,SobotPS.Commands.SendSobotTextMessageCommand'
                 'InvalidInput,SobotPS.Commands.SendSobotTextMessageCommand'
                 'SobotBadRequest,SobotPS.Commands.SendSobotTextMessageCommand')
             [object]::ReferenceEquals($errs[0].TargetObject.PSObject.BaseObject, $rows[1].PSObject.BaseObject) | Should -BeTrue
             $errs[2].TargetObject.Mobile | Should -Be '919822012345'
-            (Get-EmulatorMessage $emulator).body.message | Should -Be @('first', 'last')
+            (Get-EmulatorMessage $emulator).body.message | Sort-Object | Should -Be @('first', 'last')
         }
 
         It 'puts only SobotMessageResult objects on the output stream' {

@@ -24,9 +24,10 @@ Describe 'Template sends' {
             $r.Count | Should -Be 2
             $r.TemplateName | Should -Be @('payment_status', 'payment_status')
             $r.MessageType | Should -Be @('template', 'template')
-            $r.CustomerName | Should -Be @('Asha Patil', 'Rahul Deshmukh')
-            $r[1].InputObject.OrderId | Should -Be '8654335'
-            $sent = Get-EmulatorMessage $emulator
+            # Results come as messages complete, not in input order.
+            $r.CustomerName | Sort-Object | Should -Be @('Asha Patil', 'Rahul Deshmukh')
+            ($r | Where-Object CustomerName -eq 'Rahul Deshmukh').InputObject.OrderId | Should -Be '8654335'
+            $sent = Get-EmulatorMessage $emulator | Sort-Object { $_.body.customer_name }
             ($sent[0].body | ConvertTo-Json -Depth 6 -Compress) |
                 Should -Be '{"customer_number":"919970585556","customer_name":"Asha Patil","template_name":"payment_status","template_lang":"en","params":[{"type":"body","parameters":[{"type":"text","text":"8654334"},{"type":"text","text":"Approved"}]}]}'
             $sent[1].body.params[0].parameters.text | Should -Be @('8654335', 'Pending')
@@ -35,7 +36,7 @@ Describe 'Template sends' {
         It 'runs the README line' {
             $r = Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId }
             $r.Count | Should -Be 2
-            (Get-EmulatorMessage $emulator).body.params.parameters.text | Should -Be @('8654334', '8654335')
+            (Get-EmulatorMessage $emulator).body.params.parameters.text | Sort-Object | Should -Be @('8654334', '8654335')
         }
 
         It 'looks the language up when -Language is omitted and sends no params for a template without variables' {

@@ -47,6 +47,21 @@ namespace SobotPS.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 100;
 
+        /// <summary>Messages a Send cmdlet keeps in flight at once (default 32; see the README's benchmark).</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; } = SobotConnection.DefaultThrottleLimit;
+
+        /// <summary>A hard cap on messages per second for this account; by default the pacing finds the limit from 429 answers.</summary>
+        [Parameter]
+        [ValidateRange(0.01, 100000)]
+        public double MaxMessagesPerSecond { get; set; }
+
+        /// <summary>Retries of a request the server certainly did not process (429, 503, not sent); default 5.</summary>
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int MaximumRetryCount { get; set; } = 5;
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -58,6 +73,8 @@ namespace SobotPS.Commands
             {
                 BaseUri = baseUri,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                MaximumRetryCount = MaximumRetryCount,
+                MaxMessagesPerSecond = MaxMessagesPerSecond > 0 ? MaxMessagesPerSecond : (double?)null,
                 UserAgent = "SobotPS/" + typeof(ConnectSobotCommand).Assembly.GetName().Version!.ToString(3),
             };
             if (DefaultRegion != null)
@@ -87,7 +104,7 @@ namespace SobotPS.Commands
                     SobotErrorIds.ConnectFailed, ErrorCategory.ConnectionError, baseUri));
             }
 
-            var connection = new SobotConnection(client, DateTimeOffset.Now);
+            var connection = new SobotConnection(client, DateTimeOffset.Now, ThrottleLimit);
             var previous = SobotSession.Current;
             SobotSession.Current = connection;
             // The replaced default is closed unless the user kept it (-PassThru) to use with -Connection.
