@@ -58,3 +58,49 @@ public class FaultKnobTests
         Assert.Equal((100, 80d, 0.05, true, "a", "s"), (o.LatencyMs, o.RateLimit, o.FailRate, o.NoWindow, o.AccessKey, o.SecretKey));
     }
 }
+
+public class BenchmarkKnobTests
+{
+    private const string Template = """{"customer_number":"919970585556","customer_name":"A","template_name":"hello_world","template_lang":"en"}""";
+
+    [Fact]
+    public async Task Drop_rate_processes_the_request_then_closes_the_connection()
+    {
+        await using var e = await Emulator.StartAsync(o => o.DropRate = 1);
+        await Assert.ThrowsAsync<HttpRequestException>(() => e.Api.PostAsync("message/", new StringContent(Template, System.Text.Encoding.UTF8, "application/json")));
+        Assert.Single(e.Host.State.Messages);   // processed, though no answer came back
+    }
+
+    [Fact]
+    public async Task No_retain_counts_without_storing()
+    {
+        await using var e = await Emulator.StartAsync(o => o.NoRetain = true);
+        for (int i = 0; i < 3; i++) Assert.Equal(200, (await e.PostAsync("message/", Template)).Status);
+        Assert.Empty(e.Host.State.Messages);
+        Assert.Equal(3, e.Host.State.MessageCount);
+        var stats = System.Text.Json.Nodes.JsonNode.Parse(await e.Bare.GetStringAsync("_emulator/stats"))!;
+        Assert.Equal(3, stats["messages"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Logs_requests_with_status_and_retry_after_and_changes_knobs_at_run_time()
+    {
+        await using var e = await Emulator.StartAsync();
+        var set = await e.Bare.PostAsync("_emulator/faults", new StringContent("""{"rate_limit":1}""", System.Text.Encoding.UTF8, "application/json"));
+        set.EnsureSuccessStatusCode();
+        await e.GetAsync("api/template/");
+        await e.GetAsync("api/template/");
+        var log = System.Text.Json.Nodes.JsonNode.Parse(await e.Bare.GetStringAsync("_emulator/requests"))!.AsArray();
+        Assert.Equal([200, 429], log.Select(r => r!["status"]!.GetValue<int>()));
+        Assert.Equal("1", log[1]!["retry_after"]!.GetValue<string>());
+        Assert.Equal(400, (int)(await e.Bare.PostAsync("_emulator/faults", new StringContent("""{"fail_rate":2}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Rotated_keys_reject_the_old_pair()
+    {
+        await using var e = await Emulator.StartAsync();
+        (await e.Bare.PostAsync("_emulator/keys", new StringContent("""{"access_key":"a2","secret_key":"s2"}""", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        Assert.Equal(401, (await e.GetAsync("api/template/")).Status);
+    }
+}

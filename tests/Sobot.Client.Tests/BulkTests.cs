@@ -1,0 +1,225 @@
+using System.Text.Json.Nodes;
+using Sobot.Client.Bulk;
+using Sobot.Client.Http;
+using Sobot.Client.Models.Requests;
+using Sobot.Emulator;
+
+namespace Sobot.Client.Tests;
+
+public class AdaptivePacerTests
+{
+    [Fact]
+    public void Lets_everything_through_until_a_429()
+    {
+        var pacer = new AdaptivePacer();
+        Assert.Null(pacer.CurrentRate);
+        for (int i = 0; i < 1000; i++) Assert.True(pacer.WaitAsync(CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public void A_429_sets_the_rate_just_under_what_the_server_accepted_in_the_last_second()
+    {
+        var pacer = new AdaptivePacer();
+        for (int i = 0; i < 80; i++) pacer.OnAccepted();
+        pacer.OnRateLimited();
+        Assert.Equal(76, pacer.LearnedRate!.Value, 3);
+        // Many 429s of requests already in flight make one decrease, not one each.
+        for (int i = 0; i < 50; i++) pacer.OnRateLimited();
+        Assert.Equal(76, pacer.LearnedRate!.Value, 3);
+    }
+
+    [Fact]
+    public void The_hard_cap_is_never_exceeded()
+    {
+        var pacer = new AdaptivePacer(10);
+        Assert.Equal(10, pacer.CurrentRate);
+        for (int i = 0; i < 500; i++) pacer.OnAccepted();
+        pacer.OnRateLimited();
+        Assert.Equal(10, pacer.CurrentRate);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptivePacer(0));
+    }
+
+    [Fact]
+    public async Task Spaces_requests_at_the_learned_rate()
+    {
+        var pacer = new AdaptivePacer(50);
+        var waits = Enumerable.Range(0, 5).Select(_ => pacer.WaitAsync(CancellationToken.None)).ToList();
+        Assert.True(waits[0].IsCompleted);
+        Assert.False(waits[4].IsCompleted);   // the fifth slot is 80 ms away
+        await Task.WhenAll(waits);
+    }
+
+    [Fact]
+    public void Retry_delay_honours_retry_after_else_backs_off_exponentially_with_jitter()
+    {
+        var limited = new SobotApiException(SobotErrorKind.RateLimited, 429, 429, null, "POST", "/message/", "x") { RetryAfter = TimeSpan.FromSeconds(3) };
+        Assert.Equal(TimeSpan.FromSeconds(3), SobotClient.RetryDelay(limited, 1));
+        var unavailable = new SobotApiException(SobotErrorKind.Unavailable, 503, null, null, "POST", "/message/", "x");
+        for (int attempt = 1; attempt <= 6; attempt++)
+        {
+            double expected = Math.Min(60, 0.5 * Math.Pow(2, attempt - 1));
+            double actual = SobotClient.RetryDelay(unavailable, attempt).TotalSeconds;
+            Assert.InRange(actual, expected * 0.5, expected * 1.5);
+        }
+    }
+
+    [Fact]
+    public void Only_what_the_server_certainly_did_not_process_is_retryable()
+    {
+        SobotApiException E(SobotErrorKind k, bool notSent = false) => new(k, 0, null, null, "POST", "/message/", "x") { NotSent = notSent };
+        Assert.True(E(SobotErrorKind.RateLimited).Retryable);
+        Assert.True(E(SobotErrorKind.Unavailable).Retryable);
+        Assert.True(E(SobotErrorKind.Transport, notSent: true).Retryable);
+        Assert.False(E(SobotErrorKind.Transport).Retryable);
+        Assert.True(E(SobotErrorKind.Transport).OutcomeUnknown);
+        Assert.False(E(SobotErrorKind.ServerError).Retryable);
+        Assert.True(E(SobotErrorKind.ServerError).OutcomeUnknown);
+        Assert.False(E(SobotErrorKind.BadRequest).Retryable);
+        Assert.False(E(SobotErrorKind.Unauthorized).Retryable);
+    }
+}
+
+public class SendJournalTests
+{
+    private static string NewPath() => Path.Combine(Path.GetTempPath(), "sobot-journal-" + Guid.NewGuid().ToString("N") + ".jsonl");
+
+    [Fact]
+    public async Task A_pending_record_is_on_disk_when_its_task_completes()
+    {
+        string path = NewPath();
+        try
+        {
+            using (var journal = SendJournal.Open(path))
+            {
+                await journal.RecordPendingAsync("k1#1", "919970585556");
+                // Read while the journal is still open: the record is there before any request would go out.
+                var entry = Assert.Single(SendJournal.Read(path));
+                Assert.Equal(JournalState.Pending, entry.State);
+                journal.RecordSent("k1#1", "919970585556", "wamid.A");
+                journal.RecordFailed("k2#1", "919970585557", "Sobot answered 429", retryable: true);
+                journal.RecordUnknown("k3#1", "919970585558", "dropped");
+            }
+            var entries = SendJournal.Read(path);
+            Assert.Equal([JournalState.Sent, JournalState.Failed, JournalState.Unknown], entries.Select(e => e.State));
+            Assert.Equal("wamid.A", entries[0].MessageId);
+            Assert.True(entries[1].Retryable);
+            using var again = SendJournal.Open(path);
+            Assert.Equal(3, again.Previous.Count);
+        }
+        finally { File.Delete(path); File.Delete(path + ".lock"); }
+    }
+
+    [Fact]
+    public void Only_one_run_at_a_time()
+    {
+        string path = NewPath();
+        try
+        {
+            using (SendJournal.Open(path))
+            {
+                var ex = Assert.Throws<JournalLockedException>(() => SendJournal.Open(path));
+                Assert.Contains("in use by another run", ex.Message);
+            }
+            using (SendJournal.Open(path)) { }
+        }
+        finally { File.Delete(path); File.Delete(path + ".lock"); }
+    }
+
+    [Fact]
+    public void Refuses_a_file_that_is_not_a_journal_and_survives_a_torn_last_line()
+    {
+        string path = NewPath();
+        try
+        {
+            File.WriteAllText(path, "Name,Mobile\nAsha,919970585556\n");
+            Assert.Throws<InvalidDataException>(() => SendJournal.Open(path));
+            File.WriteAllText(path, SendJournal.Header + "\n{\"k\":\"a#1\",\"s\":\"S\",\"n\":\"1\",\"id\":\"w\",\"t\":1}\n{\"k\":\"b#1\",\"s\":");
+            var entry = Assert.Single(SendJournal.Read(path));
+            Assert.Equal("a#1", entry.Key);
+        }
+        finally { File.Delete(path); File.Delete(path + ".lock"); }
+    }
+
+    [Fact]
+    public void Row_keys_count_identical_rows()
+    {
+        using var keys = new RowKeys();
+        string a1 = keys.Next("{\"a\":1}"), b1 = keys.Next("{\"b\":1}"), a2 = keys.Next("{\"a\":1}");
+        Assert.EndsWith("#1", a1);
+        Assert.EndsWith("#2", a2);
+        Assert.Equal(a1[..^2], a2[..^2]);
+        Assert.NotEqual(a1[..^2], b1[..^2]);
+        using var again = new RowKeys();
+        Assert.Equal(a1, again.Next("{\"a\":1}"));
+    }
+}
+
+public class BulkSenderTests
+{
+    private static List<BulkOutcome> Run(BulkSender sender, IEnumerable<SendMessageRequest> requests)
+    {
+        var outcomes = new List<BulkOutcome>();
+        foreach (var r in requests)
+        {
+            while (!sender.HasRoom) { sender.Wait(TimeSpan.FromMilliseconds(50)); while (sender.TryTake(out var o)) outcomes.Add(o); }
+            sender.Add(r, r.CustomerNumber);
+        }
+        while (sender.Outstanding > 0) { sender.Wait(TimeSpan.FromMilliseconds(50)); while (sender.TryTake(out var o)) outcomes.Add(o); }
+        return outcomes;
+    }
+
+    private static IEnumerable<SendMessageRequest> Rows(int count) =>
+        Enumerable.Range(0, count).Select(i => new TemplateMessageRequest("9199700" + i.ToString("00000"), "C" + i, "order_update", "en", [TemplateComponent.Body([i.ToString()])]));
+
+    [Fact]
+    public async Task Sends_concurrently_keeping_order_per_number()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => { o.LatencyMs = 5; o.NoWindow = true; });
+        using var client = emulator.Client();
+        using var sender = new BulkSender(client, new BulkSendOptions { ThrottleLimit = 8 }, CancellationToken.None);
+        var requests = Enumerable.Range(0, 60).Select(i => (SendMessageRequest)new TextMessageRequest(i % 3 == 0 ? "919970585556" : "9199700" + i.ToString("00000"), "A", "m" + i));
+        var outcomes = Run(sender, requests);
+        Assert.Equal(60, outcomes.Count(o => o.Kind == BulkOutcomeKind.Sent));
+        Assert.Equal(60, sender.Sent);
+        var toOne = (await emulator.MessagesAsync()).Where(m => m!["customer_number"]!.GetValue<string>() == "919970585556")
+            .Select(m => m!["body"]!["message"]!.GetValue<string>());
+        Assert.Equal(Enumerable.Range(0, 60).Where(i => i % 3 == 0).Select(i => "m" + i), toOne);
+    }
+
+    [Fact]
+    public async Task A_rerun_with_the_journal_skips_what_was_sent()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var client = emulator.Client();
+        string path = Path.Combine(Path.GetTempPath(), "sobot-bulk-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var journal = SendJournal.Open(path))
+            using (var first = new BulkSender(client, new BulkSendOptions { Journal = journal }, CancellationToken.None))
+                Assert.All(Run(first, Rows(30)), o => Assert.Equal(BulkOutcomeKind.Sent, o.Kind));
+            using (var journal = SendJournal.Open(path))
+            using (var second = new BulkSender(client, new BulkSendOptions { Journal = journal }, CancellationToken.None))
+            {
+                var outcomes = Run(second, Rows(40));
+                Assert.Equal(30, outcomes.Count(o => o.Kind == BulkOutcomeKind.Skipped));
+                Assert.Equal(10, outcomes.Count(o => o.Kind == BulkOutcomeKind.Sent));
+            }
+            Assert.Equal(40, (await emulator.MessagesAsync()).Count);
+            Assert.DoesNotContain(EmulatorOptions.DefaultSecretKey, File.ReadAllText(path));
+            Assert.DoesNotContain(EmulatorOptions.DefaultAccessKey, File.ReadAllText(path));
+        }
+        finally { File.Delete(path); File.Delete(path + ".lock"); }
+    }
+
+    [Fact]
+    public async Task Rejected_keys_stop_the_run()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var client = emulator.Client(secretKey: "wrong");
+        using var sender = new BulkSender(client, new BulkSendOptions { ThrottleLimit = 2 }, CancellationToken.None);
+        sender.Add(Rows(1).Single(), null);
+        while (sender.Outstanding > 0 && sender.Fatal is null) sender.Wait(TimeSpan.FromMilliseconds(20));
+        Assert.Equal(SobotErrorKind.Unauthorized, sender.Fatal!.Kind);
+        Assert.Throws<SobotApiException>(() => sender.Add(Rows(1).Single(), null));
+    }
+}
