@@ -8,13 +8,14 @@
     Test  : Build, then the xunit suites and the Pester suite (in a fresh pwsh that imports out/SobotPS);
             ends with the line "N passed, N failed".
     Demo  : Build, then sends examples/customers.csv as template messages to a local emulator.
+    Bench : Build, then bench/Invoke-Benchmark.ps1: SobotPS against Invoke-RestMethod loops; writes bench/results.md.
     Clean : removes out/ and the bin/obj folders.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
@@ -157,6 +158,11 @@ switch ($Task) {
     }
     'Build' { Invoke-Build }
     'Demo' { Invoke-Build; Invoke-Demo }
+    'Bench' {
+        Invoke-Build
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Benchmark.ps1')
+        if ($LASTEXITCODE -ne 0) { throw 'The benchmark failed.' }
+    }
     'Test' {
         Invoke-Build
         $xunit = Invoke-XunitTests

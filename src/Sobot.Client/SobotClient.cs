@@ -205,7 +205,7 @@ namespace Sobot.Client
             }
             catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException)
             {
-                Report(method, tracePath, 0, started.Elapsed, body, null, null);
+                if (Tracing) Report(method, tracePath, 0, started.Elapsed, body, null, null);
                 bool timedOut = ex is OperationCanceledException;
                 bool notSent = !timedOut && TransportFailure.BeforeSending(ex);
                 string what = timedOut
@@ -224,7 +224,7 @@ namespace Sobot.Client
                 int status = (int)response.StatusCode;
                 var (code, message) = ReadEnvelope(text);
                 bool success = status >= 200 && status < 300 && (code is null || code < 400);
-                Report(method, tracePath, status, started.Elapsed, body, text, success && describe != null ? describe(text) : null);
+                if (Tracing) Report(method, tracePath, status, started.Elapsed, body, text, success && describe != null ? describe(text) : null);
                 if (success) return new Exchange(status, text);
 
                 int effective = status >= 400 ? status : code!.Value;
@@ -253,9 +253,10 @@ namespace Sobot.Client
             }
         }
 
+        private bool Tracing => Options.Trace != null || SobotTrace.HasListener;
+
         private void Report(HttpMethod method, string path, int status, TimeSpan elapsed, string? requestBody, string? responseBody, string? messageId)
         {
-            if (Options.Trace is null && !SobotTrace.HasListener) return;
             var e = new SobotTraceEvent(method.Method, path, status, elapsed, requestBody, Options.Credential.Redact(responseBody), messageId);
             Options.Trace?.Invoke(e);
             SobotTrace.Publish(e);

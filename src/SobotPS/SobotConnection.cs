@@ -9,7 +9,7 @@ namespace SobotPS
     /// </summary>
     public sealed class SobotConnection
     {
-        public const int DefaultThrottleLimit = 32;
+        public const int DefaultThrottleLimit = 64;
 
         internal SobotConnection(SobotClient client, DateTimeOffset connectedAt, int throttleLimit)
         {

@@ -12,7 +12,8 @@ namespace Sobot.Client.Validation
     public sealed class PhoneNumberNormalizer
     {
         public const int MaxDigits = 15;
-        private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+        // Not a static field: the metadata loads on first use (or in the background warm-up), not when a client is built.
+        private static PhoneNumberUtil Util => PhoneNumberUtil.GetInstance();
 
         public PhoneNumberNormalizer(string? defaultRegion = null)
         {

@@ -47,7 +47,7 @@ namespace SobotPS.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 100;
 
-        /// <summary>Messages a Send cmdlet keeps in flight at once (default 32; see the README's benchmark).</summary>
+        /// <summary>Messages a Send cmdlet keeps in flight at once (default 64; the README says why).</summary>
         [Parameter]
         [ValidateRange(1, 1024)]
         public int ThrottleLimit { get; set; } = SobotConnection.DefaultThrottleLimit;

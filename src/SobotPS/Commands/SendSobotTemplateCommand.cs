@@ -68,7 +68,10 @@ namespace SobotPS.Commands
         protected override SendMessageRequest BuildRequest(SobotConnection connection, string customerNumber, string customerName)
         {
             string? language = string.IsNullOrWhiteSpace(Language) ? null : Language!.Trim();
-            var template = Call(token => Task.FromResult(connection.Client.Templates.Resolve(TemplateName.Trim(), language, token)));
+            // Usually answered from the cache; a miss lists the templates on this thread (no synchronization context, no deadlock).
+            Sobot.Client.Models.Responses.TemplateRecord template;
+            using (TraceListening()) template = connection.Client.Templates.Resolve(TemplateName.Trim(), language, CancellationToken);
+            FlushTrace();
             var values = BodyParameter ?? Array.Empty<string>();
             TemplateCatalog.CheckBodyParameters(template, values.Length);
 

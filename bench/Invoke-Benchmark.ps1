@@ -1,0 +1,217 @@
+<#
+.SYNOPSIS
+    Measures SobotPS against hand-written Invoke-RestMethod loops on the local emulator, prints a table
+    and writes bench/results.md. Run through: dotnet pwsh ./build.ps1 -Task Bench
+#>
+[CmdletBinding()]
+param(
+    [string] $ModuleManifest = (Join-Path $PSScriptRoot '../out/SobotPS/SobotPS.psd1'),
+    [string] $OutFile = (Join-Path $PSScriptRoot 'results.md'),
+    # Smaller row counts for a quick look; the targets are stated for the defaults.
+    [double] $Scale = 1.0,
+    # Which scenarios to run (1 and 5 run together).
+    [ValidateRange(1, 6)]
+    [int[]] $Scenario = @(1, 2, 3, 4, 5, 6)
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../build/SobotEmulator.psm1') -Force
+Import-Module $ModuleManifest -Force
+$work = Join-Path ([IO.Path]::GetTempPath()) ("sobot-bench-" + [guid]::NewGuid().ToString('N'))
+$null = New-Item -ItemType Directory $work
+$pwshDll = Join-Path $PSHOME 'pwsh.dll'
+$secret = ConvertTo-SecureString 'demo-secret-key' -AsPlainText -Force
+$headers = @{ 'x-api-key' = 'demo-access-key'; 'x-api-secret' = 'demo-secret-key' }
+$rows = @{}
+$results = [System.Collections.Generic.List[object]]::new()
+
+function Rows([int] $n) { [int][Math]::Max(10, [Math]::Round($n * $Scale)) }
+
+function New-Csv([int] $Count) {
+    if ($rows.ContainsKey($Count)) { return $rows[$Count] }
+    $path = Join-Path $work "rows-$Count.csv"
+    $w = [IO.StreamWriter]::new($path)
+    $w.WriteLine('Name,Mobile,OrderId')
+    for ($i = 0; $i -lt $Count; $i++) { $w.WriteLine(('Customer {0},9199{1:000000}55,{0}' -f $i, ($i % 1000000))) }
+    $w.Dispose()
+    $rows[$Count] = $path
+    $path
+}
+
+function Add-Result([string] $Scenario, [string] $Measure, $Value, [string] $Target, [Nullable[bool]] $Met) {
+    $r = [pscustomobject]@{ Scenario = $Scenario; Measure = $Measure; Value = $Value; Target = $Target; Met = if ($null -eq $Met) { '' } elseif ($Met) { 'yes' } else { 'NO' } }
+    $results.Add($r)
+    $r | Format-Table -HideTableHeaders | Out-String | Write-Host -NoNewline
+}
+
+function Use-Emulator([string[]] $Arguments, [scriptblock] $Body) {
+    $emu = Start-SobotEmulator -ArgumentList $Arguments
+    try { & $Body $emu } finally { $emu | Stop-SobotEmulator }
+}
+
+function Measure-Send([string] $Csv, [hashtable] $Extra = @{}) {
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $errors = $null
+    $sent = Import-Csv $Csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } @Extra -ErrorVariable errors -ErrorAction SilentlyContinue | Measure-Object | Select-Object -ExpandProperty Count
+    $watch.Stop()
+    [pscustomobject]@{ Sent = $sent; Failed = @($errors).Count; Seconds = $watch.Elapsed.TotalSeconds; Rate = $sent / $watch.Elapsed.TotalSeconds }
+}
+
+Write-Host "SobotPS benchmark on $([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version)"
+$defaultThrottle = [SobotPS.SobotConnection]::DefaultThrottleLimit
+
+# 1. Latency-bound -----------------------------------------------------------------------------
+$latency = 100
+if ($Scenario -contains 1 -or $Scenario -contains 5) {
+Use-Emulator @('--latency-ms', "$latency", '--no-retain') {
+    param($emu)
+    $uri = "$($emu.BaseUri)/message/"
+    $small = New-Csv (Rows 200)
+    $big = New-Csv (Rows 2000)
+
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $n = 0
+    Import-Csv $small | ForEach-Object {
+        $body = @{ customer_number = $_.Mobile; customer_name = $_.Name; template_name = 'order_update'; template_lang = 'en'
+            params = @(@{ type = 'body'; parameters = @(@{ type = 'text'; text = $_.OrderId }) }) } | ConvertTo-Json -Depth 6 -Compress
+        $null = Invoke-RestMethod -Method Post -Uri $uri -Headers $headers -ContentType 'application/json' -Body $body
+        $n++
+    }
+    $loop = $n / $watch.Elapsed.TotalSeconds
+    Add-Result '1 latency 100 ms' 'Invoke-RestMethod loop, msg/s' ([Math]::Round($loop, 1)) '' $null
+
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $count = Import-Csv $big | ForEach-Object -ThrottleLimit 16 -Parallel {
+        $body = @{ customer_number = $_.Mobile; customer_name = $_.Name; template_name = 'order_update'; template_lang = 'en'
+            params = @(@{ type = 'body'; parameters = @(@{ type = 'text'; text = $_.OrderId }) }) } | ConvertTo-Json -Depth 6 -Compress
+        $null = Invoke-RestMethod -Method Post -Uri $using:uri -Headers $using:headers -ContentType 'application/json' -Body $body
+        1
+    } | Measure-Object | Select-Object -ExpandProperty Count
+    $parallel = $count / $watch.Elapsed.TotalSeconds
+    Add-Result '1 latency 100 ms' 'ForEach-Object -Parallel 16 + Invoke-RestMethod, msg/s' ([Math]::Round($parallel, 1)) '' $null
+
+    Connect-Sobot -AccessKey demo-access-key -SecretKey $secret -BaseUri $emu.BaseUri
+    $s = Measure-Send $big
+    $script:scenario1 = $s
+    Add-Result '1 latency 100 ms' "Send-SobotTemplate defaults (ThrottleLimit $defaultThrottle), msg/s" ([Math]::Round($s.Rate, 1)) '' $null
+    Add-Result '1 latency 100 ms' 'SobotPS / loop' ([Math]::Round($s.Rate / $loop, 1)) '>= 25' ($s.Rate / $loop -ge 25)
+    Add-Result '1 latency 100 ms' 'SobotPS / parallel' ([Math]::Round($s.Rate / $parallel, 2)) '>= 2' ($s.Rate / $parallel -ge 2)
+    $ideal = $defaultThrottle / ($latency / 1000)
+    Add-Result '1 latency 100 ms' 'SobotPS / (ThrottleLimit / latency)' ([Math]::Round($s.Rate / $ideal, 3)) '>= 0.9' ($s.Rate / $ideal -ge 0.9)
+
+    # 5. Journal cost: the same run with a journal (fsync before each request, grouped).
+    $journal = Join-Path $work 'bench.journal'
+    $j = Measure-Send $big @{ JournalPath = $journal }
+    Add-Result '5 journal' 'Send-SobotTemplate -JournalPath, msg/s' ([Math]::Round($j.Rate, 1)) '' $null
+    $slower = 1 - $j.Rate / $s.Rate
+    Add-Result '5 journal' 'slower than without journal' ('{0:P1}' -f $slower) '<= 10%' ($slower -le 0.10)
+    Disconnect-Sobot
+}
+}
+
+# 2. Rate-limited --------------------------------------------------------------------------------
+if ($Scenario -contains 2) {
+Use-Emulator @('--rate-limit', '80', '--no-retain') {
+    param($emu)
+    Start-Sleep -Milliseconds 1100
+    Connect-Sobot -AccessKey demo-access-key -SecretKey $secret -BaseUri $emu.BaseUri
+    $s = Measure-Send (New-Csv (Rows 2000))
+    Add-Result '2 rate limit 80/s' 'achieved msg/s' ([Math]::Round($s.Rate, 1)) '>= 76' ($s.Rate -ge 76)
+    Add-Result '2 rate limit 80/s' 'failed rows' $s.Failed '0' ($s.Failed -eq 0)
+    Disconnect-Sobot
+}
+}
+
+# 3. Client overhead ------------------------------------------------------------------------------
+if ($Scenario -contains 3) {
+Use-Emulator @('--no-retain') {
+    param($emu)
+    $n = Rows 20000
+    $csv = New-Csv $n
+    $baselineDir = Join-Path $PSScriptRoot 'HttpBaseline'
+    & dotnet build $baselineDir -c Release --nologo -v quiet -o (Join-Path $work 'baseline') | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw 'The HttpClient baseline did not build.' }
+    # Steady state on both sides: each runs the full load once untimed (JIT tiering, connection pools), then timed.
+    $line = & dotnet (Join-Path $work 'baseline/HttpBaseline.dll') $emu.BaseUri $n $defaultThrottle $n
+    $parts = $line -split ' '
+    $baseRate = [double]$parts[0] / [double]$parts[2]
+    Add-Result '3 overhead, latency 0' "bare C# HttpClient, $defaultThrottle concurrent, msg/s (emulator throughput)" ([Math]::Round($baseRate, 0)) '>= 5000 (emulator)' ($baseRate -ge 5000)
+
+    Connect-Sobot -AccessKey demo-access-key -SecretKey $secret -BaseUri $emu.BaseUri
+    $null = Measure-Send $csv
+    $s = Measure-Send $csv
+    Add-Result '3 overhead, latency 0' 'Import-Csv | Send-SobotTemplate, msg/s' ([Math]::Round($s.Rate, 0)) '' $null
+    Add-Result '3 overhead, latency 0' 'SobotPS / HttpClient' ([Math]::Round($s.Rate / $baseRate, 2)) '>= 0.7' ($s.Rate / $baseRate -ge 0.7)
+    Disconnect-Sobot
+}
+}
+
+# 4. Memory ---------------------------------------------------------------------------------------
+if ($Scenario -contains 4) {
+Use-Emulator @('--no-retain') {
+    param($emu)
+    $peaks = foreach ($n in (Rows 20000), (Rows 200000)) {
+        $csv = New-Csv $n
+        $script = Join-Path $work "memory-$n.ps1"
+        @"
+Import-Module '$ModuleManifest'
+Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emu.BaseUri)'
+`$sent = Import-Csv '$csv' | Send-SobotTemplate -TemplateName order_update -BodyParameter { `$_.OrderId } | Measure-Object | Select-Object -ExpandProperty Count
+[GC]::Collect()
+"`$sent `$((Get-Process -Id `$PID).PeakWorkingSet64)"
+"@ | Set-Content $script
+        $out = & dotnet $pwshDll -NoProfile -NonInteractive -File $script
+        $sent, $peak = ($out | Select-Object -Last 1) -split ' '
+        $mb = [Math]::Round([double]$peak / 1MB, 1)
+        Add-Result '4 memory' "peak working set, $n rows ($sent sent), MB" $mb '< 250' ($mb -lt 250)
+        $mb
+    }
+    Add-Result '4 memory' 'larger / smaller run' ([Math]::Round($peaks[1] / $peaks[0], 2)) '<= 1.2' ($peaks[1] / $peaks[0] -le 1.2)
+}
+}
+
+# 6. Cold start -----------------------------------------------------------------------------------
+if ($Scenario -contains 6) {
+Use-Emulator @('--no-window') {
+    param($emu)
+    $sobot = Join-Path $work 'cold-sobot.ps1'
+    $irm = Join-Path $work 'cold-irm.ps1'
+    @"
+Import-Module '$ModuleManifest'
+Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emu.BaseUri)'
+`$null = Send-SobotTextMessage -CustomerNumber 919970585556 -Message 'Disk C: is 95% full'
+"@ | Set-Content $sobot
+    @"
+`$body = '{"customer_number":"919970585556","customer_name":"919970585556","type":"text","message":"Disk C: is 95% full"}'
+`$null = Invoke-RestMethod -Method Post -Uri '$($emu.BaseUri)/message/' -Headers @{ 'x-api-key' = 'demo-access-key'; 'x-api-secret' = 'demo-secret-key' } -ContentType 'application/json' -Body `$body
+"@ | Set-Content $irm
+    function Time-Once([string] $Path) {
+        $w = [Diagnostics.Stopwatch]::StartNew()
+        & dotnet $pwshDll -NoProfile -NonInteractive -File $Path
+        if ($LASTEXITCODE -ne 0) { throw "$Path failed." }
+        $w.Elapsed.TotalSeconds
+    }
+    $null = Time-Once $irm; $null = Time-Once $sobot   # warm the disk cache
+    # Alternate the two so a slower moment of the machine hits both alike; take the medians of 9.
+    $irmTimes = [System.Collections.Generic.List[double]]::new()
+    $sobotTimes = [System.Collections.Generic.List[double]]::new()
+    foreach ($i in 1..9) { $irmTimes.Add((Time-Once $irm)); $sobotTimes.Add((Time-Once $sobot)) }
+    $tIrm = ($irmTimes | Sort-Object)[4]
+    $tSobot = ($sobotTimes | Sort-Object)[4]
+    Add-Result '6 cold start' 'fresh pwsh + Invoke-RestMethod, s (median of 9)' ([Math]::Round($tIrm, 2)) '' $null
+    Add-Result '6 cold start' 'fresh pwsh + Import-Module + Connect-Sobot + send, s' ([Math]::Round($tSobot, 2)) '' $null
+    Add-Result '6 cold start' 'SobotPS / Invoke-RestMethod' ([Math]::Round($tSobot / $tIrm, 2)) '<= 1.3' ($tSobot / $tIrm -le 1.3)
+}
+}
+
+Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+$date = Get-Date -Format 'yyyy-MM-dd HH:mm'
+$md = [System.Text.StringBuilder]::new()
+$null = $md.AppendLine('# SobotPS benchmark results').AppendLine()
+$null = $md.AppendLine("Measured $date on $([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version), against the local emulator; scale $Scale. Produced by ``dotnet pwsh ./build.ps1 -Task Bench``.").AppendLine()
+$null = $md.AppendLine('| Scenario | Measure | Value | Target | Met |').AppendLine('|---|---|---|---|---|')
+foreach ($r in $results) { $null = $md.AppendLine("| $($r.Scenario) | $($r.Measure) | $($r.Value) | $($r.Target) | $($r.Met) |") }
+Set-Content -Path $OutFile -Value $md.ToString()
+Write-Host ''
+$results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+Write-Host "Written to $OutFile"
