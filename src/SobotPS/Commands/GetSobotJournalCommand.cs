@@ -11,7 +11,7 @@ namespace SobotPS.Commands
     /// and error, or with -Summary the counts. Works while a run is still writing it.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotJournal", DefaultParameterSetName = "Records")]
-    [OutputType(typeof(SobotJournalRecord), ParameterSetName = new[] { "Records" })]
+    [OutputType(typeof(JournalEntry), ParameterSetName = new[] { "Records" })]
     [OutputType(typeof(SobotJournalSummary), ParameterSetName = new[] { "Summary" })]
     public sealed class GetSobotJournalCommand : PSCmdlet
     {
@@ -52,7 +52,7 @@ namespace SobotPS.Commands
                 return;
             }
             foreach (var e in entries)
-                if (State is null || State.Contains(e.State)) WriteObject(new SobotJournalRecord(e));
+                if (State is null || State.Contains(e.State)) WriteObject(e);
         }
     }
 }
