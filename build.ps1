@@ -80,6 +80,11 @@ function Invoke-Build {
     $manifest = $manifest -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$version'"
     Set-Content -Path (Join-Path $moduleOut 'SobotPS.psd1') -Value $manifest -Encoding utf8NoBOM
     $null = Test-ModuleManifest -Path (Join-Path $moduleOut 'SobotPS.psd1')
+
+    # Help: compiled from docs/en-US in a separate pwsh (it imports the staged module); fails on any gap.
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'build/HelpCompiler.ps1') `
+        -ModuleManifest (Join-Path $moduleOut 'SobotPS.psd1') -DocsPath (Join-Path $root 'docs/en-US') -OutPath (Join-Path $moduleOut 'en-US')
+    if ($LASTEXITCODE -ne 0) { throw 'The help build failed: see the lines above.' }
     Write-Host "Built SobotPS $version at $moduleOut"
 }
 
