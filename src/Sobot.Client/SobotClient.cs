@@ -30,7 +30,7 @@ namespace Sobot.Client
             Options = options ?? throw new ArgumentNullException(nameof(options));
             _base = EnsureTrailingSlash(options.BaseUri);
             PhoneNumbers = new PhoneNumberNormalizer(options.DefaultRegion);
-            var handler = options.Handler ?? new HttpClientHandler { UseCookies = false, MaxConnectionsPerServer = 256 };
+            var handler = options.Handler ?? CreateHandler(options);
             _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = options.Timeout };
             Templates = new TemplateCatalog(this);
             Pacer = new AdaptivePacer(options.MaxMessagesPerSecond);
@@ -40,6 +40,19 @@ namespace Sobot.Client
         public AdaptivePacer Pacer { get; }
 
         public SobotClientOptions Options { get; }
+
+        private static HttpClientHandler CreateHandler(SobotClientOptions options)
+        {
+            var handler = new HttpClientHandler { UseCookies = false, MaxConnectionsPerServer = 256 };
+            if (options.Proxy != null)
+            {
+                handler.UseProxy = true;
+                handler.Proxy = new System.Net.WebProxy(options.Proxy) { Credentials = options.ProxyCredential, BypassProxyOnLocal = false };
+            }
+            if (options.SkipCertificateCheck)
+                handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => true;
+            return handler;
+        }
 
         public Uri BaseUri => _base;
 

@@ -35,7 +35,16 @@ namespace Sobot.Client
         /// <summary>Receives one event per HTTP exchange; called from thread-pool threads.</summary>
         public Action<SobotTraceEvent>? Trace { get; set; }
 
-        /// <summary>Replaces the default handler (tests, proxies). The client does not dispose it.</summary>
+        /// <summary>An HTTP proxy for every call; null uses the system proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Credentials for <see cref="Proxy"/>.</summary>
+        public System.Net.ICredentials? ProxyCredential { get; set; }
+
+        /// <summary>Accepts any server certificate. Only for test hosts with self-signed certificates.</summary>
+        public bool SkipCertificateCheck { get; set; }
+
+        /// <summary>Replaces the default handler (tests). The client does not dispose it; Proxy and SkipCertificateCheck are then ignored.</summary>
         public HttpMessageHandler? Handler { get; set; }
     }
 }

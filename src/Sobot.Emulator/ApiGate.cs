@@ -27,7 +27,8 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
         finally
         {
             state.LogRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Response.StatusCode,
-                context.Response.Headers.RetryAfter.Count > 0 ? context.Response.Headers.RetryAfter.ToString() : null);
+                context.Response.Headers.RetryAfter.Count > 0 ? context.Response.Headers.RetryAfter.ToString() : null,
+                context.Request.Headers.UserAgent.Count > 0 ? context.Request.Headers.UserAgent.ToString() : null);
         }
     }
 

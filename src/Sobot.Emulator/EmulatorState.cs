@@ -72,13 +72,13 @@ public sealed class EmulatorState
     private readonly Queue<RequestLogEntry> _requests = new();
 
     /// <summary>Keeps the last API requests (time, method, path, status, Retry-After) for tests of pacing and retries.</summary>
-    public void LogRequest(string method, string path, int status, string? retryAfter)
+    public void LogRequest(string method, string path, int status, string? retryAfter, string? userAgent)
     {
         if (Options.NoRetain) return;
         lock (_requests)
         {
             if (_requests.Count >= MaxLoggedRequests) _requests.Dequeue();
-            _requests.Enqueue(new RequestLogEntry(Clock.GetUtcNow(), method, path, status, retryAfter));
+            _requests.Enqueue(new RequestLogEntry(Clock.GetUtcNow(), method, path, status, retryAfter, userAgent));
         }
     }
 
@@ -190,7 +190,7 @@ public sealed class EmulatorState
     }
 }
 
-public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, int Status, string? RetryAfter);
+public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, int Status, string? RetryAfter, string? UserAgent);
 
 public sealed record AcceptedMessage(long Sequence, DateTimeOffset ReceivedAt, string CustomerNumber, string CustomerName, string Kind, string? TemplateName, string Id, JsonObject Body);
 

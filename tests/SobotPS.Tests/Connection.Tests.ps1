@@ -186,3 +186,34 @@ Describe 'Several connections' {
         (Get-EmulatorMessage $emulator).Count | Should -Be 4
     }
 }
+
+Describe 'Networks people have' {
+    It 'sends every call through -Proxy' {
+        # The emulator doubles as the proxy: it answers the absolute-form requests a proxy receives,
+        # while the base URI names a port where nothing listens.
+        $proxy = Start-TestEmulator
+        try {
+            $c = Connect-Sobot -AccessKey $proxy.AccessKey -SecretKey (ConvertTo-TestSecret $proxy.SecretKey) -BaseUri 'http://127.0.0.1:9' -Proxy $proxy.BaseUri -PassThru
+            $r = Send-SobotTemplate -Connection $c -CustomerNumber 919970585556 -TemplateName hello_world
+            $r.MessageId | Should -BeLike 'wamid.*'
+            (Get-EmulatorMessage $proxy).id | Should -Be $r.MessageId
+            { Connect-Sobot -AccessKey a -SecretKey (ConvertTo-TestSecret s) -BaseUri $proxy.BaseUri -ProxyCredential ([pscredential]::new('u', (ConvertTo-TestSecret p))) } |
+                Should -Throw -ExpectedMessage '*-ProxyCredential goes with -Proxy*'
+        }
+        finally {
+            Disconnect-Sobot
+            $proxy | Stop-SobotEmulator
+        }
+    }
+
+    It 'warns each time -SkipCertificateCheck is used, and names SobotPS and its version in the User-Agent' {
+        $c = Connect-TestEmulator $emulator -PassThru
+        $null = Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -SkipCertificateCheck -WarningVariable w -WarningAction SilentlyContinue
+        $w.Count | Should -Be 1
+        "$($w[0])" | Should -BeLike '*certificate is not checked*'
+        $version = (Test-ModuleManifest $ModuleManifest).Version
+        $log = Invoke-RestMethod "$($emulator.BaseUri)/_emulator/requests"
+        ($log | Select-Object -Last 1).user_agent | Should -Be "SobotPS/$($version.ToString(3))"
+        Disconnect-Sobot
+    }
+}

@@ -62,11 +62,30 @@ namespace SobotPS.Commands
         [ValidateRange(0, 100)]
         public int MaximumRetryCount { get; set; } = 5;
 
+        /// <summary>An HTTP proxy for every call; by default the system proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) apply.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Credentials for -Proxy.</summary>
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Accepts any server certificate (self-signed test hosts). Unsafe: a warning says so each time it is used.</summary>
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         protected override void EndProcessing()
         {
+            if (ProxyCredential != null && Proxy is null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ProxyCredential goes with -Proxy."), SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument, null));
+            if (SkipCertificateCheck)
+                WriteWarning("-SkipCertificateCheck: the server's certificate is not checked, so anyone between here and the server can read the keys and messages. Use it only with a test host.");
             var credential = ReadCredential();
             var baseUri = ResolveBaseUri();
             var options = new SobotClientOptions(credential)
@@ -74,6 +93,9 @@ namespace SobotPS.Commands
                 BaseUri = baseUri,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 MaximumRetryCount = MaximumRetryCount,
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                SkipCertificateCheck = SkipCertificateCheck,
                 MaxMessagesPerSecond = MaxMessagesPerSecond > 0 ? MaxMessagesPerSecond : (double?)null,
                 UserAgent = "SobotPS/" + typeof(ConnectSobotCommand).Assembly.GetName().Version!.ToString(3),
             };
