@@ -8,6 +8,8 @@
     Test  : Build, then the xunit suites and the Pester suite (in a fresh pwsh that imports out/SobotPS);
             ends with the line "N passed, N failed".
     Demo  : Build, then sends examples/customers.csv as template messages to a local emulator.
+    Package: Build, then publishes out/SobotPS as a .nupkg to the file repository out/repository
+            (Register-PSResourceRepository -Uri <that folder>, then Install-PSResource SobotPS).
     Bench : Build, then bench/Invoke-Benchmark.ps1: SobotPS against Invoke-RestMethod loops; writes bench/results.md.
     Clean : removes out/ and the bin/obj folders.
 .EXAMPLE
@@ -15,7 +17,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
@@ -163,6 +165,13 @@ switch ($Task) {
     }
     'Build' { Invoke-Build }
     'Demo' { Invoke-Build; Invoke-Demo }
+    'Package' {
+        Invoke-Build
+        $repository = Join-Path $out 'repository'
+        Remove-Item (Join-Path $repository 'SobotPS.*.nupkg') -ErrorAction SilentlyContinue
+        & (Join-Path $root 'build/Publish-LocalRepository.ps1') -ModulePath $moduleOut -RepositoryPath $repository |
+            ForEach-Object { Write-Host "Published $($_.FullName)" }
+    }
     'Bench' {
         Invoke-Build
         & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Benchmark.ps1')
