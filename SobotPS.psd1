@@ -47,7 +47,7 @@
             Tags         = @('Sobot', 'WhatsApp', 'Messaging', 'Notification', 'API', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/sobotps/SobotPS'
             LicenseUri   = 'https://github.com/sobotps/SobotPS/blob/main/LICENSE'
-            ReleaseNotes = 'First release: every documented Sobot operation as cmdlets (all message types, templates, customers, webhooks, a raw escape hatch) and the local Sobot emulator.'
+            ReleaseNotes = 'First release: every documented Sobot operation as cmdlets, bulk sending with pacing, safe retries and a resumable journal, help for every cmdlet, and a local Sobot emulator. See CHANGELOG.md.'
         }
     }
 }

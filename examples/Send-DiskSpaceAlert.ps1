@@ -1,0 +1,56 @@
+<#
+.SYNOPSIS
+    Sends a WhatsApp alert for every fixed disk fuller than a threshold. Made to run from a scheduled task.
+.DESCRIPTION
+    Uses an approved template, because the admin has usually not written in the last 24 hours (free-form
+    messages would be refused). Create it once:
+
+        New-SobotTemplate -Name disk_space_alert -Category Utility -Body 'Disk {{1}} on {{2}} is {{3}}% full.' -BodyExample 'C:', 'web01', 93
+
+    The keys come from the environment of the task (SOBOT_ACCESS_KEY, SOBOT_SECRET_KEY), never from the script.
+
+    Windows Task Scheduler (every 15 minutes):
+        $action  = New-ScheduledTaskAction -Execute 'pwsh.exe' -Argument '-NoProfile -File C:\Scripts\Send-DiskSpaceAlert.ps1 -Phone 919970585556'
+        $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Minutes 15)
+        Register-ScheduledTask -TaskName 'WhatsApp disk alert' -Action $action -Trigger $trigger -User 'SYSTEM'
+        # Set SOBOT_ACCESS_KEY and SOBOT_SECRET_KEY as machine environment variables readable by that account.
+
+    cron (every 15 minutes; keys in a file only the job's user can read):
+        */15 * * * * . /etc/sobot.env && pwsh -NoProfile -File /opt/scripts/Send-DiskSpaceAlert.ps1 -Phone 919970585556
+
+    systemd timer: /etc/systemd/system/disk-alert.service
+        [Service]
+        Type=oneshot
+        EnvironmentFile=/etc/sobot.env
+        ExecStart=/usr/bin/pwsh -NoProfile -File /opt/scripts/Send-DiskSpaceAlert.ps1 -Phone 919970585556
+    and /etc/systemd/system/disk-alert.timer
+        [Timer]
+        OnCalendar=*:0/15
+        [Install]
+        WantedBy=timers.target
+    then: systemctl enable --now disk-alert.timer
+.EXAMPLE
+    ./Send-DiskSpaceAlert.ps1 -Phone 919970585556 -ThresholdPercent 85
+#>
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    # Who gets the alert (several numbers allowed).
+    [Parameter(Mandatory)] [string[]] $Phone,
+    [ValidateRange(0, 100)] [int] $ThresholdPercent = 90,
+    [string] $TemplateName = 'disk_space_alert'
+)
+$ErrorActionPreference = 'Stop'
+Import-Module SobotPS
+if (-not (Get-SobotConnection)) { Connect-Sobot }   # SOBOT_ACCESS_KEY / SOBOT_SECRET_KEY (and SOBOT_BASE_URI)
+
+$full = [System.IO.DriveInfo]::GetDrives() |
+    Where-Object { $_.IsReady -and $_.DriveType -eq 'Fixed' -and $_.TotalSize -gt 0 } |
+    ForEach-Object {
+        $used = [Math]::Round(100 * (1 - $_.AvailableFreeSpace / $_.TotalSize))
+        if ($used -ge $ThresholdPercent) { [pscustomobject]@{ Drive = $_.Name; UsedPercent = $used } }
+    }
+
+foreach ($disk in $full) {
+    $Phone | ForEach-Object { [pscustomobject]@{ CustomerNumber = $_ } } |
+        Send-SobotTemplate -TemplateName $TemplateName -BodyParameter $disk.Drive, ([Environment]::MachineName), "$($disk.UsedPercent)" -ErrorAction Continue
+}

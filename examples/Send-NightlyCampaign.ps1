@@ -1,0 +1,35 @@
+<#
+.SYNOPSIS
+    Sends a template to every row of a CSV, resumably: run it again after a reboot or a crash and it
+    finishes the job without sending anything twice.
+.DESCRIPTION
+    The journal records each row before it is sent and its outcome after. A second run of the same command
+    skips rows already sent, retries rows refused for a retryable reason, and reports (without resending)
+    rows whose delivery is unknown. The exit code is 0 when every row was sent, 1 otherwise, so the task
+    scheduler shows the run as failed and the journal tells which rows need a look:
+
+        Get-SobotJournal ./campaign.journal -State Failed, Unknown | Export-Csv to-check.csv
+
+    Schedule it like Send-DiskSpaceAlert.ps1 (see that script for Task Scheduler, cron and systemd lines).
+.EXAMPLE
+    ./Send-NightlyCampaign.ps1 -CsvPath ./customers.csv -JournalPath ./2026-11-25.journal
+#>
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [Parameter(Mandatory)] [string] $CsvPath,
+    [Parameter(Mandatory)] [string] $JournalPath,
+    [string] $TemplateName = 'order_update',
+    # A cap when the account's limit is known; by default the pacing finds it.
+    [double] $MaxMessagesPerSecond
+)
+$ErrorActionPreference = 'Stop'
+Import-Module SobotPS
+if (-not (Get-SobotConnection)) { Connect-Sobot }
+
+$send = @{ TemplateName = $TemplateName; JournalPath = $JournalPath; ErrorAction = 'Continue' }
+if ($MaxMessagesPerSecond) { $send.MaxMessagesPerSecond = $MaxMessagesPerSecond }
+Import-Csv $CsvPath | Send-SobotTemplate @send -BodyParameter { $_.OrderId } -InformationAction Continue | Out-Null
+
+$summary = Get-SobotJournal $JournalPath -Summary
+$summary
+exit $(if ($summary.Sent -eq $summary.Total) { 0 } else { 1 })
