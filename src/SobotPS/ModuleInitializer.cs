@@ -1,10 +1,53 @@
+using System;
+using System.IO;
+using System.Linq;
 using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace SobotPS
 {
-    /// <summary>On Import-Module: starts loading what the first send needs, in the background.</summary>
-    public sealed class ModuleInitializer : IModuleAssemblyInitializer
+    /// <summary>
+    /// On Import-Module: on Windows PowerShell 5.1 (.NET Framework), resolves the helper DLLs we ship by name
+    /// whatever version was asked for (PowerShell has no binding redirects for modules); then starts
+    /// loading what the first send needs, in the background. See docs/design.md.
+    /// </summary>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        public void OnImport() => Sobot.Client.Warmup.Start();
+        /// <summary>The assemblies build.ps1 ships beside SobotPS.dll (its allow-list, without SobotPS itself).</summary>
+        internal static readonly string[] Shipped =
+        {
+            "Sobot.Client", "PhoneNumbers", "System.Text.Json", "System.Text.Encodings.Web", "Microsoft.Bcl.AsyncInterfaces",
+            "System.Buffers", "System.Memory", "System.Numerics.Vectors", "System.Runtime.CompilerServices.Unsafe",
+            "System.Threading.Tasks.Extensions", "System.Collections.Immutable",
+        };
+
+        private static readonly string Folder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".";
+
+        internal static bool OnNetFramework => RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
+
+        public void OnImport()
+        {
+            if (OnNetFramework) AppDomain.CurrentDomain.AssemblyResolve += ResolveShipped;
+            Sobot.Client.Warmup.Start();
+        }
+
+        public void OnRemove(PSModuleInfo module)
+        {
+            if (OnNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= ResolveShipped;
+        }
+
+        /// <summary>
+        /// .NET Framework asks for the exact versions our dependencies were compiled against (System.Memory
+        /// 4.0.1.2 for System.Text.Json, say); the copies we ship may be newer. Answer with ours, and only for
+        /// names we ship, so no other module's request is touched.
+        /// </summary>
+        private static Assembly? ResolveShipped(object? sender, ResolveEventArgs args)
+        {
+            string name = new AssemblyName(args.Name).Name ?? string.Empty;
+            if (!Shipped.Contains(name, StringComparer.OrdinalIgnoreCase)) return null;
+            string path = Path.Combine(Folder, name + ".dll");
+            return File.Exists(path) ? Assembly.LoadFrom(path) : null;
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
-using PhoneNumbers;
 
 namespace Sobot.Client.Validation
 {
@@ -13,14 +13,14 @@ namespace Sobot.Client.Validation
     {
         public const int MaxDigits = 15;
         // Not a static field: the metadata loads on first use (or in the background warm-up), not when a client is built.
-        private static PhoneNumberUtil Util => PhoneNumberUtil.GetInstance();
+        private static PhoneNumberLibrary Util => PhoneNumberLibrary.Instance;
 
         public PhoneNumberNormalizer(string? defaultRegion = null)
         {
             if (!string.IsNullOrWhiteSpace(defaultRegion))
             {
                 var region = defaultRegion!.Trim().ToUpperInvariant();
-                if (!Util.GetSupportedRegions().Contains(region))
+                if (!IsSupportedRegion(region))
                     throw new ArgumentException($"'{defaultRegion}' is not a region libphonenumber knows; use a two-letter ISO 3166 code such as IN, US or GB.", nameof(defaultRegion));
                 DefaultRegion = region;
             }
@@ -28,7 +28,12 @@ namespace Sobot.Client.Validation
 
         public string? DefaultRegion { get; }
 
-        public static bool IsSupportedRegion(string region) => Util.GetSupportedRegions().Contains(region.ToUpperInvariant());
+        public static bool IsSupportedRegion(string region) => System.Linq.Enumerable.Contains(Util.SupportedRegions, region.ToUpperInvariant());
+
+        /// <summary>Every region libphonenumber knows (two-letter codes).</summary>
+        public static IReadOnlyCollection<string> SupportedRegions => Util.SupportedRegions;
+
+        public static int CountryCodeForRegion(string region) => Util.CountryCodeForRegion(region);
 
         /// <summary>Normalizes or throws a <see cref="SobotValidationException"/> for <c>customer_number</c>.</summary>
         public string Normalize(string? input, string field = "customer_number")
@@ -63,11 +68,11 @@ namespace Sobot.Client.Validation
 
             // Digits-only input without '+' is read first as the contract's own form (country code first),
             // then, when that is not a valid number, as a national number of the default region.
-            PhoneNumber? parsed = null;
+            (int CountryCode, string National)? parsed = null;
             if (international || !bare.StartsWith("0", StringComparison.Ordinal))
-                parsed = ValidOrNull("+" + bare, "ZZ");
+                parsed = Util.ParseValid("+" + bare, "ZZ");
             if (parsed is null && !international && DefaultRegion != null)
-                parsed = ValidOrNull(bare, DefaultRegion);
+                parsed = Util.ParseValid(bare, DefaultRegion);
 
             if (parsed is null)
             {
@@ -77,8 +82,7 @@ namespace Sobot.Client.Validation
                 return false;
             }
 
-            digits = parsed.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                     + Util.GetNationalSignificantNumber(parsed);
+            digits = parsed.Value.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + parsed.Value.National;
             if (digits.Length > MaxDigits)
             {
                 error = $"'{input}' has more than {MaxDigits} digits with its country code.";
@@ -86,19 +90,6 @@ namespace Sobot.Client.Validation
                 return false;
             }
             return true;
-        }
-
-        private static PhoneNumber? ValidOrNull(string text, string region)
-        {
-            try
-            {
-                var number = Util.Parse(text, region);
-                return Util.IsValidNumber(number) ? number : null;
-            }
-            catch (NumberParseException)
-            {
-                return null;
-            }
         }
 
         /// <summary>Keeps digits; drops the separators people type. Letters make the number invalid.</summary>

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using PhoneNumbers;
 using Sobot.Client.Validation;
 
 namespace SobotPS.Completers
@@ -12,8 +11,7 @@ namespace SobotPS.Completers
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var util = PhoneNumberUtil.GetInstance();
-            return CompletionText.Matching(util.GetSupportedRegions(), wordToComplete, r => r + " (+" + util.GetCountryCodeForRegion(r) + ")");
+            return CompletionText.Matching(PhoneNumberNormalizer.SupportedRegions, wordToComplete, r => r + " (+" + PhoneNumberNormalizer.CountryCodeForRegion(r) + ")");
         }
     }
 
