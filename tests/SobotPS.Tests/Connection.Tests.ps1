@@ -217,3 +217,34 @@ Describe 'Networks people have' {
         Disconnect-Sobot
     }
 }
+
+Describe 'Views and completion' {
+    It 'has a table and a list view for every output type, and no view shows a key' {
+        $formats = Get-FormatData -TypeName 'SobotPS.*', 'Sobot.Client.*' -PowerShellVersion $PSVersionTable.PSVersion
+        $types = Get-Command -Module SobotPS | ForEach-Object { $_.OutputType.Name } | Where-Object { $_ -like 'Sobot*' } | Sort-Object -Unique
+        foreach ($t in $types) {
+            $views = @($formats | Where-Object { $_.TypeNames -contains $t }).FormatViewDefinition
+            ($views.Control | ForEach-Object { $_.GetType().Name }) | Should -Contain 'TableControl' -Because $t
+            ($views.Control | ForEach-Object { $_.GetType().Name }) | Should -Contain 'ListControl' -Because $t
+        }
+        $xml = Get-Content -Raw (Join-Path (Split-Path $ModuleManifest) 'SobotPS.Format.ps1xml')
+        $xml | Should -Not -Match 'Secret|Credential'
+    }
+
+    It 'completes file paths for -Path and -JournalPath, and enum values' {
+        $dir = Join-Path $TestDrive 'complete'
+        $null = New-Item -ItemType Directory $dir
+        $null = New-Item (Join-Path $dir 'campaign.journal'), (Join-Path $dir 'templates.json')
+        Push-Location $dir
+        try {
+            foreach ($line in 'Sync-SobotTemplate -Path templ', 'Get-SobotJournal -Path camp', 'Send-SobotTextMessage -JournalPath camp') {
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.Count | Should -BeGreaterThan 0 -Because $line
+            }
+            $line = 'Get-SobotTemplate -Status Appr'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'Approved'
+            $line = 'Connect-Sobot -DefaultRegion I'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'IN'
+        }
+        finally { Pop-Location }
+    }
+}
