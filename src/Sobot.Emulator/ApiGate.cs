@@ -50,7 +50,7 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
             return;
         }
 
-        if (options.FailRate > 0 && Draw() < options.FailRate)
+        if ((options.FailRate > 0 && Draw() < options.FailRate) || options.FailPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
         {
             // Read the body first, as a server that failed after accepting the request would have.
             await context.Request.Body.CopyToAsync(Stream.Null);

@@ -52,7 +52,7 @@ public static class ControlEndpoints
             try
             {
                 var b = await StrictBody.ReadAsync(request);
-                b.AllowOnly("latency_ms", "rate_limit", "fail_rate", "drop_rate");
+                b.AllowOnly("latency_ms", "rate_limit", "fail_rate", "drop_rate", "fail_paths");
                 double? Number(string name, double max)
                 {
                     if (!b.Has(name)) return null;
@@ -65,7 +65,8 @@ public static class ControlEndpoints
                 o.RateLimit = Number("rate_limit", 1_000_000) ?? o.RateLimit;
                 o.FailRate = Number("fail_rate", 1) ?? o.FailRate;
                 o.DropRate = Number("drop_rate", 1) ?? o.DropRate;
-                return Results.Json(new { latency_ms = o.LatencyMs, rate_limit = o.RateLimit, fail_rate = o.FailRate, drop_rate = o.DropRate, code = 200 });
+                if (b.Has("fail_paths")) o.FailPaths = b.Strings("fail_paths", 0, 100, 200).Select(p => "/" + p.Trim('/')).ToList();
+                return Results.Json(new { latency_ms = o.LatencyMs, rate_limit = o.RateLimit, fail_rate = o.FailRate, drop_rate = o.DropRate, fail_paths = o.FailPaths, code = 200 });
             }
             catch (BadRequestException ex)
             {

@@ -19,6 +19,9 @@ public sealed class EmulatorOptions
     public double FailRate { get; set; }
     /// <summary>Fraction of API requests processed in full, then answered by closing the connection (the ambiguous case).</summary>
     public double DropRate { get; set; }
+    /// <summary>API paths (prefixes) answered 500 every time, set through /_emulator/faults: one broken endpoint among working ones.</summary>
+    public IReadOnlyList<string> FailPaths { get; set; } = Array.Empty<string>();
+
     /// <summary>Count accepted messages without storing them (long benchmarks).</summary>
     public bool NoRetain { get; set; }
     /// <summary>Turns the 24-hour rule off: free-form messages go to any number.</summary>

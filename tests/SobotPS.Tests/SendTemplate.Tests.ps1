@@ -102,3 +102,23 @@ Describe 'Template sends' {
         }
     }
 }
+
+Describe 'Template sends when the template list cannot be read' {
+    It 'sends with -Language unchecked (with a warning), but cannot without it' {
+        $emulator2 = Start-TestEmulator
+        try {
+            $c = Connect-TestEmulator $emulator2 -PassThru
+            $null = Invoke-RestMethod -Method Post "$($emulator2.BaseUri)/_emulator/faults" -ContentType application/json -Body '{"fail_paths":["/api/template"]}'
+            Send-SobotTemplate -Connection $c -CustomerNumber 919970585556 -TemplateName payment_status -BodyParameter 1, 2 -ErrorVariable e1 -ErrorAction SilentlyContinue
+            $e1[0].FullyQualifiedErrorId | Should -BeLike 'SobotOutcomeUnknown,*'
+            $e1[0].Exception.Message | Should -BeLike '*GET /api/template/*'
+            $r = Send-SobotTemplate -Connection $c -CustomerNumber 919970585556 -TemplateName payment_status -Language en -BodyParameter 1, 2 -WarningVariable w -WarningAction SilentlyContinue
+            $r.MessageId | Should -BeLike 'wamid.*'
+            "$($w[0])" | Should -BeLike '*Could not read the template list*'
+            (Get-EmulatorMessage $emulator2).body.params[0].parameters.text | Should -Be @('1', '2')
+        }
+        finally {
+            $emulator2 | Stop-SobotEmulator
+        }
+    }
+}

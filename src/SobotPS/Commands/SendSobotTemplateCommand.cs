@@ -69,9 +69,23 @@ namespace SobotPS.Commands
         {
             string? language = string.IsNullOrWhiteSpace(Language) ? null : Language!.Trim();
             // Usually answered from the cache; a miss lists the templates on this thread (no synchronization context, no deadlock).
-            Sobot.Client.Models.Responses.TemplateRecord template;
-            using (TraceListening()) template = connection.Client.Templates.Resolve(TemplateName.Trim(), language, CancellationToken);
-            FlushTrace();
+            Sobot.Client.Models.Responses.TemplateRecord? template = null;
+            try
+            {
+                using (TraceListening()) template = connection.Client.Templates.Resolve(TemplateName.Trim(), language, CancellationToken);
+            }
+            catch (SobotApiException ex) when (language != null && ex.Kind != SobotErrorKind.Unauthorized)
+            {
+                // With -Language the send does not depend on the list: go on without the pre-checks rather than block it.
+                WriteWarning($"Could not read the template list to check '{TemplateName}' ({ex.Message}); sending without checking its variables.");
+            }
+            finally
+            {
+                FlushTrace();
+            }
+            if (template is null)
+                return new TemplateMessageRequest(customerNumber, customerName, TemplateName.Trim(), language!, Unchecked());
+
             var values = BodyParameter ?? Array.Empty<string>();
             TemplateCatalog.CheckBodyParameters(template, values.Length);
 
@@ -94,6 +108,16 @@ namespace SobotPS.Commands
             if (hasButtonValue) components.Add(TemplateComponent.UrlButton(UrlButtonParameter!, UrlButtonIndex));
 
             return new TemplateMessageRequest(customerNumber, customerName, template.EntityName ?? TemplateName, template.LangCode ?? language ?? string.Empty, components);
+        }
+
+        /// <summary>The components exactly as the parameters give them, when the template could not be read.</summary>
+        private List<TemplateComponent> Unchecked()
+        {
+            var components = new List<TemplateComponent>();
+            if (BuildHeader() is { } header) components.Add(header);
+            if (BodyParameter is { Length: > 0 } values) components.Add(TemplateComponent.Body(values.Select(v => v ?? string.Empty)));
+            if (!string.IsNullOrEmpty(UrlButtonParameter)) components.Add(TemplateComponent.UrlButton(UrlButtonParameter!, UrlButtonIndex));
+            return components;
         }
 
         private TemplateComponent? BuildHeader()
