@@ -25,6 +25,22 @@ Describe 'The module manifest' {
         (Get-Command -Module SobotPS).Name | Sort-Object | Should -Be $expected
     }
 
+    It 'takes its version from Directory.Build.props, in the manifest and every assembly we build' {
+        $props = [xml](Get-Content -Raw (Join-Path $RepoRoot 'Directory.Build.props'))
+        $version = [version]($props.Project.PropertyGroup.SobotPSVersion | Where-Object { $_ } | Select-Object -First 1)
+        (Test-ModuleManifest $ModuleManifest).Version | Should -Be $version
+        foreach ($dll in 'SobotPS.dll', 'Sobot.Client.dll') {
+            [Reflection.AssemblyName]::GetAssemblyName((Join-Path (Split-Path $ModuleManifest) $dll)).Version.ToString(3) | Should -Be $version.ToString(3)
+        }
+        $data = (Test-ModuleManifest $ModuleManifest).PrivateData.PSData
+        $data.Tags | Should -Contain 'WhatsApp'
+        $data.ProjectUri | Should -Not -BeNullOrEmpty
+        $data.LicenseUri | Should -Not -BeNullOrEmpty
+        $data.ReleaseNotes | Should -Not -BeNullOrEmpty
+        Test-Path (Join-Path $RepoRoot 'CHANGELOG.md') | Should -BeTrue
+        Test-Path (Join-Path $RepoRoot 'LICENSE') | Should -BeTrue
+    }
+
     It 'uses approved verbs only' {
         $approved = (Get-Verb).Verb
         Get-Command -Module SobotPS | ForEach-Object { $_.Verb | Should -BeIn $approved }
