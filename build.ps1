@@ -150,7 +150,7 @@ function Invoke-Demo {
         Get-SobotConnection | Format-Table | Out-Host
         $csv = Join-Path $root 'examples/customers.csv'
         Write-Host "Import-Csv examples/customers.csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { `$_.OrderId }"
-        Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } | Format-Table | Out-Host
+        Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -InformationAction Continue | Format-Table | Out-Host
         Disconnect-Sobot
     }
     finally {
