@@ -210,7 +210,7 @@ $md = [System.Text.StringBuilder]::new()
 $null = $md.AppendLine('# SobotPS benchmark results').AppendLine()
 $null = $md.AppendLine("Measured $date on $([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version), against the local emulator; scale $Scale. Produced by ``dotnet pwsh ./build.ps1 -Task Bench``.").AppendLine()
 $null = $md.AppendLine('| Scenario | Measure | Value | Target | Met |').AppendLine('|---|---|---|---|---|')
-foreach ($r in $results) { $null = $md.AppendLine("| $($r.Scenario) | $($r.Measure) | $($r.Value) | $($r.Target) | $($r.Met) |") }
+foreach ($r in $results) { $null = $md.AppendLine("| $($r.Scenario) | $($r.Measure -replace '\|', '\|') | $($r.Value) | $($r.Target) | $($r.Met) |") }
 Set-Content -Path $OutFile -Value $md.ToString()
 Write-Host ''
 $results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host

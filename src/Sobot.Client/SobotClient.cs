@@ -146,8 +146,14 @@ namespace Sobot.Client
             Pager.Enumerate(page => GetCustomerPageAsync(page, cancellationToken), cancellationToken);
 
         /// <summary>One cheap authenticated call; throws <see cref="SobotApiException"/> (Unauthorized for bad keys).</summary>
-        public Task VerifyCredentialsAsync(CancellationToken cancellationToken = default) =>
-            SendAsync(HttpMethod.Get, "api/template/", null, cancellationToken, maximumRetryCount: 1);
+        public async Task VerifyCredentialsAsync(CancellationToken cancellationToken = default)
+        {
+            var exchange = await SendAsync(HttpMethod.Get, "api/template/", null, cancellationToken, maximumRetryCount: 1).ConfigureAwait(false);
+            // The check lists the first page of templates anyway: when that is all of them, it fills the template
+            // cache, and the first template send needs no round trip of its own.
+            var page = Parse<PagedResponse<TemplateRecord>>(exchange, HttpMethod.Get, "api/template/");
+            if (string.IsNullOrEmpty(page.Next) && page.Data != null) Templates.Replace(page.Data);
+        }
 
         private readonly struct Exchange
         {
