@@ -107,6 +107,12 @@ Describe 'Template sends when the template list cannot be read' {
     It 'sends with -Language unchecked (with a warning), but cannot without it' {
         $emulator2 = Start-TestEmulator
         try {
+            # More than one page of templates, so connecting does not fill the template cache by itself.
+            $keys = @{ 'x-api-key' = $emulator2.AccessKey; 'x-api-secret' = $emulator2.SecretKey }
+            1..15 | ForEach-Object {
+                $null = Invoke-RestMethod -Method Post "$($emulator2.BaseUri)/api/template/" -Headers $keys -ContentType application/json `
+                    -Body (@{ category = 'UTILITY'; entity_name = "filler_$_"; template_type = 'TEXT'; body = 'x'; lang_code = 'en' } | ConvertTo-Json)
+            }
             $c = Connect-TestEmulator $emulator2 -PassThru
             $null = Invoke-RestMethod -Method Post "$($emulator2.BaseUri)/_emulator/faults" -ContentType application/json -Body '{"fail_paths":["/api/template"]}'
             Send-SobotTemplate -Connection $c -CustomerNumber 919970585556 -TemplateName payment_status -BodyParameter 1, 2 -ErrorVariable e1 -ErrorAction SilentlyContinue
@@ -120,5 +126,19 @@ Describe 'Template sends when the template list cannot be read' {
         finally {
             $emulator2 | Stop-SobotEmulator
         }
+    }
+}
+
+Describe 'The template cache' {
+    It 'is filled by the key check of Connect-Sobot when one page holds every template' {
+        $emulator3 = Start-TestEmulator
+        try {
+            $c = Connect-TestEmulator $emulator3 -PassThru
+            $null = Send-SobotTemplate -Connection $c -CustomerNumber 919970585556 -TemplateName payment_status -BodyParameter 1, 2
+            $log = Invoke-RestMethod "$($emulator3.BaseUri)/_emulator/requests"
+            @($log | Where-Object path -like '/api/template*').Count | Should -Be 1    # the connect check only
+            @($log | Where-Object path -like '/message*').Count | Should -Be 1
+        }
+        finally { $emulator3 | Stop-SobotEmulator }
     }
 }
