@@ -211,6 +211,11 @@ $null = $md.AppendLine('# SobotPS benchmark results').AppendLine()
 $null = $md.AppendLine("Measured $date on $([Environment]::ProcessorCount) cores, PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version), against the local emulator; scale $Scale. Produced by ``dotnet pwsh ./build.ps1 -Task Bench``.").AppendLine()
 $null = $md.AppendLine('| Scenario | Measure | Value | Target | Met |').AppendLine('|---|---|---|---|---|')
 foreach ($r in $results) { $null = $md.AppendLine("| $($r.Scenario) | $($r.Measure -replace '\|', '\|') | $($r.Value) | $($r.Target) | $($r.Met) |") }
+$null = $md.AppendLine().AppendLine('Notes:').AppendLine()
+$null = $md.AppendLine('- Scenario 1 runs 2,000 rows at the default ThrottleLimit; the ideal is ThrottleLimit / latency (640 msg/s at 64 and 100 ms). The loop baseline runs 200 rows.')
+$null = $md.AppendLine('- Scenario 3: both sides run the full load once untimed first (JIT tiering, connection pools) and share the 2 cores with the emulator, which bounds both; a ratio above 1 says SobotPS is not the bottleneck, not that it is faster than HttpClient.')
+$null = $md.AppendLine('- Scenario 4: peak working set of a fresh pwsh that imports, connects and streams the CSV through Send-SobotTemplate (emulator with --no-retain).')
+$null = $md.AppendLine('- Scenario 6: medians of 9 alternating runs of a fresh `pwsh -NoProfile -File`; the SobotPS run includes Import-Module, Connect-Sobot (one key check) and the send.')
 Set-Content -Path $OutFile -Value $md.ToString()
 Write-Host ''
 $results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
