@@ -65,7 +65,7 @@ namespace SobotPS
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
-        protected object Target => InputObject?.BaseObject is { } input && !(input is string) ? (object)InputObject! : CustomerNumber;
+        protected object Target => PipelineTarget(InputObject, CustomerNumber);
 
         protected CustomerRequest BuildRequest(SobotConnection connection, string? name)
         {
@@ -109,7 +109,7 @@ namespace SobotPS
                 var response = Call(token => action == SobotCustomerAction.Added
                     ? connection.Client.AddCustomerAsync(request, token)
                     : connection.Client.UpdateCustomerAsync(number, request, token));
-                WriteObject(new SobotCustomerResult(number, request.Name, action, response.Message, InputObject?.BaseObject is string ? null : InputObject));
+                WriteObject(new SobotCustomerResult(number, request.Name, action, response.Message, Target as PSObject));
             }
             catch (SobotApiException ex) when (ex.Kind == SobotErrorKind.BadRequest && ex.SobotMessage != null
                                                && ex.SobotMessage.IndexOf("already exists", StringComparison.OrdinalIgnoreCase) >= 0)

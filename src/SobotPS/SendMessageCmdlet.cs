@@ -109,7 +109,7 @@ namespace SobotPS
         protected override void ProcessRecord()
         {
             var connection = _connection!;
-            object target = InputObject?.BaseObject is { } input && !(input is string) ? (object)InputObject! : CustomerNumber;
+            object target = PipelineTarget(InputObject, CustomerNumber);
             SendMessageRequest request;
             try
             {
@@ -146,7 +146,7 @@ namespace SobotPS
             }
             if (Stopping) return;
             using (TraceListening())
-                sender.Add(request, InputObject?.BaseObject is string ? null : (object?)InputObject ?? CustomerNumber);
+                sender.Add(request, target);
             Drain();
         }
 

@@ -91,6 +91,13 @@ namespace SobotPS
             }
         }
 
+        /// <summary>
+        /// What an item's errors and results point back to: the pipeline object (a CSV row), or the number
+        /// when the command was called with parameters only (or a bare string was piped).
+        /// </summary>
+        protected static object PipelineTarget(PSObject? input, string fallback) =>
+            input?.BaseObject is { } value && !(value is string) ? (object)input : fallback;
+
         /// <summary>One failed item: a non-terminating error, except bad keys, which stop the command.</summary>
         protected void WriteApiError(SobotApiException ex, object? target)
         {

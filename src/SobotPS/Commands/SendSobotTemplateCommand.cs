@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using Sobot.Client;
 using Sobot.Client.Models.Requests;
 using Sobot.Client.Templates;
