@@ -8,6 +8,7 @@
         New-SobotTemplate -Name disk_space_alert -Category Utility -Body 'Disk {{1}} on {{2}} is {{3}}% full.' -BodyExample 'C:', 'web01', 93
 
     The keys come from the environment of the task (SOBOT_ACCESS_KEY, SOBOT_SECRET_KEY), never from the script.
+    The script prints one summary line and exits 1 when any alert failed or its delivery is unknown.
 
     Windows Task Scheduler (every 15 minutes):
         $action  = New-ScheduledTaskAction -Execute 'pwsh.exe' -Argument '-NoProfile -File C:\Scripts\Send-DiskSpaceAlert.ps1 -Phone 919970585556'
@@ -50,7 +51,17 @@ $full = [System.IO.DriveInfo]::GetDrives() |
         if ($used -ge $ThresholdPercent) { [pscustomobject]@{ Drive = $_.Name; UsedPercent = $used } }
     }
 
-foreach ($disk in $full) {
-    $Phone | ForEach-Object { [pscustomobject]@{ CustomerNumber = $_ } } |
-        Send-SobotTemplate -TemplateName $TemplateName -BodyParameter $disk.Drive, ([Environment]::MachineName), "$($disk.UsedPercent)" -ErrorAction Continue
+# One row per disk and number; the template's three variables come from each row.
+$rows = foreach ($disk in $full) {
+    foreach ($number in $Phone) {
+        [pscustomobject]@{ CustomerNumber = $number; Drive = $disk.Drive; Machine = [Environment]::MachineName; UsedPercent = "$($disk.UsedPercent)" }
+    }
 }
+if (-not $rows) { 'No disk is fuller than {0}%.' -f $ThresholdPercent; exit 0 }
+
+$rows | Send-SobotTemplate -TemplateName $TemplateName -BodyParameter { $_.Drive, $_.Machine, $_.UsedPercent } -SummaryVariable summary -ErrorAction Continue | Out-Null
+
+# The summary goes to standard output, so it shows in a cron mail and in the task's history; a failed or
+# unknown row makes the exit code 1, so the scheduler marks the run as failed.
+"$summary"
+exit $(if ($summary.Succeeded) { 0 } else { 1 })

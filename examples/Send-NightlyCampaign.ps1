@@ -26,10 +26,13 @@ $ErrorActionPreference = 'Stop'
 Import-Module SobotPS
 if (-not (Get-SobotConnection)) { Connect-Sobot }
 
-$send = @{ TemplateName = $TemplateName; JournalPath = $JournalPath; ErrorAction = 'Continue' }
+$send = @{ TemplateName = $TemplateName; JournalPath = $JournalPath; ErrorAction = 'Continue'; SummaryVariable = 'run' }
 if ($MaxMessagesPerSecond) { $send.MaxMessagesPerSecond = $MaxMessagesPerSecond }
-Import-Csv $CsvPath | Send-SobotTemplate @send -BodyParameter { $_.OrderId } -InformationAction Continue | Out-Null
+Import-Csv $CsvPath | Send-SobotTemplate @send -BodyParameter { $_.OrderId } | Out-Null
 
-$summary = Get-SobotJournal $JournalPath -Summary
-$summary
-exit $(if ($summary.Sent -eq $summary.Total) { 0 } else { 1 })
+# This run's line, then the journal's counts over every run so far; both go to standard output (cron mail,
+# task history). Exit 1 while any row of the journal failed or has an unknown outcome.
+"$run"
+$journal = Get-SobotJournal $JournalPath -Summary
+"$journal"
+exit $(if ($run.Succeeded -and $journal.Succeeded) { 0 } else { 1 })

@@ -16,6 +16,8 @@ namespace Sobot.Client
         /// <summary>No usable HTTP response: the connection failed, was dropped or timed out.</summary>
         Transport,
         UnexpectedResponse,
+        /// <summary>A 3xx answer: never followed, since the keys would go along to wherever it points.</summary>
+        Redirected,
     }
 
     /// <summary>The one exception type the client throws for a failed call. Never carries the keys.</summary>
@@ -59,10 +61,21 @@ namespace Sobot.Client
         /// True when the request may have been processed although no success was seen
         /// (a 500, a timeout, a connection dropped after sending): resending could double a message.
         /// </summary>
-        public bool OutcomeUnknown => (Kind == SobotErrorKind.ServerError || Kind == SobotErrorKind.Transport) && !NotSent;
+        public bool OutcomeUnknown =>
+            ((Kind == SobotErrorKind.ServerError || Kind == SobotErrorKind.Transport) && !NotSent)
+            || (Kind == SobotErrorKind.UnexpectedResponse && StatusCode >= 200 && StatusCode < 300);
 
         /// <summary>True when the server certainly did not process the request: 429, 503, or not sent at all.</summary>
         public bool Retryable => Kind == SobotErrorKind.RateLimited || Kind == SobotErrorKind.Unavailable || NotSent;
+
+        /// <summary>The keys were refused (401, and 403, which the contract does not tell apart): every later call fails too.</summary>
+        public bool KeysRejected => Kind == SobotErrorKind.Unauthorized || Kind == SobotErrorKind.Forbidden;
+
+        /// <summary>
+        /// The server certainly did not act on the request: a retryable answer, or keys refused before anything
+        /// was processed. A re-run may send such a row again without doubling it.
+        /// </summary>
+        public bool NotProcessed => Retryable || KeysRejected || Kind == SobotErrorKind.Redirected;
 
         internal static SobotErrorKind KindFromStatus(int status)
         {

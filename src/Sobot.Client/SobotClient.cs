@@ -43,7 +43,8 @@ namespace Sobot.Client
 
         private static HttpClientHandler CreateHandler(SobotClientOptions options)
         {
-            var handler = new HttpClientHandler { UseCookies = false, MaxConnectionsPerServer = 256 };
+            // No redirects: the keys would go along to wherever a 3xx points (another host, or plain http).
+            var handler = new HttpClientHandler { UseCookies = false, MaxConnectionsPerServer = 256, AllowAutoRedirect = false };
             if (options.Proxy != null)
             {
                 handler.UseProxy = true;
@@ -70,9 +71,17 @@ namespace Sobot.Client
         }
 
         /// <summary>Sends an already validated and serialized message body (the bulk sender journals the body first).</summary>
-        internal async Task<MessageResponse> SendMessageBodyAsync(string body, int? maximumRetryCount, CancellationToken cancellationToken)
+        internal Task<MessageResponse> SendMessageBodyAsync(string body, int? maximumRetryCount, CancellationToken cancellationToken) =>
+            SendMessageBodyAsync(body, maximumRetryCount, cancellationToken, cancellationToken);
+
+        /// <summary>
+        /// As above, with two tokens: <paramref name="stopStarting"/> ends the waits before an attempt (pacing,
+        /// retry delays; a <see cref="StoppedBeforeSendingException"/> then says nothing went out), and
+        /// <paramref name="abort"/> ends a request already on the wire (its outcome is then unknown).
+        /// </summary>
+        internal async Task<MessageResponse> SendMessageBodyAsync(string body, int? maximumRetryCount, CancellationToken stopStarting, CancellationToken abort)
         {
-            var exchange = await SendAsync(HttpMethod.Post, "message/", body, cancellationToken, IdOfMessage, maximumRetryCount).ConfigureAwait(false);
+            var exchange = await SendAsync(HttpMethod.Post, "message/", body, new CallTokens(stopStarting, abort), IdOfMessage, maximumRetryCount, null).ConfigureAwait(false);
             var response = Parse<MessageResponse>(exchange, HttpMethod.Post, "message/");
             if (string.IsNullOrEmpty(response.Data?.Id))
                 throw Unexpected(HttpMethod.Post, "message/", exchange.Status, "the success response carried no data.id (message id); the message may or may not have been delivered");
@@ -116,11 +125,32 @@ namespace Sobot.Client
         public async Task<RawResponse> SendRawAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken = default)
         {
             if (method is null) throw new ArgumentNullException(nameof(method));
-            string relative = (path ?? string.Empty).Trim().TrimStart('/');
-            if (Uri.TryCreate(relative, UriKind.Absolute, out _) || relative.StartsWith("/", StringComparison.Ordinal))
-                throw new SobotValidationException("path", $"The path '{path}' must be relative to the base URI, e.g. /api/template/?status=1.");
+            string relative = OnBaseUri(path);
             var exchange = await SendAsync(method, relative, jsonBody, cancellationToken, IdOfMessage).ConfigureAwait(false);
             return new RawResponse(exchange.Status, exchange.Body);
+        }
+
+        /// <summary>
+        /// A path under the base URI, or a validation error: the keys go only to the configured host. Refuses
+        /// absolute URIs, network paths (<c>//host</c>, <c>\\host</c>, <c>\/host</c>), backslashes and dot segments
+        /// that climb out of the base path.
+        /// </summary>
+        internal string OnBaseUri(string? path)
+        {
+            string given = (path ?? string.Empty).Trim();
+            string relative = given.TrimStart('/');
+            string refusal = $"The path '{given}' must be a path on the connection's base URI {_base}, such as /api/template/?status=1; the keys are sent to no other address.";
+            if (relative.IndexOf('\\') >= 0 || relative.StartsWith("/", StringComparison.Ordinal) || given.StartsWith("//", StringComparison.Ordinal)
+                || relative.IndexOf("://", StringComparison.Ordinal) >= 0 || Uri.TryCreate(relative, UriKind.Absolute, out _))
+                throw new SobotValidationException("path", refusal);
+            foreach (char c in relative)
+                if (char.IsControl(c)) throw new SobotValidationException("path", refusal);
+            if (!Uri.TryCreate(_base, relative, out var full)
+                || !string.Equals(full.Scheme, _base.Scheme, StringComparison.OrdinalIgnoreCase)
+                || !string.Equals(full.Authority, _base.Authority, StringComparison.OrdinalIgnoreCase)
+                || !full.AbsolutePath.StartsWith(_base.AbsolutePath, StringComparison.Ordinal))
+                throw new SobotValidationException("path", refusal);
+            return relative;
         }
 
         /// <summary>Lists one page of templates; <paramref name="status"/> 0 pending, 1 approved, 2 rejected.</summary>
@@ -146,9 +176,14 @@ namespace Sobot.Client
             Pager.Enumerate(page => GetCustomerPageAsync(page, cancellationToken), cancellationToken);
 
         /// <summary>One cheap authenticated call; throws <see cref="SobotApiException"/> (Unauthorized for bad keys).</summary>
+        /// <remarks>
+        /// Retries what is safe to retry (429, 503, a connection refused) like a send does, honouring Retry-After
+        /// up to <see cref="SobotClientOptions.MaximumRetryAfter"/>; the whole check, waits included, ends within
+        /// <see cref="SobotClientOptions.Timeout"/>.
+        /// </remarks>
         public async Task VerifyCredentialsAsync(CancellationToken cancellationToken = default)
         {
-            var exchange = await SendAsync(HttpMethod.Get, "api/template/", null, cancellationToken, maximumRetryCount: 1).ConfigureAwait(false);
+            var exchange = await SendAsync(HttpMethod.Get, "api/template/", null, new CallTokens(cancellationToken, cancellationToken), null, null, Options.Timeout).ConfigureAwait(false);
             // The check lists the first page of templates anyway: when that is all of them, it fills the template
             // cache, and the first template send needs no round trip of its own.
             var page = Parse<PagedResponse<TemplateRecord>>(exchange, HttpMethod.Get, "api/template/");
@@ -167,15 +202,27 @@ namespace Sobot.Client
         /// jitter) and connection failures that happened before the request was sent. Nothing the server may
         /// have processed is ever sent twice: a 500, a timeout or a dropped connection is thrown as it is.
         /// </summary>
-        private async Task<Exchange> SendAsync(HttpMethod method, string relativePath, string? body, CancellationToken cancellationToken, Func<string, string?>? describe = null, int? maximumRetryCount = null)
+        private Task<Exchange> SendAsync(HttpMethod method, string relativePath, string? body, CancellationToken cancellationToken, Func<string, string?>? describe = null, int? maximumRetryCount = null) =>
+            SendAsync(method, relativePath, body, new CallTokens(cancellationToken, cancellationToken), describe, maximumRetryCount, null);
+
+        /// <summary>The two ways a call can be stopped: before an attempt goes out, and while it is on the wire.</summary>
+        private readonly struct CallTokens
+        {
+            public CallTokens(CancellationToken stopStarting, CancellationToken abort) { StopStarting = stopStarting; Abort = abort; }
+            public CancellationToken StopStarting { get; }
+            public CancellationToken Abort { get; }
+        }
+
+        private async Task<Exchange> SendAsync(HttpMethod method, string relativePath, string? body, CallTokens tokens, Func<string, string?>? describe, int? maximumRetryCount, TimeSpan? deadline)
         {
             int retries = maximumRetryCount ?? Options.MaximumRetryCount;
+            var started = Stopwatch.StartNew();
             for (int attempt = 1; ; attempt++)
             {
-                await Pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await BeforeAttemptAsync(Pacer.WaitAsync(tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
                 try
                 {
-                    var exchange = await SendOnceAsync(method, relativePath, body, cancellationToken, describe).ConfigureAwait(false);
+                    var exchange = await SendOnceAsync(method, relativePath, body, tokens.Abort, describe).ConfigureAwait(false);
                     Pacer.OnAccepted();
                     return exchange;
                 }
@@ -185,17 +232,35 @@ namespace Sobot.Client
                     if (ex.Kind == SobotErrorKind.RateLimited) Pacer.OnRateLimited();
                     else if (!ex.NotSent && ex.Kind != SobotErrorKind.Unavailable && ex.Kind != SobotErrorKind.Transport) Pacer.OnAccepted();
                     if (!ex.Retryable || attempt > retries) throw;
-                    await Task.Delay(RetryDelay(ex, attempt), cancellationToken).ConfigureAwait(false);
+                    var delay = RetryDelay(ex, attempt, Options.MaximumRetryAfter);
+                    if (deadline is TimeSpan limit && started.Elapsed + delay > limit)
+                        throw new SobotApiException(ex.Kind, ex.StatusCode, ex.SobotCode, ex.SobotMessage, ex.Method, ex.Path,
+                            ex.Message + string.Format(CultureInfo.InvariantCulture, " Gave up after {0} attempt(s): the next retry would pass the {1:0} s timeout.", attempt, limit.TotalSeconds), ex)
+                        { NotSent = ex.NotSent, Attempts = attempt, RetryAfter = ex.RetryAfter };
+                    await BeforeAttemptAsync(Task.Delay(delay, tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
                 }
+            }
+        }
+
+        /// <summary>A wait before an attempt; stopped there, the request has not gone out (this time).</summary>
+        private static async Task BeforeAttemptAsync(Task wait, CancellationToken stopStarting)
+        {
+            try
+            {
+                await wait.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (stopStarting.IsCancellationRequested)
+            {
+                throw new StoppedBeforeSendingException(ex);
             }
         }
 
         private static readonly Random Jitter = new Random();
 
-        /// <summary>Retry-After when the server gave it, else 0.5 s doubling per attempt, with ±50% jitter, at most 60 s.</summary>
-        internal static TimeSpan RetryDelay(SobotApiException ex, int attempt)
+        /// <summary>Retry-After when the server gave it (at most <paramref name="maximumRetryAfter"/>), else 0.5 s doubling per attempt, with ±50% jitter, at most 60 s.</summary>
+        internal static TimeSpan RetryDelay(SobotApiException ex, int attempt, TimeSpan maximumRetryAfter)
         {
-            if (ex.RetryAfter is TimeSpan after && after > TimeSpan.Zero) return after < TimeSpan.FromMinutes(5) ? after : TimeSpan.FromMinutes(5);
+            if (ex.RetryAfter is TimeSpan after && after > TimeSpan.Zero) return after < maximumRetryAfter ? after : maximumRetryAfter;
             double seconds = Math.Min(60, 0.5 * Math.Pow(2, attempt - 1));
             double factor;
             lock (Jitter) factor = 0.5 + Jitter.NextDouble();
@@ -216,7 +281,7 @@ namespace Sobot.Client
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -239,8 +304,35 @@ namespace Sobot.Client
 
             using (response)
             {
-                string text = response.Content is null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                 int status = (int)response.StatusCode;
+                string text;
+                try
+                {
+                    text = await BoundedBody.ReadAsync(response.Content, Options.MaximumResponseBytes, Options.Timeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException)
+                {
+                    if (Tracing) Report(method, tracePath, status, started.Elapsed, body, null, null);
+                    bool tooLarge = ex is BoundedBody.TooLargeException;
+                    string what = tooLarge
+                        ? $"answered {status} with a body over {Options.MaximumResponseBytes / (1024 * 1024)} MB, more than any documented reply; it was not read"
+                        : $"answered {status} but the body could not be read ({Options.Credential.Redact(Innermost(ex).Message)})";
+                    var unreadKind = status >= 200 && status < 300 ? SobotErrorKind.UnexpectedResponse : SobotApiException.KindFromStatus(status);
+                    bool changes = method == HttpMethod.Post || method == HttpMethod.Put;
+                    throw new SobotApiException(unreadKind, status, null, null, method.Method, tracePath,
+                        $"{method.Method} {tracePath} {what}{(changes && status < 300 ? "; the request may or may not have been processed" : string.Empty)}.", ex);
+                }
+                if (status >= 300 && status < 400)
+                {
+                    if (Tracing) Report(method, tracePath, status, started.Elapsed, body, text, null);
+                    string location = response.Headers.Location is Uri to ? (to.IsAbsoluteUri ? to : new Uri(request.RequestUri!, to)).ToString() : "(no Location header)";
+                    throw new SobotApiException(SobotErrorKind.Redirected, status, null, null, method.Method, tracePath,
+                        $"{method.Method} {tracePath} was redirected ({status}) to {Options.Credential.Redact(location)}. SobotPS does not follow redirects: the keys would go along. Nothing was sent there; if that is the right address, connect with it as -BaseUri.");
+                }
                 var (code, message) = ReadEnvelope(text);
                 bool success = status >= 200 && status < 300 && (code is null || code < 400);
                 if (Tracing) Report(method, tracePath, status, started.Elapsed, body, text, success && describe != null ? describe(text) : null);

@@ -27,6 +27,12 @@ namespace Sobot.Client
         /// <summary>Retries of a request the server certainly did not process (429, 503, not sent).</summary>
         public int MaximumRetryCount { get; set; } = 5;
 
+        /// <summary>The longest Retry-After (429, 503) honoured before a retry; a longer one is cut to this.</summary>
+        public TimeSpan MaximumRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>The largest response body read: the contract's replies are tiny, so a larger one is an error, not gigabytes of memory.</summary>
+        public int MaximumResponseBytes { get; set; } = 4 * 1024 * 1024;
+
         /// <summary>A hard cap on requests per second for this account; null lets the pacer find the limit.</summary>
         public double? MaxMessagesPerSecond { get; set; }
 

@@ -1,8 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Management.Automation;
+using System.Text;
 using Sobot.Client;
 using Sobot.Client.Bulk;
 using Sobot.Client.Models.Requests;
@@ -13,7 +13,9 @@ namespace SobotPS
     /// The shared shape of every Send-Sobot* command: who to send to (bound by property name from CSV
     /// rows and objects), number normalization, validation before anything is sent, -WhatIf, concurrent
     /// paced sending with safe retries, an optional journal for resuming, one
-    /// <see cref="SobotMessageResult"/> per accepted message and one error per failed item.
+    /// <see cref="SobotMessageResult"/> per accepted message and one error per failed item. Every row that
+    /// comes in is counted once (sent, failed, skipped or unknown) in the progress bar, the summary line,
+    /// -SummaryVariable and the journal.
     /// </summary>
     public abstract class SendMessageCmdlet : SobotCmdlet
     {
@@ -23,6 +25,9 @@ namespace SobotPS
         private BulkSender? _sender;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         private bool _progressShown;
+        private bool _summaryWritten;
+        private long _row;
+        private bool? _fromCsv;
 
         /// <summary>The customer's WhatsApp number; country code first, or national form with -DefaultRegion.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -71,8 +76,28 @@ namespace SobotPS
         [Parameter]
         public SwitchParameter RetryFailed { get; set; }
 
+        /// <summary>Sends a row identical to an earlier row of the same run only once; the repeats are counted as skipped.</summary>
+        [Parameter]
+        public SwitchParameter SkipDuplicate { get; set; }
+
+        /// <summary>The name of a variable (without $) that receives the run's counts, like -ErrorVariable.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SummaryVariable { get; set; }
+
+        /// <summary>How many rows are coming, e.g. (Import-Csv x.csv).Count: the progress bar then shows the percentage and the time left.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int TotalCount { get; set; }
+
         /// <summary>Builds the request for this item; throws validation or template exceptions.</summary>
         protected abstract SendMessageRequest BuildRequest(SobotConnection connection, string customerNumber, string customerName);
+
+        /// <summary>The parameter that sets a wire field, so errors speak PowerShell (e.g. "message" is -Message).</summary>
+        protected virtual string? ParameterOfField(string field) => null;
+
+        /// <summary>The input row being processed (what scriptblock parameters evaluate against).</summary>
+        protected PSObject? CurrentRow => InputObject;
 
         protected override void BeginProcessing()
         {
@@ -88,11 +113,12 @@ namespace SobotPS
                 {
                     ThrowTerminatingError(new ErrorRecord(ex, SobotErrorIds.JournalInUse, ErrorCategory.ResourceBusy, JournalPath));
                 }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                catch (JournalUnusableException ex)
                 {
                     ThrowTerminatingError(new ErrorRecord(ex, SobotErrorIds.JournalUnusable, ErrorCategory.OpenError, JournalPath));
                 }
-                if (_journal!.Previous.Count > 0)
+                if (_journal!.Repair != null) WriteWarning($"Journal {path}: {_journal.Repair}");
+                if (_journal.Previous.Count > 0)
                     WriteVerbose($"Journal {path}: {_journal.Previous.Count} row(s) recorded by earlier runs.");
             }
             _sender = new BulkSender(_connection.Client, new BulkSendOptions
@@ -103,13 +129,19 @@ namespace SobotPS
                 Journal = _journal,
                 RetryUnknown = RetryUnknown,
                 RetryFailed = RetryFailed,
+                SkipDuplicates = SkipDuplicate,
             }, CancellationToken);
         }
 
         protected override void ProcessRecord()
         {
             var connection = _connection!;
-            object target = PipelineTarget(InputObject, CustomerNumber);
+            var sender = _sender!;
+            _row++;
+            var row = new SendRow(PipelineTarget(InputObject, CustomerNumber), RowLabel(), CustomerNumber, MyInvocation.ExpectingInput);
+            string? rowText = sender.WantsRowText ? RowText() : null;
+            if (sender.Stopped) { sender.Refuse(CustomerNumber, row, new RowNotSentException("Not sent: the run was stopping."), rowText); Drain(); return; }
+
             SendMessageRequest request;
             try
             {
@@ -118,35 +150,42 @@ namespace SobotPS
                 request = BuildRequest(connection, number, name);
                 request.Validate();
             }
-            catch (SobotValidationException ex)
+            catch (Exception ex) when (ex is SobotValidationException || ex is SobotTemplateException || ex is RowInputException)
             {
-                WriteError(SobotErrors.FromValidation(ex, target));
-                return;
-            }
-            catch (SobotTemplateException ex)
-            {
-                WriteError(SobotErrors.FromTemplate(ex, target));
+                sender.Refuse(CustomerNumber, row, ex, rowText);
+                Drain();
                 return;
             }
             catch (SobotApiException ex)
             {
-                WriteApiError(ex, target);
+                // The template list could not be read. Rejected keys end the run; anything else may pass.
+                sender.Refuse(CustomerNumber, row, ex, rowText);
+                Drain();
+                if (ex.KeysRejected)
+                {
+                    Finish();
+                    ThrowTerminatingError(SobotErrors.FromApi(ex, ex.Path));
+                }
                 return;
             }
 
-            string what = request is TemplateMessageRequest t ? $"Send template '{t.TemplateName}' ({t.TemplateLang})" : $"Send {request.MessageType} message";
-            if (!ShouldProcess($"{request.CustomerName} ({request.CustomerNumber})", what)) return;
+            string whom = (request.CustomerName == request.CustomerNumber ? request.CustomerNumber : $"{request.CustomerName} ({request.CustomerNumber})")
+                + (row.FromPipeline ? ", " + row.Label : string.Empty);
+            if (!ShouldProcess(whom, "Send " + request.Describe()))
+            {
+                sender.Skip(request, row, BulkSkipReason.NotConfirmed);
+                Drain();
+                return;
+            }
 
-            var sender = _sender!;
             // Backpressure: the input is read only as fast as messages complete, so memory stays flat.
-            while (!sender.HasRoom && !Stopping)
+            while (!sender.HasRoom && !Stopping && sender.Fatal is null)
             {
                 sender.Wait(TimeSpan.FromMilliseconds(100));
                 Drain();
             }
-            if (Stopping) return;
             using (TraceListening())
-                sender.Add(request, target);
+                sender.Add(request, row, rowText);
             Drain();
         }
 
@@ -159,19 +198,42 @@ namespace SobotPS
                 Drain();
             }
             Drain();
+            sender.FlushJournal();
+            if (sender.Fatal != null) StopForFatal(sender);
+            Finish();
+        }
+
+        /// <summary>Closes the progress bar, writes the summary line and sets -SummaryVariable.</summary>
+        private void Finish()
+        {
+            if (_summaryWritten) return;
+            _summaryWritten = true;
+            var summary = _sender!.Summary();
             if (_progressShown)
                 WriteProgress(new ProgressRecord(1, "Sending WhatsApp messages", "Done") { RecordType = ProgressRecordType.Completed });
-            double seconds = sender.Elapsed.TotalSeconds;
-            WriteInformation(string.Format(CultureInfo.InvariantCulture,
-                "Sobot: sent {0}, failed {1}, skipped {2}, unknown {3} in {4:0.0} s ({5:0.0} msg/s){6}",
-                sender.Sent, sender.Failed, sender.Skipped, sender.Unknown, seconds, sender.Rate,
-                _journal is null ? string.Empty : "; journal " + _journal.Path), new[] { "SobotPS", "Summary" });
+            SetSummaryVariable(summary);
+            WriteInformation(summary.ToString(), new[] { "SobotPS", "Summary" });
+        }
+
+        private void SetSummaryVariable(SendSummary summary)
+        {
+            if (SummaryVariable is null) return;
+            string name = SummaryVariable.TrimStart('$');
+            SessionState.PSVariable.Set(name, summary);
         }
 
         protected override void ReleaseResources()
         {
+            // Stopped (Ctrl+C) or finished: requests on the wire get their grace, then the journal is closed,
+            // so every row it holds has an outcome.
             _sender?.Dispose();
             _journal?.Dispose();
+            if (!_summaryWritten && _sender != null)
+            {
+                _summaryWritten = true;
+                try { SetSummaryVariable(_sender.Summary()); }
+                catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is SessionStateException) { }
+            }
         }
 
         /// <summary>Writes every finished row: a result, an error, or (for rows sent by an earlier run) a verbose line.</summary>
@@ -180,11 +242,12 @@ namespace SobotPS
             var sender = _sender!;
             while (sender.TryTake(out var outcome))
             {
-                var request = outcome.Request;
+                var row = (SendRow)outcome.State!;
                 switch (outcome.Kind)
                 {
                     case BulkOutcomeKind.Sent:
-                        WriteObject(new SobotMessageResult(
+                        var request = outcome.Request!;
+                        var result = new SobotMessageResult(
                             outcome.Response!.Data!.Id!,
                             outcome.Response.Data.Status ?? "submitted",
                             request.CustomerNumber,
@@ -192,42 +255,209 @@ namespace SobotPS
                             request.MessageType,
                             (request as TemplateMessageRequest)?.TemplateName,
                             outcome.CompletedAt,
-                            outcome.State as PSObject));
+                            row.Target as PSObject);
+                        WriteObject(SobotMessageResult.ToPSObject(result));
                         break;
                     case BulkOutcomeKind.Skipped:
-                        WriteVerbose($"{request.CustomerName} ({request.CustomerNumber}): sent by an earlier run ({outcome.PreviousMessageId}); skipped.");
+                        if (outcome.SkipReason == BulkSkipReason.SentEarlier)
+                            WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): sent by an earlier run ({outcome.PreviousMessageId}); skipped.");
+                        else if (outcome.SkipReason == BulkSkipReason.Duplicate)
+                            WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): identical to an earlier row of this run; skipped (-SkipDuplicate).");
                         break;
                     default:
-                        WriteError(OutcomeError(outcome));
+                        WriteError(OutcomeError(outcome, row));
                         break;
                 }
             }
             FlushTrace();
-            if (sender.Fatal != null)
-                ThrowTerminatingError(SobotErrors.FromApi(sender.Fatal, sender.Fatal.Path));
+            if (sender.Fatal != null) StopForFatal(sender);
             if (_sinceProgress.Elapsed >= ProgressInterval)
             {
                 _sinceProgress.Restart();
                 _progressShown = true;
-                WriteProgress(new ProgressRecord(1, "Sending WhatsApp messages", string.Format(CultureInfo.InvariantCulture,
-                    "Sent {0}, failed {1}, skipped {2}, unknown {3}; {4:0.0} msg/s", sender.Sent, sender.Failed, sender.Skipped, sender.Unknown, sender.Rate)));
+                WriteProgress(Progress(sender));
             }
         }
 
-        private static ErrorRecord OutcomeError(BulkOutcome outcome)
+        private ProgressRecord Progress(BulkSender sender)
         {
-            var target = outcome.State;
+            long done = sender.Sent + sender.Failed + sender.Skipped + sender.Unknown;
+            string counts = string.Format(CultureInfo.InvariantCulture, "{0}{1} rows: sent {2}, failed {3}, skipped {4}, unknown {5}; {6:0.0} msg/s",
+                done, TotalCount > 0 ? "/" + TotalCount.ToString(CultureInfo.InvariantCulture) : string.Empty,
+                sender.Sent, sender.Failed, sender.Skipped, sender.Unknown, sender.Rate);
+            var record = new ProgressRecord(1, "Sending WhatsApp messages", counts);
+            if (TotalCount > 0 && done > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, done * 100 / TotalCount);
+                double perRow = sender.Elapsed.TotalSeconds / done;
+                record.SecondsRemaining = (int)Math.Max(0, (TotalCount - done) * perRow);
+            }
+            return record;
+        }
+
+        /// <summary>
+        /// The keys were rejected or the journal broke: nothing more can be sent. Rows on the wire get their
+        /// grace and are written out, the summary is given, then one terminating error.
+        /// </summary>
+        private void StopForFatal(BulkSender sender)
+        {
+            if (_summaryWritten) return;
+            var fatal = sender.Fatal!;
+            var deadline = Stopwatch.StartNew();
+            while (sender.Outstanding > 0 && !Stopping && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                sender.Wait(TimeSpan.FromMilliseconds(100));
+                while (sender.TryTake(out var outcome))
+                {
+                    var row = (SendRow)outcome.State!;
+                    if (outcome.Kind == BulkOutcomeKind.Sent)
+                        WriteObject(SobotMessageResult.ToPSObject(new SobotMessageResult(outcome.Response!.Data!.Id!, outcome.Response.Data.Status ?? "submitted",
+                            outcome.Request!.CustomerNumber, outcome.Request.CustomerName, outcome.Request.MessageType,
+                            (outcome.Request as TemplateMessageRequest)?.TemplateName, outcome.CompletedAt, row.Target as PSObject)));
+                    else if (outcome.Kind != BulkOutcomeKind.Skipped)
+                        WriteError(OutcomeError(outcome, row));
+                }
+            }
+            FlushTrace();
+            Finish();
+            if (fatal is SobotApiException api)
+                ThrowTerminatingError(SobotErrors.FromApi(api, api.Path));
+            ThrowTerminatingError(new ErrorRecord(new JournalUnusableException(
+                fatal.Message + " The run stopped: rows already sent stay sent, and the journal keeps each row it could record. Free space or fix the file, then run the same command again.", fatal),
+                SobotErrorIds.JournalUnusable, ErrorCategory.WriteError, JournalPath));
+        }
+
+        private ErrorRecord OutcomeError(BulkOutcome outcome, SendRow row)
+        {
+            var target = row.Target;
+            ErrorRecord record;
             switch (outcome.Error)
             {
+                case SobotValidationException validation:
+                    record = SobotErrors.FromValidation(validation, target);
+                    return Name(record, row, SpeakPowerShell(validation) + Hint(validation, row));
+                case SobotTemplateException template:
+                    record = SobotErrors.FromTemplate(template, target);
+                    return Name(record, row, template.Message + Hint(template, row));
+                case RowInputException input:
+                    record = SobotErrors.Record(input, SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument, target);
+                    break;
                 case SobotApiException api:
-                    return SobotErrors.FromApi(api, target);
-                case InvalidOperationException earlier when outcome.Kind == BulkOutcomeKind.Unknown:
-                    return SobotErrors.Record(earlier, SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult, target);
-                case InvalidOperationException earlier:
-                    return SobotErrors.Record(earlier, SobotErrorIds.PreviouslyFailed, ErrorCategory.InvalidOperation, target);
+                    record = SobotErrors.FromApi(api, target);
+                    if (api.OutcomeUnknown && outcome.Kind == BulkOutcomeKind.Unknown && record.FullyQualifiedErrorId.StartsWith(SobotErrorIds.UnexpectedResponse, StringComparison.Ordinal))
+                        record = SobotErrors.Record(api, SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult, target);
+                    break;
+                case EarlierRunException earlier when outcome.Kind == BulkOutcomeKind.Unknown:
+                    record = SobotErrors.Record(earlier, SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult, target);
+                    break;
+                case EarlierRunException earlier:
+                    record = SobotErrors.Record(earlier, SobotErrorIds.PreviouslyFailed, ErrorCategory.InvalidOperation, target);
+                    break;
+                case RowNotSentException notSent when outcome.Kind == BulkOutcomeKind.Unknown:
+                    record = SobotErrors.Record(notSent, SobotErrorIds.OutcomeUnknown, ErrorCategory.OperationStopped, target);
+                    break;
+                case RowNotSentException notSent:
+                    record = SobotErrors.Record(notSent, SobotErrorIds.NotSent, ErrorCategory.OperationStopped, target);
+                    break;
                 default:
-                    return SobotErrors.Record(outcome.Error!, SobotErrorIds.JournalUnusable, ErrorCategory.WriteError, target);
+                    record = SobotErrors.Record(outcome.Error!, SobotErrorIds.JournalUnusable, ErrorCategory.WriteError, target);
+                    break;
             }
+            return Name(record, row, record.ErrorDetails?.Message ?? outcome.Error!.Message);
+        }
+
+        /// <summary>Every error of a send names its row: the input position (or CSV line) and the number.</summary>
+        private static ErrorRecord Name(ErrorRecord record, SendRow row, string message)
+        {
+            string number = string.IsNullOrWhiteSpace(row.Number) ? "no number" : row.Number!;
+            var details = new ErrorDetails($"{row.Label} ({number}): {message}");
+            if (record.ErrorDetails != null) details.RecommendedAction = record.ErrorDetails.RecommendedAction;
+            record.ErrorDetails = details;
+            return record;
+        }
+
+        /// <summary>A validation message with the wire field named by its parameter.</summary>
+        private string SpeakPowerShell(SobotValidationException ex)
+        {
+            string? parameter = ParameterOfField(ex.Field) ?? DefaultParameterOfField(ex.Field);
+            if (parameter is null) return ex.Message;
+            string named = $"-{parameter} ('{ex.Field}')";
+            return ex.Message.IndexOf($"The field '{ex.Field}'", StringComparison.Ordinal) >= 0
+                ? ex.Message.Replace($"The field '{ex.Field}'", named)
+                : ex.Message.Replace($"'{ex.Field}'", named);
+        }
+
+        /// <summary>
+        /// The parameter behind a wire field by the module's naming: the field's first part in PascalCase
+        /// (message → -Message, mime_type → -MimeType), when this command has such a parameter.
+        /// </summary>
+        private string? DefaultParameterOfField(string field)
+        {
+            if (field.StartsWith("params.body.parameters[", StringComparison.Ordinal))
+            {
+                int start = field.IndexOf('[') + 1, end = field.IndexOf(']');
+                return int.TryParse(field.Substring(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+                    ? $"BodyParameter value {i + 1}" : "BodyParameter";
+            }
+            int cut = field.IndexOfAny(new[] { '.', '[' });
+            string head = cut < 0 ? field : field.Substring(0, cut);
+            var pascal = new StringBuilder();
+            foreach (var part in head.Split('_'))
+                if (part.Length > 0) pascal.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
+            string candidate = pascal.ToString();
+            foreach (var name in MyInvocation.MyCommand.Parameters.Keys)
+                if (string.Equals(name, candidate, StringComparison.OrdinalIgnoreCase)) return name;
+            return null;
+        }
+
+        /// <summary>PowerShell-side hints for the commonest mistakes of a command's parameters (e.g. $_ without braces).</summary>
+        protected virtual string Hint(Exception ex, bool fromPipeline) => string.Empty;
+
+        private string Hint(Exception ex, SendRow row) => Hint(ex, row.FromPipeline);
+
+        /// <summary>"CSV line 13" when the rows come straight from Import-Csv (line 1 is the header), else "input row 12".</summary>
+        private string RowLabel()
+        {
+            if (!MyInvocation.ExpectingInput) return "the given row";
+            _fromCsv ??= MyInvocation.PipelinePosition > 1 && (MyInvocation.Line ?? string.Empty).IndexOf("Import-Csv", StringComparison.OrdinalIgnoreCase) >= 0;
+            return _fromCsv.Value && InputObject?.BaseObject is PSCustomObject
+                ? "CSV line " + (_row + 1).ToString(CultureInfo.InvariantCulture)
+                : "input row " + _row.ToString(CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>The input row's values, which name it in the journal across runs.</summary>
+        private string RowText()
+        {
+            var sb = new StringBuilder();
+            if (InputObject?.BaseObject is PSCustomObject)
+            {
+                foreach (var property in InputObject.Properties)
+                    sb.Append(property.Name).Append('=').Append(property.Value).Append('\n');
+            }
+            else
+            {
+                sb.Append(CustomerNumber).Append('\n');
+                foreach (var bound in MyInvocation.BoundParameters)
+                    if (bound.Value is string || bound.Value is ValueType) sb.Append(bound.Key).Append('=').Append(bound.Value).Append('\n');
+            }
+            return sb.ToString();
+        }
+
+        /// <summary>What a row's errors and results point back to.</summary>
+        private sealed class SendRow
+        {
+            public SendRow(object target, string label, string? number, bool fromPipeline)
+            {
+                Target = target;
+                Label = label;
+                Number = number;
+                FromPipeline = fromPipeline;
+            }
+
+            public object Target { get; }
+            public string Label { get; }
+            public string? Number { get; }
+            public bool FromPipeline { get; }
         }
     }
 }

@@ -11,6 +11,8 @@ namespace SobotPS
         public const string ConnectionClosed = "SobotConnectionClosed";
         public const string ConnectFailed = "SobotConnectFailed";
         public const string MissingKeys = "SobotMissingKeys";
+        /// <summary>A key with a control character or whitespace inside it: refused before anything is sent.</summary>
+        public const string InvalidKey = "SobotInvalidKey";
         public const string InsecureBaseUri = "SobotInsecureBaseUri";
         public const string InvalidRegion = "SobotInvalidRegion";
         public const string InvalidCustomerNumber = "InvalidCustomerNumber";
@@ -36,6 +38,10 @@ namespace SobotPS
         public const string JournalUnusable = "SobotJournalUnusable";
         /// <summary>An earlier run of the journal saw the row refused for good; not sent again without -RetryFailed.</summary>
         public const string PreviouslyFailed = "SobotPreviouslyFailed";
+        /// <summary>The run stopped (Ctrl+C, rejected keys, a broken journal) before this row went out; a re-run sends it.</summary>
+        public const string NotSent = "SobotNotSent";
+        /// <summary>A 3xx answer: not followed, since the keys would go along.</summary>
+        public const string Redirected = "SobotRedirectRefused";
     }
 
     internal static class SobotErrors
@@ -55,7 +61,11 @@ namespace SobotPS
                     return ex.OutcomeUnknown && (ex.Method == "POST" || ex.Method == "PUT")
                         ? Record(ex, SobotErrorIds.OutcomeUnknown, ErrorCategory.ConnectionError, target)
                         : Record(ex, SobotErrorIds.ConnectionFailed, ErrorCategory.ConnectionError, target);
-                default: return Record(ex, SobotErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult, target);
+                case SobotErrorKind.Redirected: return Record(ex, SobotErrorIds.Redirected, ErrorCategory.SecurityError, target);
+                default:
+                    return ex.OutcomeUnknown && (ex.Method == "POST" || ex.Method == "PUT")
+                        ? Record(ex, SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult, target)
+                        : Record(ex, SobotErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult, target);
             }
         }
 

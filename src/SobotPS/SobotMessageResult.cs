@@ -1,4 +1,5 @@
 using System;
+using System.Management.Automation;
 
 namespace SobotPS
 {
@@ -35,7 +36,25 @@ namespace SobotPS
 
         public DateTimeOffset SubmittedAt { get; }
 
-        /// <summary>The pipeline object this message was made from (e.g. the CSV row).</summary>
+        /// <summary>
+        /// The pipeline object this message was made from (e.g. the CSV row). Hidden from tables and from
+        /// Export-Csv, which get the row's columns as properties of their own instead (see <see cref="ToPSObject"/>).
+        /// </summary>
+        [Hidden]
         public object? InputObject { get; }
+
+        /// <summary>
+        /// The result as the pipeline gets it: the input row's columns (those whose names the result does not
+        /// use) are added as properties, so <c>Export-Csv</c> writes them as columns rather than "@{Phone=…}".
+        /// </summary>
+        public static PSObject ToPSObject(SobotMessageResult result)
+        {
+            var wrapped = PSObject.AsPSObject(result);
+            if (result.InputObject is PSObject input && input.BaseObject is PSCustomObject)
+                foreach (var property in input.Properties)
+                    if (wrapped.Properties[property.Name] is null)
+                        wrapped.Properties.Add(new PSNoteProperty(property.Name, property.Value));
+            return wrapped;
+        }
     }
 }

@@ -53,12 +53,12 @@ public class AdaptivePacerTests
     public void Retry_delay_honours_retry_after_else_backs_off_exponentially_with_jitter()
     {
         var limited = new SobotApiException(SobotErrorKind.RateLimited, 429, 429, null, "POST", "/message/", "x") { RetryAfter = TimeSpan.FromSeconds(3) };
-        Assert.Equal(TimeSpan.FromSeconds(3), SobotClient.RetryDelay(limited, 1));
+        Assert.Equal(TimeSpan.FromSeconds(3), SobotClient.RetryDelay(limited, 1, TimeSpan.FromSeconds(60)));
         var unavailable = new SobotApiException(SobotErrorKind.Unavailable, 503, null, null, "POST", "/message/", "x");
         for (int attempt = 1; attempt <= 6; attempt++)
         {
             double expected = Math.Min(60, 0.5 * Math.Pow(2, attempt - 1));
-            double actual = SobotClient.RetryDelay(unavailable, attempt).TotalSeconds;
+            double actual = SobotClient.RetryDelay(unavailable, attempt, TimeSpan.FromSeconds(60)).TotalSeconds;
             Assert.InRange(actual, expected * 0.5, expected * 1.5);
         }
     }
@@ -132,8 +132,8 @@ public class SendJournalTests
         try
         {
             File.WriteAllText(path, "Name,Mobile\nAsha,919970585556\n");
-            Assert.Throws<InvalidDataException>(() => SendJournal.Open(path));
-            File.WriteAllText(path, SendJournal.Header + "\n{\"k\":\"a#1\",\"s\":\"S\",\"n\":\"1\",\"id\":\"w\",\"t\":1}\n{\"k\":\"b#1\",\"s\":");
+            Assert.Throws<JournalUnusableException>(() => SendJournal.Open(path));
+            File.WriteAllText(path, JournalRecord.Header + "\n{\"k\":\"a#1\",\"s\":\"S\",\"n\":\"1\",\"id\":\"w\",\"t\":1}\n{\"k\":\"b#1\",\"s\":");
             var entry = Assert.Single(SendJournal.Read(path));
             Assert.Equal("a#1", entry.Key);
         }
@@ -219,7 +219,12 @@ public class BulkSenderTests
         using var sender = new BulkSender(client, new BulkSendOptions { ThrottleLimit = 2 }, CancellationToken.None);
         sender.Add(Rows(1).Single(), null);
         while (sender.Outstanding > 0 && sender.Fatal is null) sender.Wait(TimeSpan.FromMilliseconds(20));
-        Assert.Equal(SobotErrorKind.Unauthorized, sender.Fatal!.Kind);
-        Assert.Throws<SobotApiException>(() => sender.Add(Rows(1).Single(), null));
+        Assert.Equal(SobotErrorKind.Unauthorized, Assert.IsType<SobotApiException>(sender.Fatal).Kind);
+        sender.Add(Rows(1).Single(), null);
+        Assert.True(sender.TryTake(out _));
+        Assert.True(sender.TryTake(out var later));
+        Assert.Equal(BulkOutcomeKind.Failed, later.Kind);
+        Assert.IsType<RowNotSentException>(later.Error);
+        Assert.Equal(2, sender.Failed);
     }
 }

@@ -6,88 +6,50 @@ using System.Threading;
 using System.Threading.Tasks;
 using Sobot.Client.Http;
 using Sobot.Client.Models.Requests;
-using Sobot.Client.Models.Responses;
 
 namespace Sobot.Client.Bulk
 {
-    public sealed class BulkSendOptions
-    {
-        /// <summary>Requests in flight at once.</summary>
-        public int ThrottleLimit { get; set; } = 32;
-        public int? MaximumRetryCount { get; set; }
-        /// <summary>A cap for this run only, on top of the connection's pacing.</summary>
-        public double? MaxMessagesPerSecond { get; set; }
-        public SendJournal? Journal { get; set; }
-        /// <summary>Send rows an earlier run left unknown (may double them).</summary>
-        public bool RetryUnknown { get; set; }
-        /// <summary>Send rows an earlier run saw refused for good (e.g. 400) again.</summary>
-        public bool RetryFailed { get; set; }
-    }
-
-    public enum BulkOutcomeKind
-    {
-        Sent,
-        Failed,
-        /// <summary>May or may not have been delivered: not retried, and not resent by a re-run without -RetryUnknown.</summary>
-        Unknown,
-        /// <summary>Sent by an earlier run of the same journal.</summary>
-        Skipped,
-    }
-
-    /// <summary>What became of one row.</summary>
-    public sealed class BulkOutcome
-    {
-        internal BulkOutcome(SendMessageRequest request, object? state, BulkOutcomeKind kind, MessageResponse? response, Exception? error, string? previousMessageId)
-        {
-            Request = request;
-            State = state;
-            Kind = kind;
-            Response = response;
-            Error = error;
-            PreviousMessageId = previousMessageId;
-            CompletedAt = DateTimeOffset.Now;
-        }
-
-        public SendMessageRequest Request { get; }
-        public object? State { get; }
-        public BulkOutcomeKind Kind { get; }
-        public MessageResponse? Response { get; }
-        public Exception? Error { get; }
-        /// <summary>For Skipped: the message id the earlier run got.</summary>
-        public string? PreviousMessageId { get; }
-        public DateTimeOffset CompletedAt { get; }
-    }
-
     /// <summary>
     /// Sends many messages concurrently (at most ThrottleLimit in flight), paced by the client, keeping the
     /// input order of messages to the same number, journaling each row when a journal is given. Rows are
     /// added from one thread; outcomes are taken as they complete. Nothing holds the whole input: a row's
     /// memory is released once its outcome is taken.
+    /// Every row that comes in (<see cref="Add"/>, <see cref="Refuse"/>, <see cref="Skip"/>) ends in exactly one
+    /// outcome, so Sent + Failed + Skipped + Unknown always equals Total once the run has settled.
+    /// Stopping (Ctrl+C through the token, rejected keys, a journal that cannot be written) ends the start of
+    /// new requests at once and gives those on the wire <see cref="BulkSendOptions.StopGrace"/> to answer.
     /// </summary>
     public sealed class BulkSender : IDisposable
     {
         private readonly SobotClient _client;
         private readonly BulkSendOptions _options;
-        private readonly CancellationTokenSource _cancel;
+        private readonly CancellationTokenSource _stopStarting = new CancellationTokenSource();
+        private readonly CancellationTokenSource _abort = new CancellationTokenSource();
+        private readonly CancellationTokenRegistration _stopRegistration;
         private readonly SemaphoreSlim _slots;
         private readonly AdaptivePacer? _runCap;
-        private readonly RowKeys? _keys;
+        private readonly RowKeys _bodyKeys = new RowKeys();
+        private readonly RowKeys? _rowKeys;
         private readonly ConcurrentQueue<BulkOutcome> _outcomes = new ConcurrentQueue<BulkOutcome>();
         private readonly SemaphoreSlim _outcomeSignal = new SemaphoreSlim(0);
         private readonly Dictionary<string, Task> _tails = new Dictionary<string, Task>(StringComparer.Ordinal);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly ManualResetEventSlim _idle = new ManualResetEventSlim(true);
         private int _outstanding;
-        private long _sent, _failed, _unknown, _skipped;
+        private int _active;
+        private long _total, _sent, _failed, _unknown, _skipped, _duplicates;
+        private Exception? _fatal;
+        private int _disposed;
 
         public BulkSender(SobotClient client, BulkSendOptions options, CancellationToken cancellationToken)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
             _options = options ?? throw new ArgumentNullException(nameof(options));
             if (options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
-            _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _slots = new SemaphoreSlim(options.ThrottleLimit);
             _runCap = options.MaxMessagesPerSecond is double cap ? new AdaptivePacer(cap) : null;
-            _keys = options.Journal != null ? new RowKeys() : null;
+            _rowKeys = options.Journal != null ? new RowKeys() : null;
+            _stopRegistration = cancellationToken.Register(() => Stop(null));
         }
 
         /// <summary>Rows added whose outcome has not been taken yet.</summary>
@@ -96,33 +58,95 @@ namespace Sobot.Client.Bulk
         /// <summary>How many rows may wait beyond those in flight before <see cref="HasRoom"/> says no.</summary>
         public bool HasRoom => Outstanding < _options.ThrottleLimit * 2;
 
-        /// <summary>Set when the keys were rejected (401): every later row would fail too, so nothing more is sent.</summary>
-        public SobotApiException? Fatal { get; private set; }
+        /// <summary>
+        /// Why the run stopped on its own: the keys were rejected (a <see cref="SobotApiException"/>), or the
+        /// journal could not be written (a <see cref="JournalUnusableException"/>). Nothing more is sent.
+        /// </summary>
+        public Exception? Fatal
+        {
+            get
+            {
+                // A record written without waiting (an outcome) may fail after the row's turn: notice it here.
+                if (Volatile.Read(ref _fatal) is null && _options.Journal?.Failure is Exception broken)
+                    Stop(new JournalUnusableException($"Writing the journal '{_options.Journal.Path}' failed: {broken.Message}", broken));
+                return Volatile.Read(ref _fatal);
+            }
+        }
 
+        /// <summary>
+        /// Waits until the journal has every record of this run on disk; a journal that failed (now or during
+        /// the run) becomes <see cref="Fatal"/>. Call when the input has ended and every outcome was taken.
+        /// </summary>
+        public void FlushJournal()
+        {
+            var journal = _options.Journal;
+            if (journal is null) return;
+            try
+            {
+                journal.Flush();
+            }
+            catch (JournalUnusableException ex)
+            {
+                Stop(ex);
+            }
+        }
+
+        /// <summary>True once the run was stopped: by the caller's token, or by <see cref="Fatal"/>.</summary>
+        public bool Stopped => _stopStarting.IsCancellationRequested;
+
+        /// <summary>True when <see cref="Add"/> wants the input row's text (a journal names rows by it).</summary>
+        public bool WantsRowText => _rowKeys != null;
+
+        public long Total => Interlocked.Read(ref _total);
         public long Sent => Interlocked.Read(ref _sent);
         public long Failed => Interlocked.Read(ref _failed);
         public long Unknown => Interlocked.Read(ref _unknown);
         public long Skipped => Interlocked.Read(ref _skipped);
+        public long Duplicates => Interlocked.Read(ref _duplicates);
         public TimeSpan Elapsed => _clock.Elapsed;
 
         /// <summary>Messages sent per second since the run started.</summary>
         public double Rate => _clock.Elapsed.TotalSeconds > 0 ? Sent / _clock.Elapsed.TotalSeconds : 0;
 
-        /// <summary>Schedules one validated request. Returns at once; the outcome comes through <see cref="TryTake"/>.</summary>
-        public void Add(SendMessageRequest request, object? state)
-        {
-            if (Fatal != null) throw Fatal;
-            string body = SobotJson.Serialize(request);
-            string? key = _keys?.Next(body);
-            Interlocked.Increment(ref _outstanding);
+        public SendSummary Summary() =>
+            new SendSummary(Total, Sent, Failed, Skipped, Unknown, Duplicates, Elapsed, _options.Journal?.Path);
 
-            if (key != null && _options.Journal!.Previous.TryGetValue(key, out var earlier) && Resolved(request, state, key, earlier)) return;
+        /// <summary>
+        /// Schedules one validated request. Returns at once; the outcome comes through <see cref="TryTake"/>.
+        /// <paramref name="rowText"/> describes the input row (its values) so the journal can tell when a row
+        /// refused earlier was fixed and sent.
+        /// </summary>
+        public void Add(SendMessageRequest request, object? state, string? rowText = null)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            Interlocked.Increment(ref _total);
+            Interlocked.Increment(ref _outstanding);
+            string? rowId = rowText != null ? _rowKeys?.Next(rowText) : null;
+            if (Stopped)
+            {
+                NotSent(request, state, null, null, null);
+                return;
+            }
+            string body = SobotJson.Serialize(request);
+            string key = _bodyKeys.Next(body);
+            if (RowKeys.Occurrence(key) > 1)
+            {
+                Interlocked.Increment(ref _duplicates);
+                if (_options.SkipDuplicates)
+                {
+                    Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Skipped, null, null, skipReason: BulkSkipReason.Duplicate));
+                    return;
+                }
+            }
+            var journal = _options.Journal;
+            if (journal != null && journal.Previous.TryGetValue(key, out var earlier) && Resolved(request, state, key, earlier)) return;
 
             string number = request.CustomerNumber;
+            if (Interlocked.Increment(ref _active) == 1) _idle.Reset();
             Task previous;
             lock (_tails) previous = _tails.TryGetValue(number, out var tail) ? tail : Task.CompletedTask;
             // Messages to one number go one after another, in input order; different numbers run in parallel.
-            var task = previous.ContinueWith(_ => RunAsync(request, state, body, key), CancellationToken.None,
+            var task = previous.ContinueWith(_ => RunAsync(request, state, body, key, rowId), CancellationToken.None,
                 TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default).Unwrap();
             lock (_tails) _tails[number] = task;
             task.ContinueWith(t =>
@@ -132,80 +156,162 @@ namespace Sobot.Client.Bulk
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
+        /// <summary>A row refused before anything could be sent (invalid input): a failed row, journaled as such.</summary>
+        public void Refuse(string? customerNumber, object? state, Exception error, string? rowText = null)
+        {
+            if (error is null) throw new ArgumentNullException(nameof(error));
+            Interlocked.Increment(ref _total);
+            Interlocked.Increment(ref _outstanding);
+            string? rowId = rowText != null ? _rowKeys?.Next(rowText) : null;
+            if (rowId != null) Journal(j => j.RecordRefused(rowId, customerNumber, error.Message));
+            Complete(new BulkOutcome(null, customerNumber, state, BulkOutcomeKind.Failed, null, error));
+        }
+
+        /// <summary>A row not sent on purpose (e.g. -WhatIf): counted as skipped, not journaled.</summary>
+        public void Skip(SendMessageRequest request, object? state, BulkSkipReason reason)
+        {
+            Interlocked.Increment(ref _total);
+            Interlocked.Increment(ref _outstanding);
+            Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Skipped, null, null, skipReason: reason));
+        }
+
         /// <summary>A row an earlier run already settled: skip it, or report it, unless asked to send it again.</summary>
         private bool Resolved(SendMessageRequest request, object? state, string key, JournalEntry earlier)
         {
             switch (earlier.State)
             {
                 case JournalState.Sent:
-                    Complete(new BulkOutcome(request, state, BulkOutcomeKind.Skipped, null, null, earlier.MessageId));
+                    Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Skipped, null, null, earlier.MessageId, BulkSkipReason.SentEarlier));
                     return true;
                 case JournalState.Failed when !earlier.Retryable && !_options.RetryFailed:
-                    Complete(new BulkOutcome(request, state, BulkOutcomeKind.Failed, null,
-                        new InvalidOperationException($"An earlier run of this journal could not send this row: {earlier.Error} It was not sent again; fix the row, or pass -RetryFailed."), null));
+                    Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Failed, null,
+                        new EarlierRunException(earlier.State, $"An earlier run of this journal could not send this row: {earlier.Error} It was not sent again; fix the row, or pass -RetryFailed to send it as it is.")));
                     return true;
                 case JournalState.Pending:
                 case JournalState.Unknown:
                     if (_options.RetryUnknown) return false;
                     if (earlier.State == JournalState.Pending)
-                        _options.Journal!.RecordUnknown(key, request.CustomerNumber, "Left pending by an interrupted run.");
-                    Complete(new BulkOutcome(request, state, BulkOutcomeKind.Unknown, null,
-                        new InvalidOperationException($"An earlier run of this journal may or may not have delivered this row ({earlier.Error ?? "interrupted while sending"}). It was not sent again, so it cannot be doubled; check with the customer, or pass -RetryUnknown to send it anyway."), null));
+                        Journal(j => j.RecordUnknown(key, request.CustomerNumber, "Left pending by an interrupted run."));
+                    Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Unknown, null,
+                        new EarlierRunException(earlier.State, $"An earlier run of this journal may or may not have delivered this row ({earlier.Error ?? "interrupted while sending"}). It was not sent again, so it cannot arrive twice. Ask the customer (or check the Sobot inbox), then either leave it, or run the same command with -RetryUnknown to send such rows again.")));
                     return true;
                 default:
                     return false;
             }
         }
 
-        private async Task RunAsync(SendMessageRequest request, object? state, string body, string? key)
+        private async Task RunAsync(SendMessageRequest request, object? state, string body, string key, string? rowId)
         {
-            var token = _cancel.Token;
-            bool holding = false;
+            var stop = _stopStarting.Token;
+            bool holding = false, onTheWire = false;
+            var journal = _options.Journal;
             try
             {
-                await _slots.WaitAsync(token).ConfigureAwait(false);
+                await _slots.WaitAsync(stop).ConfigureAwait(false);
                 holding = true;
-                token.ThrowIfCancellationRequested();
-                if (_runCap != null) await _runCap.WaitAsync(token).ConfigureAwait(false);
-                var journal = _options.Journal;
-                if (journal != null) await journal.RecordPendingAsync(key!, request.CustomerNumber).ConfigureAwait(false);
-                try
+                stop.ThrowIfCancellationRequested();
+                if (_runCap != null) await _runCap.WaitAsync(stop).ConfigureAwait(false);
+                if (journal != null)
                 {
-                    var response = await _client.SendMessageBodyAsync(body, _options.MaximumRetryCount, token).ConfigureAwait(false);
-                    journal?.RecordSent(key!, request.CustomerNumber, response.Data!.Id!);
-                    Complete(new BulkOutcome(request, state, BulkOutcomeKind.Sent, response, null, null));
-                }
-                catch (SobotApiException ex)
-                {
-                    if (ex.Kind == SobotErrorKind.Unauthorized)
+                    try
                     {
-                        Fatal ??= ex;
-                        _cancel.Cancel();
+                        await journal.RecordPendingAsync(key, request.CustomerNumber, rowId).ConfigureAwait(false);
                     }
-                    bool unknown = ex.OutcomeUnknown;
-                    if (journal != null)
+                    catch (Exception ex) when (ex is JournalUnusableException || ex is ObjectDisposedException || ex is System.IO.IOException)
                     {
-                        if (unknown) journal.RecordUnknown(key!, request.CustomerNumber, ex.Message);
-                        else journal.RecordFailed(key!, request.CustomerNumber, ex.Message, ex.Retryable);
+                        var failure = ex as JournalUnusableException ?? new JournalUnusableException("Writing the journal failed: " + ex.Message, ex);
+                        Stop(failure);
+                        Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Failed, null,
+                            new RowNotSentException("Not sent: the journal could not record the row before sending (" + failure.Message + ").", failure)));
+                        return;
                     }
-                    Complete(new BulkOutcome(request, state, unknown ? BulkOutcomeKind.Unknown : BulkOutcomeKind.Failed, null, ex, null));
                 }
+                onTheWire = true;
+                var response = await _client.SendMessageBodyAsync(body, _options.MaximumRetryCount, stop, _abort.Token).ConfigureAwait(false);
+                // Sent for certain: a journal that cannot record it now stops the run, but the row stays sent (the
+                // journal keeps it pending, so a re-run reports it unknown and never sends it again).
+                Journal(j => j.RecordSent(key, request.CustomerNumber, response.Data!.Id!));
+                Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Sent, response, null));
+            }
+            catch (StoppedBeforeSendingException)
+            {
+                NotSent(request, state, key, rowId, journal);
+            }
+            catch (OperationCanceledException ex) when (onTheWire)
+            {
+                const string why = "The run was stopped while this request was on the wire; Sobot may or may not have processed it.";
+                Journal(j => j.RecordUnknown(key, request.CustomerNumber, why));
+                Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Unknown, null, new RowNotSentException(why, ex)));
             }
             catch (OperationCanceledException)
             {
-                // Stopped (Ctrl+C or 401): a row already journaled as pending stays pending, so a re-run reports it unknown.
-                Interlocked.Decrement(ref _outstanding);
-                _outcomeSignal.Release();
+                NotSent(request, state, key, rowId, journal);
             }
-            catch (Exception ex) when (ex is System.IO.IOException || ex is ObjectDisposedException)
+            catch (SobotApiException ex)
             {
-                // The journal could not record the row as pending: it was not sent.
-                Complete(new BulkOutcome(request, state, BulkOutcomeKind.Failed, null, ex, null));
+                if (ex.KeysRejected) Stop(ex);
+                if (ex.OutcomeUnknown)
+                {
+                    Journal(j => j.RecordUnknown(key, request.CustomerNumber, ex.Message));
+                    Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Unknown, null, ex));
+                }
+                else
+                {
+                    Journal(j => j.RecordFailed(key, request.CustomerNumber, ex.Message, ex.NotProcessed));
+                    Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Failed, null, ex));
+                }
             }
             finally
             {
                 if (holding) _slots.Release();
+                if (Interlocked.Decrement(ref _active) == 0) _idle.Set();
             }
+        }
+
+        /// <summary>A row the run stopped before sending: failed, and journaled as retryable so a re-run sends it.</summary>
+        private void NotSent(SendMessageRequest request, object? state, string? key, string? rowId, SendJournal? journal)
+        {
+            string why = Fatal is SobotApiException keys
+                ? $"Not sent: the keys were rejected earlier in this run (HTTP {keys.StatusCode}). Connect with a valid key pair and run the same command again; a journal sends exactly the rows that did not go out."
+                : Fatal is JournalUnusableException
+                    ? "Not sent: the journal could not be written, so the run stopped before this row."
+                    : "Not sent: the run was stopped before this row went out. Run the same command again with the same -JournalPath to send it.";
+            if (key != null && journal != null) Journal(j => j.RecordFailed(key, request.CustomerNumber, why, retryable: true, rowId));
+            Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Failed, null, new RowNotSentException(why, Fatal)));
+        }
+
+        /// <summary>Writes a non-durable record; a journal that fails stops the run (once), without changing the row's outcome.</summary>
+        private void Journal(Action<SendJournal> write)
+        {
+            var journal = _options.Journal;
+            if (journal is null) return;
+            try
+            {
+                write(journal);
+            }
+            catch (Exception ex) when (ex is JournalUnusableException || ex is ObjectDisposedException || ex is System.IO.IOException)
+            {
+                Stop(ex as JournalUnusableException ?? new JournalUnusableException("Writing the journal failed: " + ex.Message, ex));
+            }
+        }
+
+        /// <summary>Stops starting requests; those on the wire get the grace, then are aborted.</summary>
+        private void Stop(Exception? fatal)
+        {
+            if (fatal != null) Interlocked.CompareExchange(ref _fatal, fatal, null);
+            if (Volatile.Read(ref _disposed) != 0) return;
+            try
+            {
+                if (!_stopStarting.IsCancellationRequested)
+                {
+                    _stopStarting.Cancel();
+                    _abort.CancelAfter(_options.StopGrace);
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            _outcomeSignal.Release();
         }
 
         private void Complete(BulkOutcome outcome)
@@ -232,20 +338,25 @@ namespace Sobot.Client.Bulk
             return false;
         }
 
-        /// <summary>Waits until an outcome may be ready, the timeout passes, or the run is cancelled.</summary>
+        /// <summary>Waits until an outcome may be ready or the timeout passes.</summary>
         public void Wait(TimeSpan timeout)
         {
             if (!_outcomes.IsEmpty) return;
-            try { _outcomeSignal.Wait(timeout, _cancel.Token); }
-            catch (OperationCanceledException) { }
+            _outcomeSignal.Wait(timeout);
         }
 
-        public void Cancel() => _cancel.Cancel();
+        /// <summary>Stops the run as Ctrl+C would.</summary>
+        public void Cancel() => Stop(null);
 
+        /// <summary>Stops the run and waits (bounded by the grace) until every request on the wire has an outcome.</summary>
         public void Dispose()
         {
-            _cancel.Cancel();
-            _keys?.Dispose();
+            Stop(null);
+            _idle.Wait(_options.StopGrace + TimeSpan.FromSeconds(5));
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            _stopRegistration.Dispose();
+            _bodyKeys.Dispose();
+            _rowKeys?.Dispose();
         }
     }
 }

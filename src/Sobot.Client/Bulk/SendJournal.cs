@@ -2,71 +2,23 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace Sobot.Client.Bulk
 {
-    public enum JournalState
-    {
-        /// <summary>Recorded before its request went out; no outcome yet (a run in progress, or a crash).</summary>
-        Pending,
-        Sent,
-        Failed,
-        /// <summary>The request may or may not have been processed (500, timeout, dropped connection, or a crash while pending).</summary>
-        Unknown,
-    }
-
-    /// <summary>The latest state of one row of a journal.</summary>
-    public sealed class JournalEntry
-    {
-        public JournalEntry(string key, JournalState state, string? customerNumber, string? messageId, string? error, bool retryable, DateTimeOffset time)
-        {
-            Key = key;
-            State = state;
-            CustomerNumber = customerNumber;
-            MessageId = messageId;
-            Error = error;
-            Retryable = retryable;
-            Time = time;
-        }
-
-        /// <summary>Identifies the row: a hash of what would be sent, and its occurrence among identical rows.</summary>
-        public string Key { get; }
-        public JournalState State { get; }
-        public string? CustomerNumber { get; }
-        public string? MessageId { get; }
-        public string? Error { get; }
-        /// <summary>For Failed: the server certainly did not process it (429/503 after every retry), so a re-run sends it again.</summary>
-        public bool Retryable { get; }
-        public DateTimeOffset Time { get; }
-    }
-
-    /// <summary>The journal is in use by another run.</summary>
-    public sealed class JournalLockedException : IOException
-    {
-        public JournalLockedException(string message, Exception inner) : base(message, inner) { }
-    }
-
     /// <summary>
     /// An append-only, line-per-record log of a bulk send, so a re-run of the same command skips what was
     /// sent and never resends what may have been. A row's Pending record reaches the disk (fsync) before its
     /// request is sent; outcomes follow without waiting. Records from many rows share one fsync (group
-    /// commit), which keeps durability cheap. One run at a time: a lock file beside the journal is held
-    /// exclusively while it is open. Holds numbers, message ids and errors, never keys or message text.
+    /// commit), which keeps durability cheap. One run at a time: the run holds an operating-system lock on
+    /// the journal file itself (see <see cref="JournalFile"/>). Holds numbers, message ids and errors, never
+    /// keys or message text.
     /// </summary>
     public sealed class SendJournal : IDisposable
     {
-        internal const string Header = "{\"journal\":\"SobotPS\",\"version\":1}";
-        private static readonly JsonSerializerOptions LineOptions = new JsonSerializerOptions
-        {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-        };
-
-        private readonly FileStream _lock;
         private readonly FileStream _file;
+        private readonly Stream _out;
         private readonly Dictionary<string, JournalEntry> _previous;
         private readonly object _gate = new object();
         private List<byte[]> _lines = new List<byte[]>();
@@ -76,12 +28,13 @@ namespace Sobot.Client.Bulk
         private bool _closing;
         private Exception? _failure;
 
-        private SendJournal(string path, FileStream lockFile, FileStream file, Dictionary<string, JournalEntry> previous)
+        private SendJournal(string path, FileStream file, Stream output, Dictionary<string, JournalEntry> previous, string? repair)
         {
             Path = path;
-            _lock = lockFile;
             _file = file;
+            _out = output;
             _previous = previous;
+            Repair = repair;
             _writer = Task.Run(WriteLoopAsync);
         }
 
@@ -90,111 +43,197 @@ namespace Sobot.Client.Bulk
         /// <summary>The rows of earlier runs, by key.</summary>
         public IReadOnlyDictionary<string, JournalEntry> Previous => _previous;
 
-        /// <summary>Opens (or creates) the journal for a run; throws <see cref="JournalLockedException"/> when another run holds it.</summary>
-        public static SendJournal Open(string path)
+        /// <summary>What opening the journal repaired (a torn last line left by a crash), or null.</summary>
+        public string? Repair { get; }
+
+        /// <summary>Why the journal stopped accepting records (a full disk, a lost device), or null while it works.</summary>
+        public Exception? Failure
+        {
+            get { lock (_gate) return _failure; }
+        }
+
+        /// <summary>
+        /// Opens (or creates) the journal for a run. Throws <see cref="JournalLockedException"/> when another run
+        /// holds it and <see cref="JournalUnusableException"/> when it cannot be used (not a journal, read-only).
+        /// </summary>
+        public static SendJournal Open(string path) => Open(path, null);
+
+        /// <summary>As <see cref="Open(string)"/>; <paramref name="wrapWrites"/> lets tests make the disk fail.</summary>
+        internal static SendJournal Open(string path, Func<Stream, Stream>? wrapWrites)
         {
             string full = System.IO.Path.GetFullPath(path);
-            FileStream lockFile;
+            var file = JournalFile.OpenForWriting(full);
             try
             {
-                lockFile = new FileStream(full + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            }
-            catch (IOException ex) when (!(ex is FileNotFoundException) && !(ex is DirectoryNotFoundException))
-            {
-                throw new JournalLockedException($"The journal '{full}' is in use by another run (its lock file '{full}.lock' is held). Wait for that run to end; two runs on one journal could send a row twice.", ex);
-            }
-            try
-            {
+                string? repair = null;
                 var previous = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
-                foreach (var entry in ReadAll(full)) previous[entry.Key] = entry;
-                var file = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.None);
+                if (file.Length > 0) repair = RepairTail(file, full);
                 if (file.Length == 0)
                 {
-                    var header = Encoding.UTF8.GetBytes(Header + "\n");
+                    var header = Encoding.UTF8.GetBytes(JournalRecord.Header + "\n");
                     file.Write(header, 0, header.Length);
                     file.Flush(true);
                 }
-                return new SendJournal(full, lockFile, file, previous);
+                else
+                {
+                    file.Position = 0;
+                    foreach (var record in JournalRecord.ReadAll(file, full)) previous[record.K!] = record.ToEntry();
+                }
+                file.Seek(0, SeekOrigin.End);
+                return new SendJournal(full, file, wrapWrites?.Invoke(file) ?? file, previous, repair);
+            }
+            catch (IOException ex) when (!(ex is JournalUnusableException) && !(ex is JournalLockedException))
+            {
+                file.Dispose();
+                throw new JournalUnusableException($"Cannot use the journal '{full}': {ex.Message}", ex);
             }
             catch
             {
-                lockFile.Dispose();
+                file.Dispose();
                 throw;
             }
         }
 
-        /// <summary>The latest state of every row of a journal file (it may be in use).</summary>
+        /// <summary>
+        /// A crash or a full disk can leave the last line cut short. Appending after it would glue the next
+        /// record onto it, so the fragment is removed first (or, when it is in fact a whole record, ended).
+        /// Nothing is lost: a fragment was never a completed write, and a Pending record is complete before its
+        /// request goes out.
+        /// </summary>
+        private static string? RepairTail(FileStream file, string path)
+        {
+            long length = file.Length;
+            file.Position = length - 1;
+            if (file.ReadByte() == '\n') return null;
+            long lastNewline = LastNewline(file, length);
+            file.Position = lastNewline + 1;
+            var fragment = new byte[length - lastNewline - 1];
+            int read = 0;
+            while (read < fragment.Length)
+            {
+                int n = file.Read(fragment, read, fragment.Length - read);
+                if (n <= 0) break;
+                read += n;
+            }
+            string text = Encoding.UTF8.GetString(fragment, 0, read);
+            if (lastNewline < 0)
+            {
+                if (!JournalRecord.Header.StartsWith(text.Trim(), StringComparison.Ordinal) && text.Trim() != JournalRecord.Header)
+                    throw new JournalUnusableException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Give -JournalPath a new file or one an earlier run wrote.");
+                file.SetLength(0);
+                return "The journal's header was cut short by an interrupted run; it was written again.";
+            }
+            if (JournalRecord.TryParse(text) != null)
+            {
+                file.Seek(0, SeekOrigin.End);
+                file.WriteByte((byte)'\n');
+                file.Flush(true);
+                return "The journal's last line had lost its line end (an interrupted run); it was ended.";
+            }
+            file.SetLength(lastNewline + 1);
+            file.Flush(true);
+            return $"The journal's last line was cut short by an interrupted run ({fragment.Length} bytes); that fragment was removed. Rows it concerned keep their earlier state.";
+        }
+
+        private static long LastNewline(FileStream file, long length)
+        {
+            var buffer = new byte[4096];
+            long end = length;
+            while (end > 0)
+            {
+                int size = (int)Math.Min(buffer.Length, end);
+                file.Position = end - size;
+                int read = 0;
+                while (read < size)
+                {
+                    int n = file.Read(buffer, read, size - read);
+                    if (n <= 0) break;
+                    read += n;
+                }
+                for (int i = read - 1; i >= 0; i--)
+                    if (buffer[i] == '\n') return end - size + i;
+                end -= size;
+            }
+            return -1;
+        }
+
+        /// <summary>
+        /// The latest state of every row of a journal file, in the order rows first appeared (it may be in
+        /// use by a run). A row refused before sending and sent by a later run after it was fixed counts once,
+        /// as sent.
+        /// </summary>
         public static IReadOnlyList<JournalEntry> Read(string path)
         {
+            string full = System.IO.Path.GetFullPath(path);
             var latest = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
             var order = new List<string>();
-            foreach (var entry in ReadAll(System.IO.Path.GetFullPath(path)))
+            var rowsWithRequests = new HashSet<string>(StringComparer.Ordinal);
+            using (var stream = JournalFile.OpenForReading(full))
             {
-                if (!latest.ContainsKey(entry.Key)) order.Add(entry.Key);
-                latest[entry.Key] = entry;
+                foreach (var record in JournalRecord.ReadAll(stream, full))
+                {
+                    var entry = record.ToEntry();
+                    if (!latest.ContainsKey(entry.Key)) order.Add(entry.Key);
+                    latest[entry.Key] = entry;
+                    if (!entry.Refused && entry.RowId != null) rowsWithRequests.Add(entry.RowId);
+                }
             }
             var result = new List<JournalEntry>(order.Count);
-            foreach (var key in order) result.Add(latest[key]);
+            foreach (var key in order)
+            {
+                var entry = latest[key];
+                if (entry.Refused && entry.RowId != null && rowsWithRequests.Contains(entry.RowId)) continue;
+                result.Add(entry);
+            }
             return result;
         }
 
-        private static IEnumerable<JournalEntry> ReadAll(string path)
-        {
-            if (!File.Exists(path)) yield break;
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            string? first = reader.ReadLine();
-            if (first is null) yield break;
-            if (first.Trim() != Header)
-                throw new InvalidDataException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Give -JournalPath a new file or one an earlier run wrote.");
-            string? line;
-            while ((line = reader.ReadLine()) != null)
-            {
-                Line? record = null;
-                try
-                {
-                    record = JsonSerializer.Deserialize<Line>(line, LineOptions);
-                }
-                catch (JsonException)
-                {
-                    // A line cut short by a crash: its row stays at its earlier (pending) state.
-                }
-                if (record?.K is null || record.S is null) continue;
-                yield return new JournalEntry(record.K, ParseState(record.S), record.N, record.Id, record.E, record.R,
-                    DateTimeOffset.FromUnixTimeMilliseconds(record.T));
-            }
-        }
-
-        private static JournalState ParseState(string s) => s switch
-        {
-            "S" => JournalState.Sent,
-            "F" => JournalState.Failed,
-            "U" => JournalState.Unknown,
-            _ => JournalState.Pending,
-        };
-
         /// <summary>Records that the row is about to be sent; the task completes once the record is on disk.</summary>
-        public Task RecordPendingAsync(string key, string customerNumber) =>
-            Append(new Line { K = key, S = "P", N = customerNumber }, durable: true);
+        public Task RecordPendingAsync(string key, string customerNumber, string? rowId = null) =>
+            Append(new JournalRecord { K = key, S = "P", N = customerNumber, I = rowId }, durable: true);
 
         public void RecordSent(string key, string customerNumber, string messageId) =>
-            Append(new Line { K = key, S = "S", N = customerNumber, Id = messageId }, durable: false);
+            Append(new JournalRecord { K = key, S = "S", N = customerNumber, Id = messageId }, durable: false);
 
-        public void RecordFailed(string key, string customerNumber, string error, bool retryable) =>
-            Append(new Line { K = key, S = "F", N = customerNumber, E = error, R = retryable }, durable: false);
+        public void RecordFailed(string key, string customerNumber, string error, bool retryable, string? rowId = null) =>
+            Append(new JournalRecord { K = key, S = "F", N = customerNumber, E = error, R = retryable, I = rowId }, durable: false);
 
         public void RecordUnknown(string key, string customerNumber, string error) =>
-            Append(new Line { K = key, S = "U", N = customerNumber, E = error }, durable: false);
+            Append(new JournalRecord { K = key, S = "U", N = customerNumber, E = error }, durable: false);
 
-        private Task Append(Line line, bool durable)
+        /// <summary>A row refused before anything was sent (invalid input): counted as failed until a later run sends it.</summary>
+        public void RecordRefused(string rowId, string? customerNumber, string error) =>
+            Append(new JournalRecord { K = RefusedKey(rowId), S = "F", N = customerNumber, E = error, I = rowId, V = true }, durable: false);
+
+        internal static string RefusedKey(string rowId) => "r:" + rowId;
+
+        /// <summary>
+        /// Waits until every record appended so far is on disk. Throws <see cref="JournalUnusableException"/>
+        /// when the journal failed, now or earlier, so a run can end with one clear error instead of "all good".
+        /// </summary>
+        public void Flush()
+        {
+            var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                if (_failure != null) throw new JournalUnusableException($"Writing the journal '{Path}' failed: {_failure.Message}", _failure);
+                if (_closing) return;
+                _waiters.Add(waiter);
+                _lines.Add(Array.Empty<byte>());
+            }
+            _signal.Release();
+            waiter.Task.GetAwaiter().GetResult();
+        }
+
+        private Task Append(JournalRecord line, bool durable)
         {
             line.T = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(line, LineOptions);
+            var bytes = line.ToUtf8();
             TaskCompletionSource<bool>? waiter = durable ? new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
             bool wake;
             lock (_gate)
             {
-                if (_failure != null) throw new IOException("Writing the journal failed: " + _failure.Message, _failure);
+                if (_failure != null) throw new JournalUnusableException($"Writing the journal '{Path}' failed: {_failure.Message}", _failure);
                 if (_closing) throw new ObjectDisposedException(nameof(SendJournal));
                 wake = _lines.Count == 0;
                 _lines.Add(bytes);
@@ -225,18 +264,22 @@ namespace Sobot.Client.Bulk
                 {
                     try
                     {
+                        if (Failure != null) throw Failure;
                         foreach (var line in lines)
                         {
-                            _file.Write(line, 0, line.Length);
-                            _file.Write(newline, 0, 1);
+                            if (line.Length == 0) continue; // a Flush barrier
+                            _out.Write(line, 0, line.Length);
+                            _out.Write(newline, 0, 1);
                         }
+                        if (!ReferenceEquals(_out, _file)) _out.Flush();
                         _file.Flush(true); // one fsync for every record gathered since the last one
                         foreach (var w in waiters) w.TrySetResult(true);
                     }
                     catch (Exception ex)
                     {
-                        lock (_gate) _failure = ex;
-                        foreach (var w in waiters) w.TrySetException(ex);
+                        lock (_gate) _failure ??= ex;
+                        var error = new JournalUnusableException($"Writing the journal '{Path}' failed: {ex.Message}", ex);
+                        foreach (var w in waiters) w.TrySetException(error);
                     }
                 }
                 if (closing) return;
@@ -258,21 +301,11 @@ namespace Sobot.Client.Bulk
             }
             finally
             {
-                _file.Dispose();
-                _lock.Dispose();
+                if (!ReferenceEquals(_out, _file)) _out.Dispose();
+                try { _file.Dispose(); }
+                catch (IOException) { } // a failing disk: the failure was reported when it happened
                 _signal.Dispose();
             }
-        }
-
-        private sealed class Line
-        {
-            [JsonPropertyName("k")] public string? K { get; set; }
-            [JsonPropertyName("s")] public string? S { get; set; }
-            [JsonPropertyName("n")] public string? N { get; set; }
-            [JsonPropertyName("id")] public string? Id { get; set; }
-            [JsonPropertyName("e")] public string? E { get; set; }
-            [JsonPropertyName("r")] public bool R { get; set; }
-            [JsonPropertyName("t")] public long T { get; set; }
         }
     }
 }

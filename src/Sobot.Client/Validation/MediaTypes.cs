@@ -38,6 +38,18 @@ namespace Sobot.Client.Validation
             [".docx"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             [".xlsx"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             [".pptx"] = "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            // Common files the contract accepts nowhere (or not for every kind): named so the error can say so.
+            [".gif"] = "image/gif",
+            [".bmp"] = "image/bmp",
+            [".svg"] = "image/svg+xml",
+            [".heic"] = "image/heic",
+            [".mov"] = "video/quicktime",
+            [".avi"] = "video/x-msvideo",
+            [".mkv"] = "video/x-matroska",
+            [".webm"] = "video/webm",
+            [".mp3"] = "audio/mpeg",
+            [".zip"] = "application/zip",
+            [".csv"] = "text/csv",
         };
 
         /// <summary>
@@ -53,8 +65,12 @@ namespace Sobot.Client.Validation
                 return mime;
             }
             string extension = ExtensionOf(url);
-            if (extension.Length > 0 && ByExtension.TryGetValue(extension, out var inferred) && Contains(allowed, inferred))
-                return inferred;
+            if (extension.Length > 0 && ByExtension.TryGetValue(extension, out var inferred))
+            {
+                if (Contains(allowed, inferred)) return inferred;
+                throw new SobotValidationException(field,
+                    $"'{url}' is a {extension} file ({inferred}), which Sobot does not accept here; allowed types are {string.Join(", ", allowed)}. No -MimeType can fix that: convert the file to an allowed type, or send it as another kind of message.");
+            }
             throw new SobotValidationException(field,
                 $"Cannot tell the media type of '{url}' from its extension ('{extension}'); allowed types are {string.Join(", ", allowed)}. Pass -MimeType.");
         }

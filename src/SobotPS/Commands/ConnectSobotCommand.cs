@@ -11,14 +11,16 @@ namespace SobotPS.Commands
     /// <summary>Connects to a Sobot account (or the emulator) and makes it this runspace's default.</summary>
     [Cmdlet(VerbsCommunications.Connect, "Sobot", DefaultParameterSetName = EnvironmentSet)]
     [OutputType(typeof(SobotConnection))]
-    public sealed class ConnectSobotCommand : PSCmdlet
+    public sealed class ConnectSobotCommand : PSCmdlet, IDisposable
     {
+        private readonly System.Threading.CancellationTokenSource _cancel = new System.Threading.CancellationTokenSource();
         private const string KeysSet = "Keys";
         private const string CredentialSet = "Credential";
         private const string EnvironmentSet = "Environment";
         public const string AccessKeyVariable = "SOBOT_ACCESS_KEY";
         public const string SecretKeyVariable = "SOBOT_SECRET_KEY";
         public const string BaseUriVariable = "SOBOT_BASE_URI";
+        public const string DefaultRegionVariable = "SOBOT_DEFAULT_REGION";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeysSet)]
         [ValidateNotNullOrEmpty]
@@ -87,6 +89,7 @@ namespace SobotPS.Commands
             if (SkipCertificateCheck)
                 WriteWarning("-SkipCertificateCheck: the server's certificate is not checked, so anyone between here and the server can read the keys and messages. Use it only with a test host.");
             var credential = ReadCredential();
+            foreach (var notice in credential.Notices) WriteWarning(notice);
             var baseUri = ResolveBaseUri();
             var options = new SobotClientOptions(credential)
             {
@@ -99,20 +102,33 @@ namespace SobotPS.Commands
                 MaxMessagesPerSecond = MaxMessagesPerSecond > 0 ? MaxMessagesPerSecond : (double?)null,
                 UserAgent = "SobotPS/" + typeof(ConnectSobotCommand).Assembly.GetName().Version!.ToString(3),
             };
-            if (DefaultRegion != null)
+            string? region = DefaultRegion;
+            string regionSource = "-DefaultRegion";
+            if (region is null && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(DefaultRegionVariable)))
             {
-                if (!PhoneNumberNormalizer.IsSupportedRegion(DefaultRegion))
+                region = Environment.GetEnvironmentVariable(DefaultRegionVariable)!.Trim();
+                regionSource = "The environment variable " + DefaultRegionVariable;
+            }
+            if (region != null)
+            {
+                if (!PhoneNumberNormalizer.IsSupportedRegion(region))
                     ThrowTerminatingError(new ErrorRecord(
-                        new ArgumentException($"-DefaultRegion '{DefaultRegion}' is not a known region; use a two-letter ISO 3166 code such as IN, US or GB."),
-                        SobotErrorIds.InvalidRegion, ErrorCategory.InvalidArgument, DefaultRegion));
-                options.DefaultRegion = DefaultRegion;
+                        new ArgumentException($"{regionSource} '{region}' is not a known region; use a two-letter ISO 3166 code such as IN, US or GB."),
+                        SobotErrorIds.InvalidRegion, ErrorCategory.InvalidArgument, region));
+                options.DefaultRegion = region;
             }
 
             var client = new SobotClient(options);
             try
             {
                 WriteVerbose($"Checking the keys against {client.BaseUri}");
-                client.VerifyCredentialsAsync().ConfigureAwait(false).GetAwaiter().GetResult();
+                // On a pool thread, so Ctrl+C (StopProcessing) ends the wait at once through the token.
+                System.Threading.Tasks.Task.Run(() => client.VerifyCredentialsAsync(_cancel.Token)).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                client.Dispose();
+                throw new PipelineStoppedException();
             }
             catch (SobotApiException ex)
             {
@@ -137,23 +153,41 @@ namespace SobotPS.Commands
 
         private SobotCredential ReadCredential()
         {
-            switch (ParameterSetName)
+            try
             {
-                case KeysSet:
-                    return new SobotCredential(AccessKey, SecretKey!);
-                case CredentialSet:
-                    if (string.IsNullOrWhiteSpace(Credential!.UserName) || Credential.Password.Length == 0)
-                        ThrowMissingKeys("The credential needs the access key as user name and the secret key as password.");
-                    return new SobotCredential(Credential.UserName.TrimStart('\\'), Credential.Password);
-                default:
-                    string? access = Environment.GetEnvironmentVariable(AccessKeyVariable);
-                    string? secret = Environment.GetEnvironmentVariable(SecretKeyVariable);
-                    if (string.IsNullOrWhiteSpace(access) || string.IsNullOrEmpty(secret))
-                        ThrowMissingKeys($"No keys given. Pass -AccessKey and -SecretKey, or -Credential, or set the environment variables {AccessKeyVariable} and {SecretKeyVariable}.");
-                    using (var secure = ToSecureString(secret!))
-                        return new SobotCredential(access!, secure);
+                switch (ParameterSetName)
+                {
+                    case KeysSet:
+                        return new SobotCredential(AccessKey, SecretKey!);
+                    case CredentialSet:
+                        if (string.IsNullOrWhiteSpace(Credential!.UserName) || Credential.Password.Length == 0)
+                            ThrowMissingKeys("The credential needs the access key as user name and the secret key as password.");
+                        return new SobotCredential(Credential.UserName.TrimStart('\\'), Credential.Password);
+                    default:
+                        string? access = Environment.GetEnvironmentVariable(AccessKeyVariable);
+                        string? secret = Environment.GetEnvironmentVariable(SecretKeyVariable);
+                        bool hasAccess = !string.IsNullOrWhiteSpace(access), hasSecret = !string.IsNullOrWhiteSpace(secret);
+                        if (!hasAccess && !hasSecret)
+                            ThrowMissingKeys($"No keys given. Pass -AccessKey and -SecretKey, or -Credential, or set the environment variables {AccessKeyVariable} and {SecretKeyVariable}.");
+                        if (!hasAccess)
+                            ThrowMissingKeys($"The environment variable {AccessKeyVariable} is not set (or empty), though {SecretKeyVariable} is: set both, or pass -AccessKey and -SecretKey.");
+                        if (!hasSecret)
+                            ThrowMissingKeys($"The environment variable {SecretKeyVariable} is not set (or empty), though {AccessKeyVariable} is: set both, or pass -AccessKey and -SecretKey.");
+                        using (var secure = ToSecureString(secret!))
+                            return new SobotCredential(access!, secure);
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message.Split(new[] { " (Parameter" }, StringSplitOptions.None)[0]),
+                    SobotErrorIds.InvalidKey, ErrorCategory.InvalidArgument, null));
+                throw;
             }
         }
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        public void Dispose() => _cancel.Dispose();
 
         private Uri ResolveBaseUri()
         {

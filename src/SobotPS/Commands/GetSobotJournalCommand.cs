@@ -12,7 +12,7 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotJournal", DefaultParameterSetName = "Records")]
     [OutputType(typeof(JournalEntry), ParameterSetName = new[] { "Records" })]
-    [OutputType(typeof(SobotJournalSummary), ParameterSetName = new[] { "Summary" })]
+    [OutputType(typeof(SendSummary), ParameterSetName = new[] { "Summary" })]
     public sealed class GetSobotJournalCommand : PSCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -46,9 +46,8 @@ namespace SobotPS.Commands
             }
             if (Summary)
             {
-                WriteObject(new SobotJournalSummary(file, entries.Count,
-                    entries.Count(e => e.State == JournalState.Sent), entries.Count(e => e.State == JournalState.Failed),
-                    entries.Count(e => e.State == JournalState.Unknown), entries.Count(e => e.State == JournalState.Pending)));
+                // Counted as a run counts: a row refused before sending is failed, a row left pending is unknown.
+                WriteObject(SendSummary.FromJournal(file, entries));
                 return;
             }
             foreach (var e in entries)

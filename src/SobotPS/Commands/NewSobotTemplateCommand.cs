@@ -91,6 +91,8 @@ namespace SobotPS.Commands
                 PhoneButtonText = PhoneButtonText, PhoneButtonNumber = PhoneButtonNumber,
                 UrlButtonText = UrlButtonText, UrlButtonUrl = UrlButtonUrl, UrlButtonExample = UrlButtonExample,
             };
+            if (definition.EntityName != Name)
+                WriteWarning($"The template name '{Name}' becomes '{definition.EntityName}': Sobot stores names without spaces (each becomes _). Use '{definition.EntityName}' with Send-SobotTemplate.");
             if (CreateTemplate(connection, definition, Name) != TemplateCreation.Created) return;
             // The create answer carries no template: read it back for its id and status.
             Sobot.Client.Models.Responses.TemplateRecord? created = null;

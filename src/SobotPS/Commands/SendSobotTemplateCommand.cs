@@ -31,11 +31,18 @@ namespace SobotPS.Commands
         [AllowNull, AllowEmptyString]
         public string? Language { get; set; }
 
-        /// <summary>One value per {{n}} of the template body, in order.</summary>
+        /// <summary>
+        /// One value per {{n}} of the template body, in order: values, or a scriptblock read for each pipeline
+        /// row ({ $_.OrderId }, or { $_.OrderId, $_.Status } for several). Typed object so that the scriptblock
+        /// reaches the command: a row whose scriptblock throws is then a failed row like any other.
+        /// </summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("Parameters", "BodyParameters")]
-        [AllowNull, AllowEmptyCollection]
-        public string[]? BodyParameter { get; set; }
+        [AllowNull, AllowEmptyCollection, AllowEmptyString]
+        public object? BodyParameter { get; set; }
+
+        private bool _bodyFromScript;
+        private string[] _bodyValues = Array.Empty<string>();
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
@@ -85,7 +92,7 @@ namespace SobotPS.Commands
             if (template is null)
                 return new TemplateMessageRequest(customerNumber, customerName, TemplateName.Trim(), language!, Unchecked());
 
-            var values = BodyParameter ?? Array.Empty<string>();
+            var values = BodyValues();
             TemplateCatalog.CheckBodyParameters(template, values.Length);
 
             var components = new List<TemplateComponent>();
@@ -114,9 +121,71 @@ namespace SobotPS.Commands
         {
             var components = new List<TemplateComponent>();
             if (BuildHeader() is { } header) components.Add(header);
-            if (BodyParameter is { Length: > 0 } values) components.Add(TemplateComponent.Body(values.Select(v => v ?? string.Empty)));
+            var values = BodyValues();
+            if (values.Length > 0) components.Add(TemplateComponent.Body(values.Select(v => v ?? string.Empty)));
             if (!string.IsNullOrEmpty(UrlButtonParameter)) components.Add(TemplateComponent.UrlButton(UrlButtonParameter!, UrlButtonIndex));
             return components;
+        }
+
+        /// <summary>The body values of this row: given values as they are, scriptblocks run against the row.</summary>
+        private string[] BodyValues()
+        {
+            _bodyFromScript = false;
+            var values = new List<string>();
+            int position = 0;
+            foreach (var item in Items(BodyParameter))
+            {
+                position++;
+                var value = item is PSObject ps ? ps.BaseObject : item;
+                if (value is ScriptBlock script)
+                {
+                    _bodyFromScript = true;
+                    System.Collections.ObjectModel.Collection<PSObject> results;
+                    try
+                    {
+                        var row = new List<PSVariable> { new PSVariable("_", CurrentRow), new PSVariable("PSItem", CurrentRow) };
+                        results = script.InvokeWithContext(null, row);
+                    }
+                    catch (Exception ex) when (ex is RuntimeException || ex is ArgumentException || ex is InvalidOperationException)
+                    {
+                        throw new RowInputException(nameof(BodyParameter), $"-BodyParameter {{ {script.ToString().Trim()} }} failed for this row: {ex.Message}", ex);
+                    }
+                    if (results.Count == 0) values.Add(null!);
+                    foreach (var result in results) values.Add(result is null ? null! : LanguagePrimitives.ConvertTo<string>(result));
+                }
+                else
+                {
+                    values.Add(value is null ? null! : LanguagePrimitives.ConvertTo<string>(value));
+                }
+            }
+            _bodyValues = values.ToArray();
+            return _bodyValues;
+        }
+
+        private static IEnumerable<object?> Items(object? value)
+        {
+            var unwrapped = value is PSObject ps ? ps.BaseObject : value;
+            if (unwrapped is null) yield break;
+            if (unwrapped is string || unwrapped is ScriptBlock || !(unwrapped is System.Collections.IEnumerable items))
+            {
+                yield return unwrapped;
+                yield break;
+            }
+            foreach (var item in items) yield return item;
+        }
+
+        /// <summary>The two commonest -BodyParameter mistakes, in PowerShell's words.</summary>
+        protected override string Hint(Exception ex, bool fromPipeline)
+        {
+            bool aboutBody = ex is SobotTemplateException || (ex is SobotValidationException v && v.Field.StartsWith("params.body", StringComparison.Ordinal));
+            if (!aboutBody) return string.Empty;
+            if (fromPipeline && !_bodyFromScript && MyInvocation.BoundParameters.ContainsKey(nameof(BodyParameter)) && (_bodyValues.Length == 0 || _bodyValues.Any(string.IsNullOrEmpty)))
+                return " If you wrote -BodyParameter $_.Column, put it in braces: -BodyParameter { $_.Column }. Without them $_ is read once, before any row arrives, so every row gets the same (empty) value.";
+            if (_bodyValues.Length == 1 && _bodyValues[0]?.IndexOf(',') >= 0 && ex is SobotTemplateException)
+                return $" -BodyParameter got one string with commas ('{_bodyValues[0]}'); for several variables pass an array: -BodyParameter 'a', 'b' (or {{ $_.A, $_.B }}).";
+            if (_bodyValues.Any(string.IsNullOrEmpty) && fromPipeline)
+                return " An empty CSV cell gives an empty value: fill it in for this row.";
+            return string.Empty;
         }
 
         private TemplateComponent? BuildHeader()

@@ -35,5 +35,16 @@ namespace Sobot.Client.Models.Requests
         }
 
         protected abstract void ValidateContent();
+
+        /// <summary>A one-line account of what would be sent, for -WhatIf and logs (never keys).</summary>
+        public virtual string Describe() => $"a {Kind} message";
+
+        /// <summary>A value shortened for a one-line description.</summary>
+        protected static string Preview(string? text, int max = 60)
+        {
+            if (text is null) return string.Empty;
+            string flat = text.Replace("\r", " ").Replace("\n", " ");
+            return flat.Length <= max ? flat : flat.Substring(0, max - 3) + "...";
+        }
     }
 }

@@ -22,6 +22,21 @@ namespace Sobot.Client.Models.Requests
 
         protected override string Kind => "template";
 
+        public override string Describe()
+        {
+            var parts = new List<string>();
+            if (Params != null)
+                foreach (var component in Params)
+                {
+                    var values = new List<string>();
+                    foreach (var p in component.Parameters)
+                        values.Add("'" + Preview(p.Text ?? (p.Image ?? p.Video ?? (MediaLinkBase?)p.Document)?.Link, 40) + "'");
+                    string what = component.Type == "button" ? "URL button " + component.Index : component.Type;
+                    parts.Add(what + " " + string.Join(", ", values));
+                }
+            return $"template '{TemplateName}' ({TemplateLang})" + (parts.Count == 0 ? " without parameters" : " with " + string.Join("; ", parts));
+        }
+
         protected override void ValidateContent()
         {
             Check.RequiredMaxLength(TemplateName, 128, "template_name");

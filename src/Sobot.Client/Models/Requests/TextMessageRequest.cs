@@ -20,6 +20,8 @@ namespace Sobot.Client.Models.Requests
 
         protected override string Kind => Type;
 
+        public override string Describe() => $"a text message '{Preview(Message)}'";
+
         protected override void ValidateContent() => Check.RequiredMaxLength(Message, MaxMessageLength, "message");
     }
 }

@@ -1,0 +1,25 @@
+using System;
+
+namespace Sobot.Client.Bulk
+{
+    public sealed class BulkSendOptions
+    {
+        /// <summary>Requests in flight at once.</summary>
+        public int ThrottleLimit { get; set; } = 32;
+        public int? MaximumRetryCount { get; set; }
+        /// <summary>A cap for this run only, on top of the connection's pacing.</summary>
+        public double? MaxMessagesPerSecond { get; set; }
+        public SendJournal? Journal { get; set; }
+        /// <summary>Send rows an earlier run left unknown (may double them).</summary>
+        public bool RetryUnknown { get; set; }
+        /// <summary>Send rows an earlier run saw refused for good (e.g. 400) again.</summary>
+        public bool RetryFailed { get; set; }
+        /// <summary>Send a row identical to an earlier row of the same run only once (the repeats are skipped).</summary>
+        public bool SkipDuplicates { get; set; }
+        /// <summary>
+        /// When the run is stopped (Ctrl+C, rejected keys, a journal that cannot be written), requests already
+        /// on the wire get this long to answer, so their outcomes are known instead of unknown.
+        /// </summary>
+        public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(5);
+    }
+}
