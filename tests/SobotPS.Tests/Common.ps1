@@ -34,3 +34,9 @@ function Reset-Emulator($Emulator) {
 function Open-ConversationWindow($Emulator, [string] $Number) {
     $null = Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)/_emulator/inbound" -ContentType 'application/json' -Body (@{ from = $Number; text = 'Hi' } | ConvertTo-Json)
 }
+
+function Set-EmulatorFault($Emulator, [hashtable] $Fault) {
+    $null = Invoke-RestMethod -Method Post "$($Emulator.BaseUri)/_emulator/faults" -ContentType application/json -Body ($Fault | ConvertTo-Json)
+}
+
+function Get-EmulatorRequest($Emulator) { $all = Invoke-RestMethod "$($Emulator.BaseUri)/_emulator/requests"; $all }

@@ -133,7 +133,7 @@ Describe 'Connect-Sobot' {
     }
 
     It 'fails clearly when nothing listens at the base URI' {
-        { Connect-Sobot -AccessKey a -SecretKey (ConvertTo-TestSecret s) -BaseUri 'http://127.0.0.1:1' } |
+        { Connect-Sobot -AccessKey a -SecretKey (ConvertTo-TestSecret s) -BaseUri 'http://127.0.0.1:1' -MaximumRetryCount 1 } |
             Should -Throw -ErrorId 'SobotConnectFailed,SobotPS.Commands.ConnectSobotCommand' -ExpectedMessage '*connection failed*'
     }
 }

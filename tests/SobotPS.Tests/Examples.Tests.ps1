@@ -63,6 +63,25 @@ Describe 'examples/' {
         @(Get-EmulatorMessage $emulator).Count | Should -Be 5
     }
 
+    It 'Send-DiskSpaceAlert.ps1 prints its summary and exits 1 when an alert could not be sent, as a scheduler needs' {
+        $null = Invoke-Example 'Sync-Templates.ps1' @()
+        $null = Invoke-RestMethod -Method Post "$($emulator.BaseUri)/_emulator/templates/disk_space_alert/status" -ContentType application/json -Body '{"status":1}'
+        $run = Invoke-Example 'Send-DiskSpaceAlert.ps1' @('-Phone', '12345', '-ThresholdPercent', '0')
+        $run.ExitCode | Should -Be 1
+        $run.Output | Should -Match 'Sobot: \d+ rows?: sent 0, failed [1-9]'
+        $run.Error | Should -Match '12345'
+    }
+
+    It 'Send-NightlyCampaign.ps1 exits 1 with the summary on standard output when a row failed' {
+        $journal = Join-Path $TestDrive 'bad.journal'
+        $csv = Join-Path $TestDrive 'bad.csv'
+        (Get-Content (Join-Path $examples 'customers.csv')) + 'Broken Row,12,999' | Set-Content $csv
+        $run = Invoke-Example 'Send-NightlyCampaign.ps1' @('-CsvPath', $csv, '-JournalPath', $journal)
+        $run.ExitCode | Should -Be 1
+        $run.Output | Should -Match 'Sobot: 6 rows: sent 5, failed 1'
+        $run.Error | Should -Match 'CSV line 7 \(12\)'
+    }
+
     It 'Import-Customers.ps1 imports a CSV and is quiet about customers already there' {
         $csv = Join-Path $examples 'customers.csv'
         (Invoke-Example 'Import-Customers.ps1' @('-CsvPath', $csv)).Output | Should -Match 'Added: 5; already there: 0; failed: 0'

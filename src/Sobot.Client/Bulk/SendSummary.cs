@@ -63,7 +63,7 @@ namespace Sobot.Client.Bulk
 
         public override string ToString() =>
             string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                "Sobot: {0} rows: sent {1}, failed {2}, skipped {3}, unknown {4}, duplicates {5} in {6:0.0} s ({7:0.0} msg/s){8}",
-                Total, Sent, Failed, Skipped, Unknown, Duplicates, Elapsed.TotalSeconds, Rate, JournalPath is null ? string.Empty : "; journal " + JournalPath);
+                "Sobot: {0} row{9}: sent {1}, failed {2}, skipped {3}, unknown {4}, duplicates {5} in {6:0.0} s ({7:0.0} msg/s){8}",
+                Total, Sent, Failed, Skipped, Unknown, Duplicates, Elapsed.TotalSeconds, Rate, JournalPath is null ? string.Empty : "; journal " + JournalPath, Total == 1 ? string.Empty : "s");
     }
 }
