@@ -91,9 +91,11 @@ public class TemplateAndCustomerEndpointTests
         Assert.Equal(400, (await e.PostAsync("api/customer", """{"mobile":"919970585557","name":"X","date_of_birth":"1990-08-15"}""")).Status);
         Assert.Equal(400, (await e.PostAsync("api/customer", """{"mobile":"919970585557","name":"X","extra_fields":{"loyalty tier":"gold"}}""")).Status);
 
-        Assert.Equal((201, "Customer updated successfully"), await Message(e.PutAsync("api/customer/919970585556", """{"labels":["new"]}""")));
+        Assert.Equal((400, "Field 'name' is required."), await Message(e.PutAsync("api/customer/919970585556", """{"labels":["new"]}""")));
+        Assert.Equal(["vip", "pune"], e.Host.State.FindCustomer("919970585556")!.Labels);
+        Assert.Equal((201, "Customer updated successfully"), await Message(e.PutAsync("api/customer/919970585556", """{"name":"Asha Patil","labels":["new"]}""")));
         Assert.Equal(["new"], e.Host.State.FindCustomer("919970585556")!.Labels);
-        Assert.Equal(404, (await e.PutAsync("api/customer/919970585559", """{"labels":["new"]}""")).Status);
+        Assert.Equal(404, (await e.PutAsync("api/customer/919970585559", """{"name":"X","labels":["new"]}""")).Status);
 
         var (_, list) = await e.GetAsync("api/customer");
         var c = list["data"]![0]!;
