@@ -96,10 +96,8 @@ public static class ControlEndpoints
     {
         var body = new JsonObject();
         foreach (var knob in EmulatorKnobs.All.Where(k => k.AtRunTime))
-            body[knob.Field] = JsonSerializerNode(knob.Read(options));
+            body[knob.Field] = System.Text.Json.JsonSerializer.SerializeToNode(knob.Read(options), EmulatorJson.Wire);
         body["code"] = 200;
         return Results.Json(body, EmulatorJson.Wire);
     }
-
-    private static JsonNode? JsonSerializerNode(object? value) => System.Text.Json.JsonSerializer.SerializeToNode(value, EmulatorJson.Wire);
 }

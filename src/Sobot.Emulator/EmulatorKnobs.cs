@@ -107,14 +107,10 @@ public static class EmulatorKnobs
     public static EmulatorKnob? Find(string flagOrField) =>
         All.FirstOrDefault(k => string.Equals(k.Flag, flagOrField, StringComparison.OrdinalIgnoreCase) || k.Field == flagOrField);
 
-    public static string Usage()
-    {
-        var lines = All.Select(k => ($"  {k.Flag}{(k.IsSwitch ? "" : " " + Placeholder(k))}", k.Help + (k.AtRunTime ? $" [/_emulator/faults: {k.Field}]" : ""))).ToList();
-        int width = lines.Max(l => l.Item1.Length) + 2;
-        return string.Join(Environment.NewLine, lines.Select(l => l.Item1.PadRight(width) + l.Item2));
-    }
-
-    private static string Placeholder(EmulatorKnob k) => k.Takes.StartsWith("a fraction", StringComparison.Ordinal) ? "F" : k.Takes.StartsWith("a URL", StringComparison.Ordinal) ? "URL" : "VALUE";
+    /// <summary>Two lines a knob: the flag, then what it does, what it takes and its run-time field.</summary>
+    public static string Usage() => string.Join(Environment.NewLine, All.Select(k =>
+        $"  {k.Flag}{Environment.NewLine}      {k.Help}. " + (k.IsSwitch ? "A switch." : $"Takes {k.Takes}.")
+        + (k.AtRunTime ? $" Run time: {k.Field}." : "")));
 
     private static EmulatorKnob<string> Text(string flag, string takes, bool atRunTime, string help, Func<EmulatorOptions, string> get, Action<EmulatorOptions, string> set) =>
         new(flag, takes, atRunTime, help, text => (text.Length > 0, text), get, set);

@@ -42,9 +42,9 @@ public sealed class EmulatorOptions
 
     public static string Usage =>
         "Sobot API emulator: a local stand-in for https://api.sobot.in that speaks the documented contract." + Environment.NewLine + Environment.NewLine +
-        "Options (those marked [/_emulator/faults: field] can also be read and changed while it runs):" + Environment.NewLine +
+        "Options (those with a run-time field can also be read and changed while it runs, through GET|POST /_emulator/faults):" + Environment.NewLine +
         EmulatorKnobs.Usage() + Environment.NewLine +
-        "  --help  this text";
+        "  --help" + Environment.NewLine + "      this text.";
 
     /// <summary>Reads the command line through <see cref="EmulatorKnobs.All"/>.</summary>
     public static EmulatorOptions Parse(IReadOnlyList<string> args)
