@@ -48,7 +48,7 @@ public static class ControlEndpoints
         control.MapMethods("/faults", [HttpMethods.Post, HttpMethods.Put], async (HttpRequest request, EmulatorState state) =>
         {
             var b = await StrictBody.ReadAsync(request);
-            var changes = b.Json.Select(p => (Knob: EmulatorKnobs.All.FirstOrDefault(k => k.AtRunTime && k.Field == p.Key)
+            var changes = b.Json.Select(p => (Knob: EmulatorKnobs.FindRunTimeField(p.Key)
                                                     ?? throw new BadRequestException($"Unknown field '{p.Key}'; the run-time knobs are {string.Join(", ", EmulatorKnobs.All.Where(k => k.AtRunTime).Select(k => k.Field))}."),
                                               p.Value)).ToList();
             // All or nothing: every value is checked on a scratch copy before the running emulator sees any.

@@ -104,8 +104,11 @@ public static class EmulatorKnobs
         Fraction("--read-rate", "share of delivered messages that are then read (default 1)", o => o.ReadRate, (o, v) => o.ReadRate = v),
     ];
 
-    public static EmulatorKnob? Find(string flagOrField) =>
-        All.FirstOrDefault(k => string.Equals(k.Flag, flagOrField, StringComparison.OrdinalIgnoreCase) || k.Field == flagOrField);
+    /// <summary>The knob of a command-line flag (any case), or null.</summary>
+    public static EmulatorKnob? FindFlag(string flag) => All.FirstOrDefault(k => string.Equals(k.Flag, flag, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The knob <c>/_emulator/faults</c> may change under this JSON field, or null.</summary>
+    public static EmulatorKnob? FindRunTimeField(string field) => All.FirstOrDefault(k => k.AtRunTime && k.Field == field);
 
     /// <summary>Two lines a knob: the flag, then what it does, what it takes and its run-time field.</summary>
     public static string Usage() => string.Join(Environment.NewLine, All.Select(k =>

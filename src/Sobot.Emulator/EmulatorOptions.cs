@@ -52,8 +52,7 @@ public sealed class EmulatorOptions
         var o = new EmulatorOptions();
         for (int i = 0; i < args.Count; i++)
         {
-            var knob = EmulatorKnobs.Find(args[i]);
-            if (knob is null || !args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unknown option '{args[i]}'. Use --help.");
+            var knob = EmulatorKnobs.FindFlag(args[i]) ?? throw new ArgumentException($"Unknown option '{args[i]}'. Use --help.");
             if (knob.IsSwitch) knob.SetFromText(o, "true");
             else if (i + 1 >= args.Count) throw new ArgumentException($"{knob.Flag} needs a value.");
             else knob.SetFromText(o, args[++i]);
