@@ -19,7 +19,7 @@ function Start-SobotEmulator {
     $knobArguments = foreach ($k in $Knob.GetEnumerator()) {
         $flag = '--' + ($k.Key -creplace '(?<=[a-z0-9])([A-Z])', '-$1').ToLowerInvariant().Replace('_', '-').TrimStart('-')
         if ($k.Value -is [bool]) { if ($k.Value) { $flag } }
-        else { $flag; [string]::Format([cultureinfo]::InvariantCulture, '{0}', $k.Value) }
+        else { $flag; (@($k.Value) | ForEach-Object { [string]::Format([cultureinfo]::InvariantCulture, '{0}', $_) }) -join ',' }
     }
     foreach ($a in @($dll, '--urls', 'http://127.0.0.1:0') + $ArgumentList + @($knobArguments)) { $psi.ArgumentList.Add([string]$a) }
     $psi.RedirectStandardOutput = $true

@@ -4,7 +4,7 @@ BeforeAll {
 
 Describe 'Start-SobotEmulator -Knob and the reply helpers' {
     BeforeAll {
-        $emulator = Start-SobotEmulator -Knob @{ FailedRate = 0.25; 'status-delay-ms' = 'sent=10,read=20'; no_window = $true; ReadRate = 0.5 } -ArgumentList '--access-key', 'ak-knob-test'
+        $emulator = Start-SobotEmulator -Knob @{ FailedRate = 0.25; 'status-delay-ms' = 'sent=10,read=20'; no_window = $true; ReadRate = 0.5; FailPaths = '/api/customer', '/unused' } -ArgumentList '--access-key', 'ak-knob-test'
         Connect-TestEmulator $emulator
     }
     AfterAll {
@@ -19,11 +19,13 @@ Describe 'Start-SobotEmulator -Knob and the reply helpers' {
         $knobs.no_window | Should -BeTrue
         $knobs.status_delay_ms.sent | Should -Be 10
         $knobs.status_delay_ms.read | Should -Be 20
+        $knobs.fail_paths | Should -Be @('/api/customer', '/unused')
         $emulator.AccessKey | Should -Be 'ak-knob-test'
     }
 
     It 'changes knobs while running' {
-        $r = Set-SobotEmulatorKnob $emulator @{ failed_rate = 0; status_delay_ms = 0 }
+        $r = Set-SobotEmulatorKnob $emulator @{ failed_rate = 0; status_delay_ms = 0; fail_paths = @() }
+        $r.fail_paths | Should -BeNullOrEmpty
         $r.failed_rate | Should -Be 0
         $r.status_delay_ms.delivered | Should -Be 0
     }
