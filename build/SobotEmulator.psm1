@@ -9,11 +9,19 @@ function Start-SobotEmulator {
         [string] $Path = (Join-Path $PSScriptRoot '../out/emulator/Sobot.Emulator.dll'),
         # Extra emulator switches, e.g. '--latency-ms', '100'.
         [string[]] $ArgumentList = @(),
+        # Knobs by name, flag or JSON field: @{ FailedRate = 0.03; 'status-delay-ms' = 'sent=100,read=1000'; no_window = $true }.
+        # A $true value passes a switch alone; $false leaves it out. 'dotnet Sobot.Emulator.dll --help' lists them all.
+        [hashtable] $Knob = @{},
         [int] $TimeoutSec = 30
     )
     $dll = (Resolve-Path -LiteralPath $Path -ErrorAction Stop).Path
     $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($dll, '--urls', 'http://127.0.0.1:0') + $ArgumentList) { $psi.ArgumentList.Add([string]$a) }
+    $knobArguments = foreach ($k in $Knob.GetEnumerator()) {
+        $flag = '--' + ($k.Key -creplace '(?<=[a-z0-9])([A-Z])', '-$1').ToLowerInvariant().Replace('_', '-').TrimStart('-')
+        if ($k.Value -is [bool]) { if ($k.Value) { $flag } }
+        else { $flag; (@($k.Value) | ForEach-Object { [string]::Format([cultureinfo]::InvariantCulture, '{0}', $_) }) -join ',' }
+    }
+    foreach ($a in @($dll, '--urls', 'http://127.0.0.1:0') + $ArgumentList + @($knobArguments)) { $psi.ArgumentList.Add([string]$a) }
     $psi.RedirectStandardOutput = $true
     $psi.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($psi)
@@ -23,12 +31,49 @@ function Start-SobotEmulator {
         throw "The Sobot emulator did not start within $TimeoutSec s (first line: '$($read.Result)')."
     }
     $uri = $Matches[1]
+    # The next two lines name the keys it accepts (--access-key and --secret-key change them).
+    $keys = @{ 'Access key' = 'demo-access-key'; 'Secret key' = 'demo-secret-key' }
+    foreach ($i in 1..2) {
+        $line = $process.StandardOutput.ReadLineAsync()
+        if ($line.Wait([TimeSpan]::FromSeconds($TimeoutSec)) -and $line.Result -match '^(Access key|Secret key): (.+)$') { $keys[$Matches[1]] = $Matches[2] }
+    }
     [pscustomobject]@{
         PSTypeName = 'SobotEmulatorProcess'
         BaseUri    = $uri
-        AccessKey  = 'demo-access-key'
-        SecretKey  = 'demo-secret-key'
+        AccessKey  = $keys['Access key']
+        SecretKey  = $keys['Secret key']
         Process    = $process
+    }
+}
+
+# Changes knobs of a running emulator (POST /_emulator/faults) and returns all run-time knobs: @{ failed_rate = 0.5; status_delay_ms = 200 }.
+function Set-SobotEmulatorKnob {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Emulator, [Parameter(Mandatory, Position = 1)] [hashtable] $Knob)
+    Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)/_emulator/faults" -ContentType 'application/json' -Body ($Knob | ConvertTo-Json -Depth 5 -Compress)
+}
+
+# Makes a customer answer (POST /_emulator/reply): a message by its id, with text or a button, or a number with text.
+function Send-SobotEmulatorReply {
+    [CmdletBinding(DefaultParameterSetName = 'Message')]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [Parameter(Mandatory, ParameterSetName = 'Message', ValueFromPipelineByPropertyName)] [string] $MessageId,
+        [Parameter(Mandatory, ParameterSetName = 'Number')] [string] $CustomerNumber,
+        [string] $Text,
+        [Parameter(ParameterSetName = 'Message')] [string] $ButtonText,
+        [Parameter(ParameterSetName = 'Message')] [switch] $Context,
+        [string] $Name,
+        [long] $Timestamp
+    )
+    process {
+        $body = @{}
+        if ($MessageId) { $body.messageId = $MessageId } else { $body.customerNumber = $CustomerNumber }
+        if ($PSBoundParameters.ContainsKey('ButtonText')) { $body.buttonText = $ButtonText } else { $body.text = $Text }
+        if ($Context) { $body.context = $true }
+        if ($Name) { $body.name = $Name }
+        if ($PSBoundParameters.ContainsKey('Timestamp')) { $body.timestamp = $Timestamp }
+        Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)/_emulator/reply" -ContentType 'application/json' -Body ($body | ConvertTo-Json -Compress)
     }
 }
 
@@ -47,4 +92,4 @@ function Stop-SobotEmulator {
     }
 }
 
-Export-ModuleMember -Function Start-SobotEmulator, Stop-SobotEmulator
+Export-ModuleMember -Function Start-SobotEmulator, Stop-SobotEmulator, Set-SobotEmulatorKnob, Send-SobotEmulatorReply

@@ -50,7 +50,7 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
             return;
         }
 
-        if ((options.FailRate > 0 && Draw() < options.FailRate) || options.FailPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+        if ((options.FailRate > 0 && state.Draw() < options.FailRate) || options.FailPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
         {
             // Read the body first, as a server that failed after accepting the request would have.
             await context.Request.Body.CopyToAsync(Stream.Null);
@@ -58,7 +58,7 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
             return;
         }
 
-        if (options.DropRate > 0 && Draw() < options.DropRate)
+        if (options.DropRate > 0 && state.Draw() < options.DropRate)
         {
             // Process the request in full, then close the connection instead of answering: the client
             // cannot tell whether the message went out.
@@ -71,11 +71,6 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
         }
 
         await next(context);
-    }
-
-    private double Draw()
-    {
-        lock (state.Random) return state.Random.NextDouble();
     }
 
     /// <summary>A token bucket holding one second's worth of requests.</summary>

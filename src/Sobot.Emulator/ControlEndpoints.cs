@@ -3,14 +3,18 @@ using System.Text.Json.Nodes;
 namespace Sobot.Emulator;
 
 /// <summary>
-/// <c>/_emulator/</c>: what a test or a user trying a script needs to look behind the API: the accepted
-/// messages, a reset, an inbound message that opens a 24-hour window, a template's approval.
+/// <c>/_emulator/</c>: what a test or a user trying a script needs to look behind the API and steer it.
+/// GET <c>messages</c> (accepted messages with the outcome drawn for each), <c>customers</c>, <c>requests</c>
+/// (the API request log), <c>inbound</c> (customers' messages), <c>stats</c> (counts, status totals,
+/// webhook posts and their failures), <c>faults</c> (the run-time knobs of <see cref="EmulatorKnobs"/>);
+/// POST/PUT <c>faults</c> (change knobs while running), POST <c>keys</c> (rotate the key pair), <c>reset</c>,
+/// <c>reply</c> and <c>inbound</c> (a customer's message, see <see cref="CustomerMessages"/>) and
+/// <c>templates/{idOrName}/status</c> (Meta's approval or rejection).
 /// </summary>
 public static class ControlEndpoints
 {
-    public static void Map(WebApplication app)
+    public static void Map(IEndpointRouteBuilder control)
     {
-        var control = app.MapGroup("/_emulator");
         control.MapGet("/messages", (EmulatorState state) => Results.Json(state.Messages.Select(m => new
         {
             sequence = m.Sequence,
@@ -20,6 +24,7 @@ public static class ControlEndpoints
             kind = m.Kind,
             template_name = m.TemplateName,
             id = m.Id,
+            outcome = m.Outcome.ToString().ToLowerInvariant(),
             body = m.Body,
         }), EmulatorJson.Wire));
 
@@ -32,54 +37,36 @@ public static class ControlEndpoints
         // Rotates the keys, as generating a new pair in the portal does: requests with the old pair get 401.
         control.MapPost("/keys", async (HttpRequest request, EmulatorState state) =>
         {
-            try
-            {
-                var b = await StrictBody.ReadAsync(request);
-                b.AllowOnly("access_key", "secret_key");
-                state.Options.AccessKey = b.Required("access_key");
-                state.Options.SecretKey = b.Required("secret_key");
-                return EmulatorJson.Message("Keys replaced; the old pair is now rejected.", 200);
-            }
-            catch (BadRequestException ex)
-            {
-                return EmulatorJson.Message(ex.Message, 400);
-            }
+            var b = await StrictBody.ReadAsync(request);
+            b.AllowOnly("access_key", "secret_key");
+            state.Options.AccessKey = b.Required("access_key");
+            state.Options.SecretKey = b.Required("secret_key");
+            return EmulatorJson.Message("Keys replaced; the old pair is now rejected.", 200);
         });
 
-        // Changes the fault and speed knobs of a running emulator: {"latency_ms", "rate_limit", "fail_rate", "drop_rate"}.
-        control.MapPost("/faults", async (HttpRequest request, EmulatorState state) =>
+        control.MapGet("/faults", (EmulatorState state) => Knobs(state.Options));
+        control.MapMethods("/faults", [HttpMethods.Post, HttpMethods.Put], async (HttpRequest request, EmulatorState state) =>
         {
-            try
-            {
-                var b = await StrictBody.ReadAsync(request);
-                b.AllowOnly("latency_ms", "rate_limit", "fail_rate", "drop_rate", "fail_paths");
-                double? Number(string name, double max)
-                {
-                    if (!b.Has(name)) return null;
-                    if (b.Json[name] is not JsonValue v || !v.TryGetValue(out double d) || d < 0 || d > max)
-                        throw new BadRequestException($"Field '{name}' must be a number from 0 to {max}.");
-                    return d;
-                }
-                var o = state.Options;
-                o.LatencyMs = (int)(Number("latency_ms", 600_000) ?? o.LatencyMs);
-                o.RateLimit = Number("rate_limit", 1_000_000) ?? o.RateLimit;
-                o.FailRate = Number("fail_rate", 1) ?? o.FailRate;
-                o.DropRate = Number("drop_rate", 1) ?? o.DropRate;
-                if (b.Has("fail_paths")) o.FailPaths = b.Strings("fail_paths", 0, 100, 200).Select(p => "/" + p.Trim('/')).ToList();
-                return Results.Json(new { latency_ms = o.LatencyMs, rate_limit = o.RateLimit, fail_rate = o.FailRate, drop_rate = o.DropRate, fail_paths = o.FailPaths, code = 200 });
-            }
-            catch (BadRequestException ex)
-            {
-                return EmulatorJson.Message(ex.Message, 400);
-            }
+            var b = await StrictBody.ReadAsync(request);
+            var changes = b.Json.Select(p => (Knob: EmulatorKnobs.FindRunTimeField(p.Key)
+                                                    ?? throw new BadRequestException($"Unknown field '{p.Key}'; the run-time knobs are {string.Join(", ", EmulatorKnobs.All.Where(k => k.AtRunTime).Select(k => k.Field))}."),
+                                              p.Value)).ToList();
+            // All or nothing: every value is checked on a scratch copy before the running emulator sees any.
+            foreach (var (knob, value) in changes) knob.SetFromJson(new EmulatorOptions(), value);
+            foreach (var (knob, value) in changes) knob.SetFromJson(state.Options, value);
+            return Knobs(state.Options);
         });
 
         control.MapGet("/stats", (EmulatorState state, WebhookSender webhooks) => Results.Json(new
         {
             messages = state.MessageCount,
+            statuses = state.StatusCounts,
+            inbound = state.Inbound.Count,
             webhooks_delivered = webhooks.Delivered,
             webhooks_failed = webhooks.Failed,
-        }));
+            webhooks_pending = webhooks.Pending,
+            webhook_errors = webhooks.Errors,
+        }, EmulatorJson.Wire));
 
         control.MapPost("/reset", (EmulatorState state) =>
         {
@@ -87,35 +74,30 @@ public static class ControlEndpoints
             return EmulatorJson.Message("Emulator reset", 200);
         });
 
-        control.MapPost("/inbound", async (HttpRequest request, EmulatorState state, WebhookSender webhooks) =>
-        {
-            try
-            {
-                var b = await StrictBody.ReadAsync(request);
-                b.AllowOnly("from", "name", "text");
-                var from = b.Required("from");
-                if (!StrictBody.IsMobile(from)) return EmulatorJson.Message("Invalid mobile number", 400);
-                var name = b.Optional("name");
-                var text = b.Optional("text") ?? "Hi";
-                state.RecordInbound(from);
-                webhooks.Inbound(state.Options.BusinessNumber, from, name, "wamid.in" + Guid.NewGuid().ToString("N"), text, state.Clock.GetUtcNow());
-                return EmulatorJson.Message($"Inbound message recorded; the 24-hour window for {from} is open.", 200);
-            }
-            catch (BadRequestException ex)
-            {
-                return EmulatorJson.Message(ex.Message, 400);
-            }
-        });
+        control.MapPost("/reply", CustomerMessages.Reply);
+        control.MapPost("/inbound", CustomerMessages.Inbound);
+        control.MapGet("/inbound", CustomerMessages.List);
 
         control.MapPost("/templates/{idOrName}/status", async (string idOrName, HttpRequest request, EmulatorState state) =>
         {
-            JsonNode? body = await JsonNode.ParseAsync(request.Body);
-            if (body?["status"] is not JsonValue v || !v.TryGetValue(out int status) || status is < 0 or > 2)
-                return EmulatorJson.Message("Body must be {\"status\": 0|1|2}.", 400);
-            var changed = state.SetTemplateStatus(idOrName, status, body["rejected_reason"]?.GetValue<string>());
+            var b = await StrictBody.ReadAsync(request);
+            b.AllowOnly("status", "rejected_reason");
+            if (b.Json["status"] is not JsonValue v || !v.TryGetValue(out int status) || status is < 0 or > 2)
+                throw new BadRequestException("Body must be {\"status\": 0|1|2}.");
+            var changed = state.SetTemplateStatus(idOrName, status, b.Optional("rejected_reason"));
             return changed.Count == 0
                 ? EmulatorJson.Message($"No template '{idOrName}'.", 404)
                 : EmulatorJson.Message($"{changed.Count} template(s) set to status {status}.", 200);
         });
+    }
+
+    /// <summary>Every run-time knob with its value, and the code.</summary>
+    private static IResult Knobs(EmulatorOptions options)
+    {
+        var body = new JsonObject();
+        foreach (var knob in EmulatorKnobs.All.Where(k => k.AtRunTime))
+            body[knob.Field] = System.Text.Json.JsonSerializer.SerializeToNode(knob.Read(options), EmulatorJson.Wire);
+        body["code"] = 200;
+        return Results.Json(body, EmulatorJson.Wire);
     }
 }

@@ -12,11 +12,11 @@ public static class CustomerEndpoints
         "twitter_profile", "extra_fields", "labels",
     ];
 
-    public static void Map(WebApplication app)
+    public static void Map(IEndpointRouteBuilder api)
     {
-        app.MapPost("/api/customer", Add);
-        app.MapPut("/api/customer/{mobile}", Update);
-        app.MapGet("/api/customer", List);
+        api.MapPost("/api/customer", Add);
+        api.MapPut("/api/customer/{mobile}", Update);
+        api.MapGet("/api/customer", List);
     }
 
     private static IResult List(HttpRequest request, EmulatorState state)
@@ -38,48 +38,34 @@ public static class CustomerEndpoints
 
     private static async Task<IResult> Add(HttpRequest request, EmulatorState state)
     {
-        try
-        {
-            var b = await StrictBody.ReadAsync(request);
-            b.AllowOnly(Fields);
-            var mobile = b.Optional("mobile");
-            if (!StrictBody.IsMobile(mobile)) return EmulatorJson.Message("Invalid mobile number", 400);
-            var customer = new CustomerItem { Mobile = mobile!, Name = b.Required("name", 100) };
-            Apply(b, customer);
-            return state.TryAddCustomer(customer)
-                ? EmulatorJson.Message("Customer added successfully", 201)
-                : EmulatorJson.Message("Customer already exists", 400);
-        }
-        catch (BadRequestException ex)
-        {
-            return EmulatorJson.Message(ex.Message, 400);
-        }
+        var b = await StrictBody.ReadAsync(request);
+        b.AllowOnly(Fields);
+        var mobile = b.Optional("mobile");
+        if (!StrictBody.IsMobile(mobile)) return EmulatorJson.Message("Invalid mobile number", 400);
+        var customer = new CustomerItem { Mobile = mobile!, Name = b.Required("name", 100) };
+        Apply(b, customer);
+        return state.TryAddCustomer(customer)
+            ? EmulatorJson.Message("Customer added successfully", 201)
+            : EmulatorJson.Message("Customer already exists", 400);
     }
 
+    /// <summary>The contract marks <c>name</c> required for update as for add, so an update without it is a 400.</summary>
     private static async Task<IResult> Update(string mobile, HttpRequest request, EmulatorState state)
     {
-        try
+        if (!StrictBody.IsMobile(mobile)) return EmulatorJson.Message("Invalid mobile number", 400);
+        var b = await StrictBody.ReadAsync(request);
+        b.AllowOnly(Fields);
+        if (b.Has("mobile") && b.Optional("mobile") != mobile) throw new BadRequestException("Field 'mobile' differs from the number in the path.");
+        var name = b.Required("name", 100);
+        Apply(b, new CustomerItem()); // validate fully before changing anything
+        bool found = state.TryUpdateCustomer(mobile, c =>
         {
-            if (!StrictBody.IsMobile(mobile)) return EmulatorJson.Message("Invalid mobile number", 400);
-            var b = await StrictBody.ReadAsync(request);
-            b.AllowOnly(Fields);
-            if (b.Has("mobile") && b.Optional("mobile") != mobile) throw new BadRequestException("Field 'mobile' differs from the number in the path.");
-            var name = b.Has("name") ? b.Required("name", 100) : null;
-            var probe = new CustomerItem();
-            Apply(b, probe); // validate fully before changing anything
-            bool found = state.TryUpdateCustomer(mobile, c =>
-            {
-                if (name != null) c.Name = name;
-                Apply(b, c);
-            });
-            return found
-                ? EmulatorJson.Message("Customer updated successfully", 201)
-                : EmulatorJson.Message("Customer not found", 404);
-        }
-        catch (BadRequestException ex)
-        {
-            return EmulatorJson.Message(ex.Message, 400);
-        }
+            c.Name = name;
+            Apply(b, c);
+        });
+        return found
+            ? EmulatorJson.Message("Customer updated successfully", 201)
+            : EmulatorJson.Message("Customer not found", 404);
     }
 
     private static void Apply(StrictBody b, CustomerItem c)

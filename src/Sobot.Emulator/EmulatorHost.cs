@@ -31,15 +31,16 @@ public sealed class EmulatorHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var state = new EmulatorState(options, clock ?? TimeProvider.System);
         builder.Services.AddSingleton(state);
-        builder.Services.AddSingleton(_ => new WebhookSender(options));
+        builder.Services.AddSingleton(services => new WebhookSender(options, services.GetRequiredService<ILogger<WebhookSender>>()));
 
         var app = builder.Build();
         app.UseMiddleware<ApiGate>();
-        MessageEndpoints.Map(app);
-        TemplateEndpoints.Map(app);
-        CustomerEndpoints.Map(app);
-        ControlEndpoints.Map(app);
-        app.MapFallback((HttpContext ctx) => Results.Json(new { message = $"No endpoint at {ctx.Request.Method} {ctx.Request.Path}.", code = 404 }, statusCode: 404));
+        var api = app.MapGroup("").AddEndpointFilter(StrictRequestFilter.Api);
+        MessageEndpoints.Map(api);
+        TemplateEndpoints.Map(api);
+        CustomerEndpoints.Map(api);
+        ControlEndpoints.Map(app.MapGroup("/_emulator").AddEndpointFilter(StrictRequestFilter.Control));
+        app.MapFallback((HttpRequest request) => EmulatorJson.NoEndpoint(request));
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

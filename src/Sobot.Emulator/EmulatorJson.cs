@@ -33,6 +33,9 @@ public static class EmulatorJson
 
     public static IResult Message(string message, int code) => Results.Json(new { message, code }, statusCode: code);
 
+    /// <summary>The 404 for a path the contract does not document.</summary>
+    public static IResult NoEndpoint(HttpRequest request) => Message($"No endpoint at {request.Method} {request.Path}.", 404);
+
     public static int PageNumber(HttpRequest request)
     {
         var text = request.Query["page"].ToString();

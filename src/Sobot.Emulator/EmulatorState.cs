@@ -13,7 +13,12 @@ public sealed class EmulatorState
     private readonly List<TemplateItem> _templates = new();
     private readonly Dictionary<string, CustomerItem> _customers = new(StringComparer.Ordinal);
     private readonly List<string> _customerOrder = new();
+    private readonly Dictionary<string, AcceptedMessage> _messagesById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastInbound = new(StringComparer.Ordinal);
+    private readonly List<InboundMessage> _inbound = new();
+    private long _read;
+    private long _deliveredUnread;
+    private long _failed;
     private long _messageSequence;
     private long _nextTemplateId;
     private long _nextCustomerId;
@@ -28,14 +33,25 @@ public sealed class EmulatorState
 
     public EmulatorOptions Options { get; }
     public TimeProvider Clock { get; }
-    /// <summary>Fault injection draws from it; guarded by its own lock.</summary>
+    /// <summary>Fault injection and message outcomes draw from it, through <see cref="Draw"/>.</summary>
     public Random Random { get; }
+
+    /// <summary>A number from 0 to 1 for a share knob: below the share means yes.</summary>
+    public double Draw()
+    {
+        lock (Random) return Random.NextDouble();
+    }
 
     public void Reset()
     {
         lock (_gate)
         {
             _messages.Clear();
+            _messagesById.Clear();
+            _inbound.Clear();
+            Interlocked.Exchange(ref _read, 0);
+            Interlocked.Exchange(ref _deliveredUnread, 0);
+            Interlocked.Exchange(ref _failed, 0);
             lock (_requests) _requests.Clear();
             Interlocked.Exchange(ref _messageSequence, 0);
             _customers.Clear();
@@ -53,16 +69,50 @@ public sealed class EmulatorState
     public AcceptedMessage AcceptMessage(string customerNumber, string customerName, string kind, string? templateName, JsonObject body)
     {
         var id = "wamid." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        var outcome = DrawOutcome();
         if (Options.NoRetain)
-            return new AcceptedMessage(Interlocked.Increment(ref _messageSequence), Clock.GetUtcNow(), customerNumber, customerName, kind, templateName, id, body);
+            return new AcceptedMessage(Interlocked.Increment(ref _messageSequence), Clock.GetUtcNow(), customerNumber, customerName, kind, templateName, id, body, outcome);
         lock (_gate)
         {
-            var message = new AcceptedMessage(++_messageSequence, Clock.GetUtcNow(), customerNumber, customerName, kind, templateName, id, body);
+            var message = new AcceptedMessage(++_messageSequence, Clock.GetUtcNow(), customerNumber, customerName, kind, templateName, id, body, outcome);
             _messages.Add(message);
+            _messagesById[id] = message;
             if (!_customers.ContainsKey(customerNumber))
                 AddCustomerLocked(new CustomerItem { Mobile = customerNumber, Name = customerName });
             return message;
         }
+    }
+
+    /// <summary>Where a message ends, decided when it is accepted: failed (--failed-rate), else read (--read-rate), else delivered.</summary>
+    private MessageOutcome DrawOutcome()
+    {
+        if (Options.FailedRate > 0 && Draw() < Options.FailedRate)
+        {
+            Interlocked.Increment(ref _failed);
+            return MessageOutcome.Failed;
+        }
+        if (Options.ReadRate >= 1 || (Options.ReadRate > 0 && Draw() < Options.ReadRate))
+        {
+            Interlocked.Increment(ref _read);
+            return MessageOutcome.Read;
+        }
+        Interlocked.Increment(ref _deliveredUnread);
+        return MessageOutcome.Delivered;
+    }
+
+    /// <summary>How many accepted messages reach each status (each reaches sent; read ones were delivered first).</summary>
+    public object StatusCounts
+    {
+        get
+        {
+            long read = Interlocked.Read(ref _read), delivered = Interlocked.Read(ref _deliveredUnread), failed = Interlocked.Read(ref _failed);
+            return new { sent = read + delivered + failed, delivered = read + delivered, read, failed };
+        }
+    }
+
+    public AcceptedMessage? FindMessage(string id)
+    {
+        lock (_gate) return _messagesById.TryGetValue(id, out var m) ? m : null;
     }
 
     /// <summary>Messages accepted since the last reset (counted even with --no-retain).</summary>
@@ -92,9 +142,20 @@ public sealed class EmulatorState
         get { lock (_gate) return _messages.ToList(); }
     }
 
-    public void RecordInbound(string from, DateTimeOffset? at = null)
+    /// <summary>Keeps an inbound message and opens the 24-hour window from its own timestamp.</summary>
+    public void RecordInbound(InboundMessage message)
     {
-        lock (_gate) _lastInbound[from] = at ?? Clock.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_lastInbound.TryGetValue(message.CustomerNumber, out var last) || last < message.Timestamp)
+                _lastInbound[message.CustomerNumber] = message.Timestamp;
+            if (!Options.NoRetain) _inbound.Add(message);
+        }
+    }
+
+    public IReadOnlyList<InboundMessage> Inbound
+    {
+        get { lock (_gate) return _inbound.ToList(); }
     }
 
     public bool WindowOpen(string customerNumber)
@@ -192,7 +253,13 @@ public sealed class EmulatorState
 
 public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, int Status, string? RetryAfter, string? UserAgent);
 
-public sealed record AcceptedMessage(long Sequence, DateTimeOffset ReceivedAt, string CustomerNumber, string CustomerName, string Kind, string? TemplateName, string Id, JsonObject Body);
+public sealed record AcceptedMessage(long Sequence, DateTimeOffset ReceivedAt, string CustomerNumber, string CustomerName, string Kind, string? TemplateName, string Id, JsonObject Body, MessageOutcome Outcome);
+
+/// <summary>The last status an accepted message reaches.</summary>
+public enum MessageOutcome { Delivered, Read, Failed }
+
+/// <summary>A customer's message as posted to the webhook: the number, its own time, and the whole payload.</summary>
+public sealed record InboundMessage(string Id, string CustomerNumber, DateTimeOffset Timestamp, JsonArray Payload);
 
 /// <summary>A template as the list endpoint returns it.</summary>
 public sealed class TemplateItem
@@ -222,6 +289,20 @@ public sealed class TemplateItem
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasDynamicUrl => Url != null && Url.EndsWith("{{1}}", StringComparison.Ordinal);
+
+    /// <summary>The values a send must give for the body: the highest <c>{{n}}</c> in it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int BodyVariables => HighestVariable(Template);
+
+    /// <summary>The values a send must give for a text header: 1 when it holds <c>{{1}}</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int HeaderVariables => HeaderType == "TEXT" && Header != null ? HighestVariable(Header) : 0;
+
+    public static int HighestVariable(string text) =>
+        System.Text.RegularExpressions.Regex.Matches(text, @"\{\{(\d+)\}\}")
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+
+    public static int VariableCount(string text) => System.Text.RegularExpressions.Regex.Matches(text, @"\{\{").Count;
 }
 
 public sealed class CustomerItem

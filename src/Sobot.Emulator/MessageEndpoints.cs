@@ -12,42 +12,35 @@ public static class MessageEndpoints
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ];
 
-    public static void Map(WebApplication app)
+    public static void Map(IEndpointRouteBuilder api)
     {
-        app.MapPost("/message/", Send);
+        api.MapPost("/message/", Send);
     }
 
     private static async Task<IResult> Send(HttpRequest request, EmulatorState state, WebhookSender webhooks)
     {
-        try
-        {
-            var body = await StrictBody.ReadAsync(request);
-            string number = body.Optional("customer_number") ?? throw new BadRequestException("Field 'customer_number' is required.");
-            if (!StrictBody.IsMobile(number)) throw new BadRequestException("Invalid mobile number");
-            string name = body.Required("customer_name");
+        var body = await StrictBody.ReadAsync(request);
+        string number = body.Optional("customer_number") ?? throw new BadRequestException("Field 'customer_number' is required.");
+        if (!StrictBody.IsMobile(number)) throw new BadRequestException("Invalid mobile number");
+        string name = body.Required("customer_name");
 
-            string kind;
-            string? templateName = null;
-            if (body.Has("type"))
-            {
-                kind = ValidateFreeForm(body);
-                if (!state.WindowOpen(number))
-                    throw new BadRequestException("Free-form messages can be sent only within 24 hours of the customer's last message; send a template message instead.");
-            }
-            else
-            {
-                templateName = ValidateTemplate(body, state);
-                kind = "template";
-            }
-
-            var accepted = state.AcceptMessage(number, name, kind, templateName, body.Json);
-            webhooks.MessageAccepted(accepted.Id, accepted.ReceivedAt);
-            return Results.Json(new { data = new { id = accepted.Id, status = "submitted" }, message = "Message sent successfully.", code = 200 });
-        }
-        catch (BadRequestException ex)
+        string kind;
+        string? templateName = null;
+        if (body.Has("type"))
         {
-            return Results.Json(new { message = ex.Message, code = 400 }, statusCode: 400);
+            kind = ValidateFreeForm(body);
+            if (!state.WindowOpen(number))
+                throw new BadRequestException("Free-form messages can be sent only within 24 hours of the customer's last message; send a template message instead.");
         }
+        else
+        {
+            templateName = ValidateTemplate(body, state);
+            kind = "template";
+        }
+
+        var accepted = state.AcceptMessage(number, name, kind, templateName, body.Json);
+        webhooks.MessageAccepted(accepted);
+        return Results.Json(new { data = new { id = accepted.Id, status = "submitted" }, message = "Message sent successfully.", code = 200 });
     }
 
     private static string ValidateFreeForm(StrictBody b)
@@ -178,6 +171,7 @@ public static class MessageEndpoints
         if (template.Status != 1) throw new BadRequestException($"Template '{name}' is not approved.");
 
         int bodyValues = 0;
+        int headerValues = 0;
         string? headerKind = null;
         bool urlButton = false;
         if (b.Has("params"))
@@ -198,9 +192,18 @@ public static class MessageEndpoints
                         bodyValues += values.Count;
                         break;
                     case "header":
+                        if (headerKind != null || headerValues > 0) throw new BadRequestException("Field 'params' holds more than one header component.");
                         component.AllowOnly("type", "parameters");
                         var header = component.Objects("parameters", 1, 1)[0];
-                        headerKind = header.OneOf("type", "image", "video", "document");
+                        var headerType = header.OneOf("type", "text", "image", "video", "document");
+                        if (headerType == "text")
+                        {
+                            header.AllowOnly("type", "text");
+                            header.Required("text", 60);
+                            headerValues++;
+                            break;
+                        }
+                        headerKind = headerType;
                         header.AllowOnly("type", headerKind);
                         var media = header.Object(headerKind);
                         media.AllowOnly(headerKind == "document" ? ["link", "filename"] : ["link"]);
@@ -224,10 +227,10 @@ public static class MessageEndpoints
             }
         }
 
-        int variables = System.Text.RegularExpressions.Regex.Matches(template.Template, @"\{\{(\d+)\}\}")
-            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
-        if (variables != bodyValues)
-            throw new BadRequestException($"Template '{name}' expects {variables} body parameters; {bodyValues} given.");
+        if (template.BodyVariables != bodyValues)
+            throw new BadRequestException($"Template '{name}' expects {template.BodyVariables} body parameters; {bodyValues} given.");
+        if (template.HeaderVariables != headerValues)
+            throw new BadRequestException($"Template '{name}' expects {template.HeaderVariables} header parameters; {headerValues} given.");
         if (template.TemplateType == "MEDIA" && !string.Equals(headerKind, template.HeaderType, StringComparison.OrdinalIgnoreCase))
             throw new BadRequestException($"Template '{name}' needs a {template.HeaderType!.ToLowerInvariant()} header parameter.");
         if (template.TemplateType != "MEDIA" && headerKind != null)

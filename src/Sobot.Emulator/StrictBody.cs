@@ -66,6 +66,14 @@ public sealed class StrictBody
         return s;
     }
 
+    /// <summary>A true/false field; false when left out.</summary>
+    public bool Switch(string name)
+    {
+        if (!_json.TryGetPropertyValue(name, out var node) || node is null) return false;
+        if (node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
+        throw new BadRequestException($"Field '{_where}{name}' must be true or false.");
+    }
+
     public string OneOf(string name, params string[] allowed)
     {
         var value = Required(name);

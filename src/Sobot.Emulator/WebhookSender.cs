@@ -1,62 +1,111 @@
-using System.Net.Http.Json;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
 namespace Sobot.Emulator;
 
 /// <summary>
 /// Posts webhook payloads to --webhook-url in the background, once each and never retried, as Sobot does:
-/// sent, delivered and read statuses after each accepted message, and simulated inbound messages.
+/// the statuses of each accepted message (sent, then delivered and read, or failed) after --status-delay-ms,
+/// and customers' messages. A post that fails is counted and its reason kept for <c>/_emulator/stats</c>.
 /// </summary>
 public sealed class WebhookSender : IAsyncDisposable
 {
-    private readonly Channel<object> _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    /// <summary>WhatsApp's error for a message that could not be delivered, as a failed status carries it.</summary>
+    public const int UndeliverableCode = 131026;
+    private const int KeptErrors = 20;
+
+    private readonly Channel<JsonNode> _queue;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly Uri? _target;
+    private readonly EmulatorOptions _options;
+    private readonly ILogger<WebhookSender> _log;
     private readonly Task _loop;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Queue<WebhookError> _errors = new();
     private long _delivered;
     private long _failed;
+    private long _pendingDelayed;
 
-    public WebhookSender(EmulatorOptions options)
+    public WebhookSender(EmulatorOptions options, ILogger<WebhookSender> log)
     {
-        _target = options.WebhookUrl is null ? null : new Uri(options.WebhookUrl);
-        _loop = _target is null ? Task.CompletedTask : Task.Run(RunAsync);
+        _options = options;
+        _log = log;
+        _queue = Channel.CreateBounded<JsonNode>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest },
+            _ => Fail("dropped: more than 100000 webhooks waiting"));
+        _loop = Task.Run(RunAsync);
     }
 
-    public bool Enabled => _target != null;
+    /// <summary>Whether a webhook URL is set now (it can be changed while running).</summary>
+    public bool Enabled => _options.WebhookUrl != null;
     public long Delivered => Interlocked.Read(ref _delivered);
     public long Failed => Interlocked.Read(ref _failed);
+    /// <summary>Statuses still waiting for their --status-delay-ms.</summary>
+    public long Pending => Interlocked.Read(ref _pendingDelayed) + _queue.Reader.Count;
 
-    public void MessageAccepted(string wamid, DateTimeOffset at)
+    /// <summary>The last failed posts, oldest first.</summary>
+    public IReadOnlyList<WebhookError> Errors
     {
-        if (_target is null) return;
-        long t = at.ToUnixTimeSeconds();
-        _queue.Writer.TryWrite(Status(wamid, "sent", t));
-        _queue.Writer.TryWrite(Status(wamid, "delivered", t + 1));
-        _queue.Writer.TryWrite(Status(wamid, "read", t + 2));
+        get { lock (_errors) return _errors.ToList(); }
     }
 
-    public void Inbound(string displayNumber, string from, string? name, string wamid, string text, DateTimeOffset at)
+    /// <summary>Queues the statuses of an accepted message, each after its delay; the timestamps follow the same timeline.</summary>
+    public void MessageAccepted(AcceptedMessage message)
     {
-        if (_target is null) return;
-        _queue.Writer.TryWrite(new object[]
+        if (!Enabled) return;
+        var d = _options.StatusDelays;
+        var steps = message.Outcome switch
         {
-            new
+            MessageOutcome.Failed => new[] { ("sent", d.Sent), ("failed", d.Delivered) },
+            MessageOutcome.Delivered => [("sent", d.Sent), ("delivered", d.Delivered)],
+            _ => [("sent", d.Sent), ("delivered", d.Delivered), ("read", d.Read)],
+        };
+        long at = message.ReceivedAt.ToUnixTimeMilliseconds();
+        long lastSecond = 0;
+        var timeline = new List<(int DelayMs, JsonNode Payload)>();
+        foreach (var (status, delay) in steps)
+        {
+            at += delay;
+            // At least a second apart, so sorting by timestamp gives the order of events.
+            lastSecond = Math.Max(lastSecond + 1, at / 1000);
+            timeline.Add((delay, Status(message, status, lastSecond)));
+        }
+        if (timeline.All(s => s.DelayMs == 0))
+        {
+            foreach (var (_, payload) in timeline) _queue.Writer.TryWrite(payload);
+            return;
+        }
+        Interlocked.Add(ref _pendingDelayed, timeline.Count);
+        _ = Task.Run(async () =>
+        {
+            foreach (var (delay, payload) in timeline)
             {
-                field = "messages",
-                value = new
-                {
-                    messaging_product = "whatsapp",
-                    metadata = new { display_phone_number = displayNumber },
-                    contacts = new[] { new { profile = new { name = name ?? from }, wa_id = from } },
-                    messages = new[] { new { from, id = wamid, timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), type = "text", text = new { body = text } } },
-                },
-            },
+                try { await Task.Delay(delay, _stop.Token); }
+                catch (OperationCanceledException) { return; }
+                Interlocked.Decrement(ref _pendingDelayed);
+                _queue.Writer.TryWrite(payload);
+            }
         });
     }
 
-    private static object Status(string wamid, string status, long timestamp) =>
-        new { id = wamid, status, timestamp = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    /// <summary>Queues a payload as it is (a customer's message); false when no webhook URL is set.</summary>
+    public bool Post(JsonNode payload) => Enabled && _queue.Writer.TryWrite(payload);
+
+    private static JsonObject Status(AcceptedMessage message, string status, long timestamp)
+    {
+        var body = new JsonObject
+        {
+            ["id"] = message.Id,
+            ["status"] = status,
+            ["timestamp"] = timestamp.ToString(CultureInfo.InvariantCulture),
+        };
+        if (status == "failed")
+        {
+            body["recipient_id"] = message.CustomerNumber;
+            body["errors"] = new JsonArray(new JsonObject { ["code"] = UndeliverableCode, ["title"] = "Message undeliverable" });
+        }
+        return body;
+    }
 
     private async Task RunAsync()
     {
@@ -64,14 +113,18 @@ public sealed class WebhookSender : IAsyncDisposable
         {
             await foreach (var payload in _queue.Reader.ReadAllAsync(_stop.Token))
             {
+                var target = _options.WebhookUrl;
+                if (target is null) continue;
                 try
                 {
-                    using var response = await _http.PostAsJsonAsync(_target, payload, _stop.Token);
-                    Interlocked.Increment(ref response.IsSuccessStatusCode ? ref _delivered : ref _failed);
+                    using var content = new StringContent(payload.ToJsonString(EmulatorJson.Wire), Encoding.UTF8, "application/json");
+                    using var response = await _http.PostAsync(target, content, _stop.Token);
+                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref _delivered);
+                    else Fail($"{target} answered {(int)response.StatusCode}");
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !_stop.IsCancellationRequested)
                 {
-                    Interlocked.Increment(ref _failed);
+                    Fail($"{target}: {ex.Message}");
                 }
             }
         }
@@ -80,12 +133,27 @@ public sealed class WebhookSender : IAsyncDisposable
         }
     }
 
+    private void Fail(string reason)
+    {
+        Interlocked.Increment(ref _failed);
+        _log.LogWarning("Webhook post failed (not retried): {Reason}", reason);
+        lock (_errors)
+        {
+            if (_errors.Count >= KeptErrors) _errors.Dequeue();
+            _errors.Enqueue(new WebhookError(DateTimeOffset.UtcNow, reason));
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         _stop.CancelAfter(TimeSpan.FromSeconds(2));
         await _loop;
+        _stop.Cancel(); // statuses still waiting for their delay are not sent
         _http.Dispose();
         _stop.Dispose();
     }
 }
+
+/// <summary>A webhook post that failed: when, and why.</summary>
+public sealed record WebhookError(DateTimeOffset Time, string Reason);

@@ -91,9 +91,11 @@ public class TemplateAndCustomerEndpointTests
         Assert.Equal(400, (await e.PostAsync("api/customer", """{"mobile":"919970585557","name":"X","date_of_birth":"1990-08-15"}""")).Status);
         Assert.Equal(400, (await e.PostAsync("api/customer", """{"mobile":"919970585557","name":"X","extra_fields":{"loyalty tier":"gold"}}""")).Status);
 
-        Assert.Equal((201, "Customer updated successfully"), await Message(e.PutAsync("api/customer/919970585556", """{"labels":["new"]}""")));
+        Assert.Equal((400, "Field 'name' is required."), await Message(e.PutAsync("api/customer/919970585556", """{"labels":["new"]}""")));
+        Assert.Equal(["vip", "pune"], e.Host.State.FindCustomer("919970585556")!.Labels);
+        Assert.Equal((201, "Customer updated successfully"), await Message(e.PutAsync("api/customer/919970585556", """{"name":"Asha Patil","labels":["new"]}""")));
         Assert.Equal(["new"], e.Host.State.FindCustomer("919970585556")!.Labels);
-        Assert.Equal(404, (await e.PutAsync("api/customer/919970585559", """{"labels":["new"]}""")).Status);
+        Assert.Equal(404, (await e.PutAsync("api/customer/919970585559", """{"name":"X","labels":["new"]}""")).Status);
 
         var (_, list) = await e.GetAsync("api/customer");
         var c = list["data"]![0]!;
@@ -106,5 +108,67 @@ public class TemplateAndCustomerEndpointTests
     {
         var (status, body) = await call;
         return (status, body["message"]!.GetValue<string>());
+    }
+}
+
+public class TemplateHeaderVariableTests
+{
+    private const string Create = """{"category":"UTILITY","entity_name":"greet","template_type":"TEXT","body":"Your order {{1}} is ready.","lang_code":"en","example_body_param":{"body_text":[["8654334"]]},"header_type":"TEXT","header":"Hi {{1}}"HEADER_SAMPLE}""";
+
+    [Theory]
+    [InlineData("", 400, "example_header_param")]
+    [InlineData(""","example_header_param":{"header_text":["Asha"]}""", 201, "created")]
+    [InlineData(""","example_header_param":{"header_text":["Asha","Ravi"]}""", 400, "header_text")]
+    [InlineData(""","example_header_param":{"header_text":[["Asha"]]}""", 400, "header_text")]
+    [InlineData(""","example_header_param":{"header_sample":["Asha"]}""", 400, "header_sample")]
+    public async Task A_text_header_with_a_variable_needs_one_sample(string sample, int expected, string reason)
+    {
+        await using var e = await Emulator.StartAsync();
+        var (status, body) = await e.PostAsync("api/template/", Create.Replace("HEADER_SAMPLE", sample));
+        Assert.Equal(expected, status);
+        Assert.Contains(reason, body["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("Hi {{2}}")]
+    [InlineData("Hi {{1}} and {{2}}")]
+    [InlineData("Hi {{1}} {{1}}")]
+    public async Task A_text_header_holds_at_most_one_variable(string header)
+    {
+        await using var e = await Emulator.StartAsync();
+        var (status, body) = await e.PostAsync("api/template/", Create.Replace("Hi {{1}}", header).Replace("HEADER_SAMPLE", ""","example_header_param":{"header_text":["Asha"]}"""));
+        Assert.Equal(400, status);
+        Assert.Contains("at most one variable", body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_sample_without_a_header_variable_is_refused()
+    {
+        await using var e = await Emulator.StartAsync();
+        var (status, _) = await e.PostAsync("api/template/", Create.Replace("Hi {{1}}", "Hello").Replace("HEADER_SAMPLE", ""","example_header_param":{"header_text":["Asha"]}"""));
+        Assert.Equal(400, status);
+    }
+
+    [Fact]
+    public async Task The_list_shows_the_header_variable_and_a_send_must_give_its_value()
+    {
+        await using var e = await Emulator.StartAsync();
+        Assert.Equal(201, (await e.PostAsync("api/template/", Create.Replace("HEADER_SAMPLE", ""","example_header_param":{"header_text":["Asha"]}"""))).Status);
+        (await e.Bare.PostAsync("_emulator/templates/greet/status", new StringContent("""{"status":1}""", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        var (_, list) = await e.GetAsync("api/template/?status=1");
+        var greet = list["data"]!.AsArray().Single(t => t!["entity_name"]!.GetValue<string>() == "greet")!;
+        Assert.Equal(("Hi {{1}}", "TEXT"), (greet["header"]!.GetValue<string>(), greet["header_type"]!.GetValue<string>()));
+
+        const string send = """{"customer_number":"919970585556","customer_name":"Asha","template_name":"greet","template_lang":"en","params":[PARAMS]}""";
+        const string body = """{"type":"body","parameters":[{"type":"text","text":"8654334"}]}""";
+        const string header = """{"type":"header","parameters":[{"type":"text","text":"Asha"}]}""";
+        Assert.Equal(200, (await e.PostAsync("message/", send.Replace("PARAMS", header + "," + body))).Status);
+        var (missing, why) = await e.PostAsync("message/", send.Replace("PARAMS", body));
+        Assert.Equal(400, missing);
+        Assert.Contains("expects 1 header parameters; 0 given", why["message"]!.GetValue<string>());
+        Assert.Equal(400, (await e.PostAsync("message/", send.Replace("PARAMS", header + "," + header + "," + body))).Status);
+        var (extra, whyExtra) = await e.PostAsync("message/", """{"customer_number":"919970585556","customer_name":"Asha","template_name":"order_update","template_lang":"en","params":[HEADER,{"type":"body","parameters":[{"type":"text","text":"1"}]}]}""".Replace("HEADER", header));
+        Assert.Equal(400, extra);
+        Assert.Contains("expects 0 header parameters; 1 given", whyExtra["message"]!.GetValue<string>());
     }
 }

@@ -1,56 +1,13 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Sobot.Emulator.Tests;
 
 public class WebhookTests
 {
-    /// <summary>A webhook endpoint on a free loopback port that keeps what it receives.</summary>
-    private sealed class Receiver : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        public ConcurrentQueue<JsonNode> Bodies { get; } = new();
-        public string Url { get; }
-
-        private Receiver(WebApplication app, string url) { _app = app; Url = url; }
-
-        public static async Task<Receiver> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            Receiver? self = null;
-            app.MapPost("/hook", async (HttpRequest r) =>
-            {
-                self!.Bodies.Enqueue((await JsonNode.ParseAsync(r.Body))!);
-                return Results.Ok();
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            self = new Receiver(app, address + "/hook");
-            return self;
-        }
-
-        public async Task<List<JsonNode>> WaitForAsync(int count)
-        {
-            for (int i = 0; i < 100 && Bodies.Count < count; i++) await Task.Delay(50);
-            return Bodies.ToList();
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task Posts_sent_delivered_and_read_for_each_accepted_message()
     {
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var e = await Emulator.StartAsync(o => o.WebhookUrl = receiver.Url);
         var (_, body) = await e.PostAsync("message/", """{"customer_number":"919970585556","customer_name":"A","template_name":"hello_world","template_lang":"en"}""");
         string wamid = body["data"]!["id"]!.GetValue<string>();
@@ -63,7 +20,7 @@ public class WebhookTests
     [Fact]
     public async Task Posts_inbound_messages_in_the_documented_shape()
     {
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var e = await Emulator.StartAsync(o => o.WebhookUrl = receiver.Url);
         (await e.Bare.PostAsJsonAsync("_emulator/inbound", new { from = "919960123456", name = "John", text = "Hi" })).EnsureSuccessStatusCode();
         var payload = Assert.Single(await receiver.WaitForAsync(1)).AsArray();

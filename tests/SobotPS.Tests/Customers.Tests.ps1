@@ -81,14 +81,50 @@ Describe 'Set-SobotCustomer' {
     }
 
     It 'says with -WhatIf that labels are replaced, and changes nothing' {
-        $r = Set-SobotCustomer -CustomerNumber 919970585556 -Label new -WhatIf
+        $r = Set-SobotCustomer -CustomerNumber 919970585556 -CustomerName Asha -Label new -WhatIf
         $r | Should -BeNullOrEmpty
         (Get-StoredCustomer 919970585556).labels | Should -Be @('old1', 'old2')
     }
 
     It 'reports a number the account does not have' {
-        Set-SobotCustomer -CustomerNumber 919822012345 -Label x -ErrorVariable err -ErrorAction SilentlyContinue
+        Set-SobotCustomer -CustomerNumber 919822012345 -CustomerName Nobody -Label x -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'SobotNotFound,SobotPS.Commands.SetSobotCustomerCommand'
+    }
+
+    It 'sends the name of Get-SobotCustomer output, bound by property name' {
+        $r = Get-SobotCustomer -CustomerNumber 919970585556 | Set-SobotCustomer -Label piped
+        $r.Action | Should -Be 'Updated'
+        $c = Get-StoredCustomer 919970585556
+        $c.name | Should -Be 'Asha'
+        $c.labels | Should -Be @('piped')
+    }
+
+    It 'refuses a row without a name, naming the field, sends nothing for it and goes on with the next' {
+        $csv = Join-Path $TestDrive 'changes.csv'
+        @'
+Mobile,Name,Labels
+919970585556,,nameless
+919970585556,Asha Patil,named
+'@ | Set-Content $csv
+        $r = Import-Csv $csv | Set-SobotCustomer -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidInput,SobotPS.Commands.SetSobotCustomerCommand'
+        $err[0].Exception.Message | Should -BeLike "*'name'*required*update*"
+        $err[0].TargetObject.Labels | Should -Be 'nameless'
+        @($r).Count | Should -Be 1
+        $log = Invoke-RestMethod "$($emulator.BaseUri)/_emulator/requests"
+        $puts = @($log | Where-Object method -eq 'PUT')
+        $puts.Count | Should -Be 1
+        $c = Get-StoredCustomer 919970585556
+        $c.name | Should -Be 'Asha Patil'
+        $c.labels | Should -Be @('named')
+    }
+
+    It 'refuses an update without -CustomerName' {
+        Set-SobotCustomer -CustomerNumber 919970585556 -Label x -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].Exception.Message | Should -BeLike "*'name'*"
+        (Get-StoredCustomer 919970585556).labels | Should -Be @('old1', 'old2')
     }
 }
 

@@ -8,7 +8,8 @@ namespace Sobot.Client.Models.Requests
 {
     /// <summary>
     /// The body of <c>POST /api/customer</c> (add) and <c>PUT /api/customer/&lt;mobile&gt;</c> (update,
-    /// where the number is in the path and every field is optional; labels given replace all earlier ones).
+    /// where the number is in the path; the contract marks <c>name</c> required for both, so an update
+    /// carries it too; other fields are optional and labels given replace all earlier ones).
     /// </summary>
     public sealed class CustomerRequest
     {
@@ -50,12 +51,15 @@ namespace Sobot.Client.Models.Requests
             ExtraFields = result.Count == 0 ? null : result;
         }
 
-        /// <summary>Checks the fields; <paramref name="adding"/> makes mobile and name required.</summary>
+        /// <summary>Checks the fields: <c>name</c> is required always (Sobot's update takes it too); <paramref name="adding"/> makes mobile required.</summary>
         public void Validate(bool adding)
         {
             if (adding || Mobile != null) Check.PhoneDigits(Mobile, "mobile");
-            if (adding) Check.Required(Name, "name");
-            if (Name != null) Check.RequiredMaxLength(Name, MaxNameLength, "name");
+            if (string.IsNullOrWhiteSpace(Name))
+                throw new SobotValidationException("name", adding
+                    ? "The field 'name' is required and cannot be empty."
+                    : "The field 'name' is required on an update as on an add: Sobot keeps the name sent with every update, so give the customer's name.");
+            Check.RequiredMaxLength(Name, MaxNameLength, "name");
             if (Email != null && (Email.IndexOf('@') <= 0 || Email.IndexOf('@') == Email.Length - 1 || Email.Any(char.IsWhiteSpace)))
                 throw new SobotValidationException("email", $"The field 'email' ('{Email}') is not an email address.");
             Check.OneOf(Gender, new[] { "Male", "Female" }, "gender");
