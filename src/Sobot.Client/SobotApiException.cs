@@ -3,25 +3,8 @@ using System.Net;
 
 namespace Sobot.Client
 {
-    /// <summary>What kind of failure an API call met; the cmdlets turn it into a stable ErrorId.</summary>
-    public enum SobotErrorKind
-    {
-        BadRequest,
-        Unauthorized,
-        Forbidden,
-        NotFound,
-        RateLimited,
-        ServerError,
-        Unavailable,
-        /// <summary>No usable HTTP response: the connection failed, was dropped or timed out.</summary>
-        Transport,
-        UnexpectedResponse,
-        /// <summary>A 3xx answer: never followed, since the keys would go along to wherever it points.</summary>
-        Redirected,
-    }
-
-    /// <summary>The one exception type the client throws for a failed call. Never carries the keys.</summary>
-    public sealed class SobotApiException : Exception
+    /// <summary>A call that failed at Sobot or on the way there. Never carries the keys.</summary>
+    public sealed class SobotApiException : SobotException
     {
         public SobotApiException(SobotErrorKind kind, int statusCode, int? sobotCode, string? sobotMessage, string method, string path, string message, Exception? inner = null)
             : base(message, inner)
@@ -92,38 +75,5 @@ namespace Sobot.Client
             if (status >= 400) return SobotErrorKind.BadRequest;
             return SobotErrorKind.UnexpectedResponse;
         }
-    }
-
-    /// <summary>Input that breaks a documented limit; thrown before anything is sent.</summary>
-    public sealed class SobotValidationException : Exception
-    {
-        public SobotValidationException(string field, string message) : base(message)
-        {
-            Field = field;
-        }
-
-        /// <summary>The contract's field name (e.g. <c>message</c>, <c>customer_number</c>).</summary>
-        public string Field { get; }
-    }
-
-    public enum SobotTemplateProblem
-    {
-        NotFound,
-        AmbiguousLanguage,
-        NotApproved,
-        ParameterCountMismatch,
-    }
-
-    /// <summary>A template send that cannot succeed, found from the account's template list before sending.</summary>
-    public sealed class SobotTemplateException : Exception
-    {
-        public SobotTemplateException(SobotTemplateProblem problem, string templateName, string message) : base(message)
-        {
-            Problem = problem;
-            TemplateName = templateName;
-        }
-
-        public SobotTemplateProblem Problem { get; }
-        public string TemplateName { get; }
     }
 }

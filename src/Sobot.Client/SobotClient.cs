@@ -17,45 +17,29 @@ using Sobot.Client.Validation;
 namespace Sobot.Client
 {
     /// <summary>
-    /// The Sobot REST API over one reused HttpClient. Thread-safe; the keys are added to each request,
-    /// never to shared default headers. Every call takes a CancellationToken.
+    /// The Sobot REST API: one method per documented operation, each building its request, validating it
+    /// against the contract and reading the documented answer. How a request travels (keys, pacing, safe
+    /// retries, envelope errors, tracing) is <see cref="SobotTransport"/>'s. Thread-safe; every call takes a
+    /// CancellationToken.
     /// </summary>
     public sealed class SobotClient : IDisposable
     {
-        private readonly HttpClient _http;
-        private readonly Uri _base;
+        private readonly SobotTransport _transport;
 
         public SobotClient(SobotClientOptions options)
         {
             Options = options ?? throw new ArgumentNullException(nameof(options));
-            _base = EnsureTrailingSlash(options.BaseUri);
+            _transport = new SobotTransport(options);
             PhoneNumbers = new PhoneNumberNormalizer(options.DefaultRegion);
-            var handler = options.Handler ?? CreateHandler(options);
-            _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = options.Timeout };
             Templates = new TemplateCatalog(this);
-            Pacer = new AdaptivePacer(options.MaxMessagesPerSecond);
         }
 
         /// <summary>The pacing every call of this client goes through (the account's rate limit is shared).</summary>
-        public AdaptivePacer Pacer { get; }
+        public AdaptivePacer Pacer => _transport.Pacer;
 
         public SobotClientOptions Options { get; }
 
-        private static HttpClientHandler CreateHandler(SobotClientOptions options)
-        {
-            // No redirects: the keys would go along to wherever a 3xx points (another host, or plain http).
-            var handler = new HttpClientHandler { UseCookies = false, MaxConnectionsPerServer = 256, AllowAutoRedirect = false };
-            if (options.Proxy != null)
-            {
-                handler.UseProxy = true;
-                handler.Proxy = new System.Net.WebProxy(options.Proxy) { Credentials = options.ProxyCredential, BypassProxyOnLocal = false };
-            }
-            if (options.SkipCertificateCheck)
-                handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => true;
-            return handler;
-        }
-
-        public Uri BaseUri => _base;
+        public Uri BaseUri => _transport.BaseUri;
 
         public PhoneNumberNormalizer PhoneNumbers { get; }
 
@@ -81,7 +65,7 @@ namespace Sobot.Client
         /// </summary>
         internal async Task<MessageResponse> SendMessageBodyAsync(string body, int? maximumRetryCount, CancellationToken stopStarting, CancellationToken abort)
         {
-            var exchange = await SendAsync(HttpMethod.Post, "message/", body, new CallTokens(stopStarting, abort), IdOfMessage, maximumRetryCount, null).ConfigureAwait(false);
+            var exchange = await _transport.SendAsync(HttpMethod.Post, "message/", body, new SobotTransport.CallTokens(stopStarting, abort), IdOfMessage, maximumRetryCount, null).ConfigureAwait(false);
             var response = Parse<MessageResponse>(exchange, HttpMethod.Post, "message/");
             if (string.IsNullOrEmpty(response.Data?.Id))
                 throw Unexpected(HttpMethod.Post, "message/", exchange.Status, "the success response carried no data.id (message id); the message may or may not have been delivered");
@@ -92,7 +76,7 @@ namespace Sobot.Client
         public async Task<SobotResponse> CreateTemplateAsync(CreateTemplateRequest request, CancellationToken cancellationToken = default)
         {
             if (request is null) throw new ArgumentNullException(nameof(request));
-            var exchange = await SendAsync(HttpMethod.Post, "api/template/", SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
+            var exchange = await _transport.SendAsync(HttpMethod.Post, "api/template/", SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
             Templates.Invalidate();
             return Parse<SobotResponse>(exchange, HttpMethod.Post, "api/template/");
         }
@@ -102,7 +86,7 @@ namespace Sobot.Client
         {
             if (request is null) throw new ArgumentNullException(nameof(request));
             request.Validate(adding: true);
-            var exchange = await SendAsync(HttpMethod.Post, "api/customer", SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
+            var exchange = await _transport.SendAsync(HttpMethod.Post, "api/customer", SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
             return Parse<SobotResponse>(exchange, HttpMethod.Post, "api/customer");
         }
 
@@ -114,7 +98,7 @@ namespace Sobot.Client
             request.Mobile = null;
             request.Validate(adding: false);
             string path = "api/customer/" + mobile;
-            var exchange = await SendAsync(HttpMethod.Put, path, SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
+            var exchange = await _transport.SendAsync(HttpMethod.Put, path, SobotJson.Serialize(request), cancellationToken).ConfigureAwait(false);
             return Parse<SobotResponse>(exchange, HttpMethod.Put, path);
         }
 
@@ -125,55 +109,40 @@ namespace Sobot.Client
         public async Task<RawResponse> SendRawAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken = default)
         {
             if (method is null) throw new ArgumentNullException(nameof(method));
-            string relative = OnBaseUri(path);
-            var exchange = await SendAsync(method, relative, jsonBody, cancellationToken, IdOfMessage).ConfigureAwait(false);
+            string relative = _transport.OnBaseUri(path);
+            var exchange = await _transport.SendAsync(method, relative, jsonBody, cancellationToken, IdOfMessage).ConfigureAwait(false);
             return new RawResponse(exchange.Status, exchange.Body);
-        }
-
-        /// <summary>
-        /// A path under the base URI, or a validation error: the keys go only to the configured host. Refuses
-        /// absolute URIs, network paths (<c>//host</c>, <c>\\host</c>, <c>\/host</c>), backslashes and dot segments
-        /// that climb out of the base path.
-        /// </summary>
-        internal string OnBaseUri(string? path)
-        {
-            string given = (path ?? string.Empty).Trim();
-            string relative = given.TrimStart('/');
-            string refusal = $"The path '{given}' must be a path on the connection's base URI {_base}, such as /api/template/?status=1; the keys are sent to no other address.";
-            if (relative.IndexOf('\\') >= 0 || relative.StartsWith("/", StringComparison.Ordinal) || given.StartsWith("//", StringComparison.Ordinal)
-                || relative.IndexOf("://", StringComparison.Ordinal) >= 0 || Uri.TryCreate(relative, UriKind.Absolute, out _))
-                throw new SobotValidationException("path", refusal);
-            foreach (char c in relative)
-                if (char.IsControl(c)) throw new SobotValidationException("path", refusal);
-            if (!Uri.TryCreate(_base, relative, out var full)
-                || !string.Equals(full.Scheme, _base.Scheme, StringComparison.OrdinalIgnoreCase)
-                || !string.Equals(full.Authority, _base.Authority, StringComparison.OrdinalIgnoreCase)
-                || !full.AbsolutePath.StartsWith(_base.AbsolutePath, StringComparison.Ordinal))
-                throw new SobotValidationException("path", refusal);
-            return relative;
         }
 
         /// <summary>Lists one page of templates; <paramref name="status"/> 0 pending, 1 approved, 2 rejected.</summary>
         public async Task<PagedResponse<TemplateRecord>> GetTemplatePageAsync(int? status, int page, CancellationToken cancellationToken = default)
         {
             string path = "api/template/" + Query(("status", status), ("page", page > 1 ? page : (int?)null));
-            var exchange = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+            var exchange = await _transport.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
             return Parse<PagedResponse<TemplateRecord>>(exchange, HttpMethod.Get, path);
         }
 
         public async Task<PagedResponse<CustomerRecord>> GetCustomerPageAsync(int page, CancellationToken cancellationToken = default)
         {
             string path = "api/customer" + Query(("page", page > 1 ? page : (int?)null));
-            var exchange = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+            var exchange = await _transport.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
             return Parse<PagedResponse<CustomerRecord>>(exchange, HttpMethod.Get, path);
         }
 
         /// <summary>Every template, page after page, yielded as each page arrives.</summary>
-        public IEnumerable<TemplateRecord> EnumerateTemplates(int? status, CancellationToken cancellationToken = default) =>
-            Pager.Enumerate(page => GetTemplatePageAsync(status, page, cancellationToken), cancellationToken);
+        public IAsyncEnumerable<TemplateRecord> EnumerateTemplatesAsync(int? status, CancellationToken cancellationToken = default) =>
+            Pager.EnumerateAsync<TemplateRecord>((page, token) => GetTemplatePageAsync(status, page, token), cancellationToken);
 
-        public IEnumerable<CustomerRecord> EnumerateCustomers(CancellationToken cancellationToken = default) =>
-            Pager.Enumerate(page => GetCustomerPageAsync(page, cancellationToken), cancellationToken);
+        public IAsyncEnumerable<CustomerRecord> EnumerateCustomersAsync(CancellationToken cancellationToken = default) =>
+            Pager.EnumerateAsync<CustomerRecord>((page, token) => GetCustomerPageAsync(page, token), cancellationToken);
+
+        /// <summary>
+        /// Builds a template message from plain values, checked against the account's template: language,
+        /// approval, body and header variable counts, media header, dynamic URL button. Returns the request,
+        /// or throws <see cref="SobotTemplateException"/> / <see cref="SobotValidationException"/>.
+        /// </summary>
+        public Task<TemplateSendPlan> PlanTemplateMessageAsync(string customerNumber, string customerName, TemplateSendValues values, CancellationToken cancellationToken = default) =>
+            TemplateMessageBuilder.BuildAsync(Templates, customerNumber, customerName, values, cancellationToken);
 
         /// <summary>One cheap authenticated call; throws <see cref="SobotApiException"/> (Unauthorized for bad keys).</summary>
         /// <remarks>
@@ -183,197 +152,14 @@ namespace Sobot.Client
         /// </remarks>
         public async Task VerifyCredentialsAsync(CancellationToken cancellationToken = default)
         {
-            var exchange = await SendAsync(HttpMethod.Get, "api/template/", null, new CallTokens(cancellationToken, cancellationToken), null, null, Options.Timeout).ConfigureAwait(false);
+            var exchange = await _transport.SendAsync(HttpMethod.Get, "api/template/", null, new SobotTransport.CallTokens(cancellationToken, cancellationToken), null, null, Options.Timeout).ConfigureAwait(false);
             // The check lists the first page of templates anyway: when that is all of them, it fills the template
             // cache, and the first template send needs no round trip of its own.
             var page = Parse<PagedResponse<TemplateRecord>>(exchange, HttpMethod.Get, "api/template/");
             if (string.IsNullOrEmpty(page.Next) && page.Data != null) Templates.Replace(page.Data);
         }
 
-        private readonly struct Exchange
-        {
-            public Exchange(int status, string body) { Status = status; Body = body; }
-            public int Status { get; }
-            public string Body { get; }
-        }
-
-        /// <summary>
-        /// One call with pacing and safe retries: 429 and 503 (after Retry-After, else exponential backoff with
-        /// jitter) and connection failures that happened before the request was sent. Nothing the server may
-        /// have processed is ever sent twice: a 500, a timeout or a dropped connection is thrown as it is.
-        /// </summary>
-        private Task<Exchange> SendAsync(HttpMethod method, string relativePath, string? body, CancellationToken cancellationToken, Func<string, string?>? describe = null, int? maximumRetryCount = null) =>
-            SendAsync(method, relativePath, body, new CallTokens(cancellationToken, cancellationToken), describe, maximumRetryCount, null);
-
-        /// <summary>The two ways a call can be stopped: before an attempt goes out, and while it is on the wire.</summary>
-        private readonly struct CallTokens
-        {
-            public CallTokens(CancellationToken stopStarting, CancellationToken abort) { StopStarting = stopStarting; Abort = abort; }
-            public CancellationToken StopStarting { get; }
-            public CancellationToken Abort { get; }
-        }
-
-        private async Task<Exchange> SendAsync(HttpMethod method, string relativePath, string? body, CallTokens tokens, Func<string, string?>? describe, int? maximumRetryCount, TimeSpan? deadline)
-        {
-            int retries = maximumRetryCount ?? Options.MaximumRetryCount;
-            var started = Stopwatch.StartNew();
-            for (int attempt = 1; ; attempt++)
-            {
-                await BeforeAttemptAsync(Pacer.WaitAsync(tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
-                try
-                {
-                    var exchange = await SendOnceAsync(method, relativePath, body, tokens.Abort, describe).ConfigureAwait(false);
-                    Pacer.OnAccepted();
-                    return exchange;
-                }
-                catch (SobotApiException ex)
-                {
-                    ex.Attempts = attempt;
-                    if (ex.Kind == SobotErrorKind.RateLimited) Pacer.OnRateLimited();
-                    else if (!ex.NotSent && ex.Kind != SobotErrorKind.Unavailable && ex.Kind != SobotErrorKind.Transport) Pacer.OnAccepted();
-                    if (!ex.Retryable || attempt > retries) throw;
-                    var delay = RetryDelay(ex, attempt, Options.MaximumRetryAfter);
-                    if (deadline is TimeSpan limit && started.Elapsed + delay > limit)
-                        throw new SobotApiException(ex.Kind, ex.StatusCode, ex.SobotCode, ex.SobotMessage, ex.Method, ex.Path,
-                            ex.Message + string.Format(CultureInfo.InvariantCulture, " Gave up after {0} attempt(s): the next retry would pass the {1:0} s timeout.", attempt, limit.TotalSeconds), ex)
-                        { NotSent = ex.NotSent, Attempts = attempt, RetryAfter = ex.RetryAfter };
-                    await BeforeAttemptAsync(Task.Delay(delay, tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
-                }
-            }
-        }
-
-        /// <summary>A wait before an attempt; stopped there, the request has not gone out (this time).</summary>
-        private static async Task BeforeAttemptAsync(Task wait, CancellationToken stopStarting)
-        {
-            try
-            {
-                await wait.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (stopStarting.IsCancellationRequested)
-            {
-                throw new StoppedBeforeSendingException(ex);
-            }
-        }
-
-        private static readonly Random Jitter = new Random();
-
-        /// <summary>Retry-After when the server gave it (at most <paramref name="maximumRetryAfter"/>), else 0.5 s doubling per attempt, with ±50% jitter, at most 60 s.</summary>
-        internal static TimeSpan RetryDelay(SobotApiException ex, int attempt, TimeSpan maximumRetryAfter)
-        {
-            if (ex.RetryAfter is TimeSpan after && after > TimeSpan.Zero) return after < maximumRetryAfter ? after : maximumRetryAfter;
-            double seconds = Math.Min(60, 0.5 * Math.Pow(2, attempt - 1));
-            double factor;
-            lock (Jitter) factor = 0.5 + Jitter.NextDouble();
-            return TimeSpan.FromSeconds(seconds * factor);
-        }
-
-        private async Task<Exchange> SendOnceAsync(HttpMethod method, string relativePath, string? body, CancellationToken cancellationToken, Func<string, string?>? describe)
-        {
-            string tracePath = "/" + relativePath;
-            var started = Stopwatch.StartNew();
-            using var request = new HttpRequestMessage(method, new Uri(_base, relativePath));
-            request.Headers.TryAddWithoutValidation("x-api-key", Options.Credential.AccessKey);
-            request.Headers.TryAddWithoutValidation("x-api-secret", Options.Credential.RevealSecret());
-            request.Headers.TryAddWithoutValidation("User-Agent", Options.UserAgent);
-            request.Headers.TryAddWithoutValidation("Accept", "application/json");
-            if (body != null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException)
-            {
-                if (Tracing) Report(method, tracePath, 0, started.Elapsed, body, null, null);
-                bool timedOut = ex is OperationCanceledException;
-                bool notSent = !timedOut && TransportFailure.BeforeSending(ex);
-                string what = timedOut
-                    ? "no response within " + Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s"
-                    : "the connection failed (" + Options.Credential.Redact(Innermost(ex).Message) + ")";
-                string consequence = notSent ? "; nothing was sent"
-                    : method == HttpMethod.Post || method == HttpMethod.Put ? "; the request may or may not have been processed by Sobot"
-                    : string.Empty;
-                throw new SobotApiException(SobotErrorKind.Transport, 0, null, null, method.Method, tracePath,
-                    $"{method.Method} {tracePath}: {what}{consequence}.", ex) { NotSent = notSent };
-            }
-
-            using (response)
-            {
-                int status = (int)response.StatusCode;
-                string text;
-                try
-                {
-                    text = await BoundedBody.ReadAsync(response.Content, Options.MaximumResponseBytes, Options.Timeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException)
-                {
-                    if (Tracing) Report(method, tracePath, status, started.Elapsed, body, null, null);
-                    bool tooLarge = ex is BoundedBody.TooLargeException;
-                    string what = tooLarge
-                        ? $"answered {status} with a body over {Options.MaximumResponseBytes / (1024 * 1024)} MB, more than any documented reply; it was not read"
-                        : $"answered {status} but the body could not be read ({Options.Credential.Redact(Innermost(ex).Message)})";
-                    var unreadKind = status >= 200 && status < 300 ? SobotErrorKind.UnexpectedResponse : SobotApiException.KindFromStatus(status);
-                    bool changes = method == HttpMethod.Post || method == HttpMethod.Put;
-                    throw new SobotApiException(unreadKind, status, null, null, method.Method, tracePath,
-                        $"{method.Method} {tracePath} {what}{(changes && status < 300 ? "; the request may or may not have been processed" : string.Empty)}.", ex);
-                }
-                if (status >= 300 && status < 400)
-                {
-                    if (Tracing) Report(method, tracePath, status, started.Elapsed, body, text, null);
-                    string location = response.Headers.Location is Uri to ? (to.IsAbsoluteUri ? to : new Uri(request.RequestUri!, to)).ToString() : "(no Location header)";
-                    throw new SobotApiException(SobotErrorKind.Redirected, status, null, null, method.Method, tracePath,
-                        $"{method.Method} {tracePath} was redirected ({status}) to {Options.Credential.Redact(location)}. SobotPS does not follow redirects: the keys would go along. Nothing was sent there; if that is the right address, connect with it as -BaseUri.");
-                }
-                var (code, message) = ReadEnvelope(text);
-                bool success = status >= 200 && status < 300 && (code is null || code < 400);
-                if (Tracing) Report(method, tracePath, status, started.Elapsed, body, text, success && describe != null ? describe(text) : null);
-                if (success) return new Exchange(status, text);
-
-                int effective = status >= 400 ? status : code!.Value;
-                var kind = SobotApiException.KindFromStatus(effective);
-                string safeMessage = Options.Credential.Redact(message);
-                var error = new SobotApiException(kind, effective, code, string.IsNullOrEmpty(safeMessage) ? null : safeMessage,
-                    method.Method, tracePath, Describe(kind, effective, response.ReasonPhrase, safeMessage, method, tracePath));
-                if (response.Headers.RetryAfter is { } retryAfter)
-                    error.RetryAfter = retryAfter.Delta ?? (retryAfter.Date.HasValue ? retryAfter.Date.Value - DateTimeOffset.UtcNow : (TimeSpan?)null);
-                throw error;
-            }
-        }
-
-        private static string Describe(SobotErrorKind kind, int status, string? reason, string message, HttpMethod method, string path)
-        {
-            string head = $"Sobot answered {status}{(string.IsNullOrEmpty(reason) ? string.Empty : " " + reason)} to {method.Method} {path}";
-            string detail = string.IsNullOrEmpty(message) ? string.Empty : ": " + message;
-            switch (kind)
-            {
-                case SobotErrorKind.Unauthorized:
-                    return head + detail + ". The access key and secret key were rejected; generate a new pair in the Sobot portal and connect again.";
-                case SobotErrorKind.ServerError:
-                    return head + detail + (method == HttpMethod.Post || method == HttpMethod.Put ? ". The request may or may not have been processed." : ".");
-                default:
-                    return head + detail + (detail.EndsWith(".", StringComparison.Ordinal) ? string.Empty : ".");
-            }
-        }
-
-        private bool Tracing => Options.Trace != null || SobotTrace.HasListener;
-
-        private void Report(HttpMethod method, string path, int status, TimeSpan elapsed, string? requestBody, string? responseBody, string? messageId)
-        {
-            var e = new SobotTraceEvent(method.Method, path, status, elapsed, requestBody, Options.Credential.Redact(responseBody), messageId);
-            Options.Trace?.Invoke(e);
-            SobotTrace.Publish(e);
-        }
-
-        private T Parse<T>(Exchange exchange, HttpMethod method, string path) where T : class
+        private T Parse<T>(SobotTransport.Exchange exchange, HttpMethod method, string path) where T : class
         {
             try
             {
@@ -396,29 +182,6 @@ namespace Sobot.Client
             catch (JsonException) { return null; }
         }
 
-        /// <summary>Reads <c>code</c> and <c>message</c> (or a <c>detail</c>/<c>error</c> text) of any body, tolerating anything.</summary>
-        private static (int? Code, string Message) ReadEnvelope(string text)
-        {
-            if (string.IsNullOrWhiteSpace(text)) return (null, string.Empty);
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, string.Empty);
-                int? code = null;
-                if (doc.RootElement.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out int ci)) code = ci;
-                foreach (var name in new[] { "message", "detail", "error" })
-                    if (doc.RootElement.TryGetProperty(name, out var m) && m.ValueKind == JsonValueKind.String)
-                        return (code, m.GetString() ?? string.Empty);
-                return (code, string.Empty);
-            }
-            catch (JsonException)
-            {
-                // An HTML error page from a proxy: show its start, not all of it.
-                string trimmed = text.Trim();
-                return (null, trimmed.Length > 200 ? trimmed.Substring(0, 200) + "..." : trimmed);
-            }
-        }
-
         private static string Query(params (string Name, int? Value)[] parts)
         {
             var sb = new StringBuilder();
@@ -430,18 +193,8 @@ namespace Sobot.Client
             return sb.ToString();
         }
 
-        private static Exception Innermost(Exception ex)
-        {
-            while (ex.InnerException != null) ex = ex.InnerException;
-            return ex;
-        }
+        internal string OnBaseUri(string? path) => _transport.OnBaseUri(path);
 
-        private static Uri EnsureTrailingSlash(Uri uri)
-        {
-            if (uri is null || !uri.IsAbsoluteUri) throw new ArgumentException("The base URI must be absolute.", nameof(uri));
-            return uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
-        }
-
-        public void Dispose() => _http.Dispose();
+        public void Dispose() => _transport.Dispose();
     }
 }

@@ -150,21 +150,16 @@ namespace SobotPS
                 request = BuildRequest(connection, number, name);
                 request.Validate();
             }
-            catch (Exception ex) when (ex is SobotValidationException || ex is SobotTemplateException || ex is RowInputException)
+            catch (Exception ex) when (ex is SobotException || ex is RowInputException)
             {
+                // Refused before sending. A SobotApiException here means the template list could not be read:
+                // rejected keys end the run, anything else may pass.
                 sender.Refuse(CustomerNumber, row, ex, rowText);
                 Drain();
-                return;
-            }
-            catch (SobotApiException ex)
-            {
-                // The template list could not be read. Rejected keys end the run; anything else may pass.
-                sender.Refuse(CustomerNumber, row, ex, rowText);
-                Drain();
-                if (ex.KeysRejected)
+                if (ex is SobotApiException api && api.KeysRejected)
                 {
                     Finish();
-                    ThrowTerminatingError(SobotErrors.FromApi(ex, ex.Path));
+                    ThrowTerminatingError(SobotErrors.FromApi(api, api.Path));
                 }
                 return;
             }

@@ -61,6 +61,32 @@ namespace SobotPS
         protected void Call(Func<CancellationToken, Task> call) =>
             Call<bool>(async token => { await call(token).ConfigureAwait(false); return true; });
 
+        /// <summary>
+        /// The other side of the one sync boundary: a paged listing streamed item by item on this (pipeline)
+        /// thread, each page fetched on the thread pool and its HTTP exchanges traced as it arrives.
+        /// </summary>
+        protected System.Collections.Generic.IEnumerable<T> Stream<T>(Func<CancellationToken, System.Collections.Generic.IAsyncEnumerable<T>> source)
+        {
+            var items = source(CancellationToken).GetAsyncEnumerator(CancellationToken);
+            try
+            {
+                while (true)
+                {
+                    Task<bool> next;
+                    using (TraceListening()) next = Task.Run(() => items.MoveNextAsync().AsTask());
+                    bool more;
+                    try { more = next.GetAwaiter().GetResult(); }
+                    finally { FlushTrace(); }
+                    if (!more) yield break;
+                    yield return items.Current;
+                }
+            }
+            finally
+            {
+                Task.Run(() => items.DisposeAsync().AsTask()).GetAwaiter().GetResult();
+            }
+        }
+
         private readonly ConcurrentQueue<SobotTraceEvent> _events = new ConcurrentQueue<SobotTraceEvent>();
         private bool? _traceWanted;
 
@@ -102,7 +128,7 @@ namespace SobotPS
         protected void WriteApiError(SobotApiException ex, object? target)
         {
             var record = SobotErrors.FromApi(ex, target);
-            if (ex.Kind == SobotErrorKind.Unauthorized) ThrowTerminatingError(record);
+            if (ex.KeysRejected) ThrowTerminatingError(record);
             WriteError(record);
         }
 

@@ -1,9 +1,6 @@
 using System;
-using System.Globalization;
 using System.Linq;
-using System.Text.Json;
 using Sobot.Client.Models.Responses;
-using Sobot.Client.Templates;
 
 namespace SobotPS
 {
@@ -30,24 +27,26 @@ namespace SobotPS
             Name = r.EntityName ?? string.Empty;
             Language = r.LangCode ?? string.Empty;
             Category = r.Category;
-            Status = Enum.IsDefined(typeof(SobotTemplateStatus), r.Status) ? (SobotTemplateStatus)r.Status : (SobotTemplateStatus?)null;
+            Status = Enum.IsDefined(typeof(SobotTemplateStatus), (int)r.Status) ? (SobotTemplateStatus)(int)r.Status : (SobotTemplateStatus?)null;
             Body = r.Template ?? string.Empty;
-            VariableCount = TemplateBody.CountVariables(r.Template);
+            VariableCount = r.BodyVariableCount;
+            HeaderVariableCount = r.HeaderVariableCount;
+            HasDynamicUrlButton = r.HasDynamicUrlButton;
             TemplateType = r.TemplateType;
             HeaderType = r.HeaderType;
             Header = r.Header;
             Footer = r.Footer;
-            Buttons = Texts(r.Buttons);
+            Buttons = r.Buttons.ToArray();
             SubType = r.SubType;
             Url = r.Url;
             UrlName = r.UrlName;
-            PhoneNumbers = Texts(r.PhoneNumbers);
+            PhoneNumbers = r.PhoneButtons.Select(p => p.Text + ": " + p.PhoneNumber).ToArray();
             Example = r.Example;
             ExampleWebsite = r.ExampleWebsite;
             RejectedReason = r.RejectedReason;
             MetaTemplateId = r.TemplateId;
-            CreatedAt = Date(r.CreatedAt);
-            UpdatedAt = Date(r.UpdatedAt);
+            CreatedAt = r.CreatedAt;
+            UpdatedAt = r.UpdatedAt;
             AddedBy = r.AddedBy;
         }
 
@@ -62,6 +61,10 @@ namespace SobotPS
         public string Body { get; }
         /// <summary>How many -BodyParameter values a send needs.</summary>
         public int VariableCount { get; }
+        /// <summary>1 when the text header holds {{1}}: a send then needs -HeaderParameter.</summary>
+        public int HeaderVariableCount { get; }
+        /// <summary>True when the website button takes a value per send (-UrlButtonParameter).</summary>
+        public bool HasDynamicUrlButton { get; }
         public string? TemplateType { get; }
         public string? HeaderType { get; }
         public string? Header { get; }
@@ -83,23 +86,6 @@ namespace SobotPS
 
         public override string ToString() => Name + " (" + Language + ")";
 
-        private static DateTimeOffset? Date(string? text) =>
-            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : (DateTimeOffset?)null;
-
-        private static string[] Texts(JsonElement? element)
-        {
-            if (element is not { ValueKind: JsonValueKind.Array } array) return Array.Empty<string>();
-            return array.EnumerateArray().Select(item =>
-            {
-                if (item.ValueKind == JsonValueKind.String) return item.GetString() ?? string.Empty;
-                if (item.ValueKind == JsonValueKind.Object)
-                {
-                    string text = item.TryGetProperty("text", out var t) ? t.ToString() : string.Empty;
-                    return item.TryGetProperty("phone_number", out var n) ? text + ": " + n : text;
-                }
-                return item.ToString();
-            }).ToArray();
-        }
     }
 
     public enum SobotTemplateSyncAction

@@ -53,12 +53,12 @@ public class AdaptivePacerTests
     public void Retry_delay_honours_retry_after_else_backs_off_exponentially_with_jitter()
     {
         var limited = new SobotApiException(SobotErrorKind.RateLimited, 429, 429, null, "POST", "/message/", "x") { RetryAfter = TimeSpan.FromSeconds(3) };
-        Assert.Equal(TimeSpan.FromSeconds(3), SobotClient.RetryDelay(limited, 1, TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(3), Sobot.Client.Http.SobotTransport.RetryDelay(limited, 1, TimeSpan.FromSeconds(60)));
         var unavailable = new SobotApiException(SobotErrorKind.Unavailable, 503, null, null, "POST", "/message/", "x");
         for (int attempt = 1; attempt <= 6; attempt++)
         {
             double expected = Math.Min(60, 0.5 * Math.Pow(2, attempt - 1));
-            double actual = SobotClient.RetryDelay(unavailable, attempt, TimeSpan.FromSeconds(60)).TotalSeconds;
+            double actual = Sobot.Client.Http.SobotTransport.RetryDelay(unavailable, attempt, TimeSpan.FromSeconds(60)).TotalSeconds;
             Assert.InRange(actual, expected * 0.5, expected * 1.5);
         }
     }

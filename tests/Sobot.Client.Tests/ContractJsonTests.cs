@@ -97,8 +97,8 @@ public class ContractJsonTests
         Assert.Equal("Dear customer, ...", t.Template);
         Assert.Equal("759559305816228", t.TemplateId);
         Assert.Equal("en", t.LangCode);
-        Assert.Equal(1, t.Status);
-        Assert.Equal("2023-03-25T13:26:20.034623+05:30", t.CreatedAt);
+        Assert.Equal(Models.Responses.TemplateStatus.Approved, t.Status);
+        Assert.Equal(DateTimeOffset.Parse("2023-03-25T13:26:20.034623+05:30", System.Globalization.CultureInfo.InvariantCulture), t.CreatedAt);
         Assert.Equal(156, t.AddedBy);
     }
 

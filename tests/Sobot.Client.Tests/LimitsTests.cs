@@ -177,7 +177,7 @@ public class TemplateDefinitionTests
         var same = new Models.Responses.TemplateRecord
         {
             EntityName = "promo", Category = "MARKETING", Template = "Sale {{1}}", Footer = "Bye", LangCode = "en_US",
-            Buttons = System.Text.Json.JsonDocument.Parse("[\"Stop\"]").RootElement,
+            RawButtons = System.Text.Json.JsonDocument.Parse("[\"Stop\"]").RootElement,
         };
         Assert.Empty(d.DifferencesFrom(same));
         same.Template = "Sale {{1}}!";

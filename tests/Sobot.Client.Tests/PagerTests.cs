@@ -14,28 +14,28 @@ public class PagerTests
     };
 
     [Fact]
-    public void Follows_next_by_page_number_until_it_is_null()
+    public async Task Follows_next_by_page_number_until_it_is_null()
     {
         var asked = new List<int>();
-        var items = Pager.Enumerate(p => { asked.Add(p); return Task.FromResult(Page(p, 4)); }, CancellationToken.None).ToList();
+        var items = await Pager.ToListAsync(Pager.EnumerateAsync<int>((p, _) => { asked.Add(p); return Task.FromResult(Page(p, 4)); }));
         Assert.Equal([1, 2, 3, 4], asked);
         Assert.Equal([10, 11, 20, 21, 30, 31, 40, 41], items);
     }
 
     [Fact]
-    public void Yields_items_before_the_next_page_is_fetched()
+    public async Task Yields_items_before_the_next_page_is_fetched()
     {
         var asked = new List<int>();
-        using var e = Pager.Enumerate(p => { asked.Add(p); return Task.FromResult(Page(p, 5)); }, CancellationToken.None).GetEnumerator();
-        Assert.True(e.MoveNext());
+        await using var e = Pager.EnumerateAsync<int>((p, _) => { asked.Add(p); return Task.FromResult(Page(p, 5)); }).GetAsyncEnumerator();
+        Assert.True(await e.MoveNextAsync());
         Assert.Equal([1], asked);
     }
 
     [Fact]
-    public void A_next_link_that_repeats_a_page_ends_the_walk()
+    public async Task A_next_link_that_repeats_a_page_ends_the_walk()
     {
         int calls = 0;
-        var items = Pager.Enumerate(p => { calls++; return Task.FromResult(new PagedResponse<int> { Data = [p], Next = "https://x/?page=1" }); }, CancellationToken.None).ToList();
+        var items = await Pager.ToListAsync(Pager.EnumerateAsync<int>((p, _) => { calls++; return Task.FromResult(new PagedResponse<int> { Data = [p], Next = "https://x/?page=1" }); }));
         Assert.Equal(1, calls);
         Assert.Equal([1], items);
     }
@@ -52,13 +52,13 @@ public class PagerTests
     }
 
     [Fact]
-    public void Cancellation_stops_between_pages()
+    public async Task Cancellation_stops_between_pages()
     {
         using var cts = new CancellationTokenSource();
         var seen = new List<int>();
-        Assert.Throws<OperationCanceledException>(() =>
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            foreach (var item in Pager.Enumerate(p => Task.FromResult(Page(p, 9)), cts.Token))
+            await foreach (var item in Pager.EnumerateAsync<int>((p, _) => Task.FromResult(Page(p, 9)), cts.Token))
             {
                 seen.Add(item);
                 cts.Cancel();

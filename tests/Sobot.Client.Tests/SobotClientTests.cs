@@ -1,3 +1,4 @@
+using Sobot.Client.Paging;
 using System.Net.Http.Json;
 using System.Collections.Concurrent;
 using Sobot.Client.Models.Requests;
@@ -148,7 +149,7 @@ public class SobotClientTests
         for (int i = 0; i < 45; i++)
             emulator.State.TryAddCustomer(new CustomerItem { Mobile = "9199711" + (10000 + i), Name = "Bulk " + i });
 
-        var all = client.EnumerateCustomers().ToList();
+        var all = await Pager.ToListAsync(client.EnumerateCustomersAsync());
         Assert.Equal(46, all.Count);
         Assert.Equal(46, all.Select(c => c.Mobile).Distinct().Count());
     }
@@ -159,20 +160,20 @@ public class SobotClientTests
         await using var emulator = await TestEmulator.StartAsync();
         using var client = emulator.Client();
 
-        var t = client.Templates.Resolve("payment_status", null);
+        var t = await client.Templates.ResolveAsync("payment_status", null);
         Assert.Equal("en", t.LangCode);
         Templates.TemplateCatalog.CheckBodyParameters(t, 2);
         var mismatch = Assert.Throws<SobotTemplateException>(() => Templates.TemplateCatalog.CheckBodyParameters(t, 1));
         Assert.Equal(SobotTemplateProblem.ParameterCountMismatch, mismatch.Problem);
         Assert.Contains("2 body variables but 1 body parameter was given", mismatch.Message);
 
-        var ambiguous = Assert.Throws<SobotTemplateException>(() => client.Templates.Resolve("festival_greeting", null));
+        var ambiguous = await Assert.ThrowsAsync<SobotTemplateException>(() => client.Templates.ResolveAsync("festival_greeting", null));
         Assert.Equal(SobotTemplateProblem.AmbiguousLanguage, ambiguous.Problem);
         Assert.Contains("en, hi", ambiguous.Message);
-        Assert.Equal("hi", client.Templates.Resolve("festival_greeting", "hi").LangCode);
+        Assert.Equal("hi", (await client.Templates.ResolveAsync("festival_greeting", "hi")).LangCode);
 
-        Assert.Equal(SobotTemplateProblem.NotFound, Assert.Throws<SobotTemplateException>(() => client.Templates.Resolve("no_such_template", null)).Problem);
-        Assert.Equal(SobotTemplateProblem.NotApproved, Assert.Throws<SobotTemplateException>(() => client.Templates.Resolve("spring_sale", null)).Problem);
+        Assert.Equal(SobotTemplateProblem.NotFound, (await Assert.ThrowsAsync<SobotTemplateException>(() => client.Templates.ResolveAsync("no_such_template", null))).Problem);
+        Assert.Equal(SobotTemplateProblem.NotApproved, (await Assert.ThrowsAsync<SobotTemplateException>(() => client.Templates.ResolveAsync("spring_sale", null))).Problem);
     }
 
     [Fact]
@@ -181,12 +182,12 @@ public class SobotClientTests
         await using var emulator = await TestEmulator.StartAsync();
         int listings = 0;
         using var client = emulator.Client(trace: e => { if (e.Path.StartsWith("/api/template/")) Interlocked.Increment(ref listings); });
-        client.Templates.Resolve("hello_world", null);
+        await client.Templates.ResolveAsync("hello_world", null);
         Assert.Equal(1, listings);
-        for (int i = 0; i < 5; i++) Assert.Throws<SobotTemplateException>(() => client.Templates.Resolve("missing", null));
+        for (int i = 0; i < 5; i++) await Assert.ThrowsAsync<SobotTemplateException>(() => client.Templates.ResolveAsync("missing", null));
         Assert.Equal(1, listings); // the list was read less than MinimumRefreshInterval ago: no refetch per row
         client.Templates.Invalidate();
-        client.Templates.Resolve("hello_world", null);
+        await client.Templates.ResolveAsync("hello_world", null);
         Assert.Equal(2, listings);
     }
 }

@@ -186,7 +186,7 @@ public class KeysStayHomeTests
     public void Retry_after_is_honoured_up_to_the_documented_maximum()
     {
         var ex = new SobotApiException(SobotErrorKind.RateLimited, 429, 429, null, "POST", "/message/", "x") { RetryAfter = TimeSpan.FromMinutes(30) };
-        Assert.Equal(TimeSpan.FromSeconds(60), SobotClient.RetryDelay(ex, 1, new SobotClientOptions(new SobotCredential("a", TestEmulator.Secure("b"))).MaximumRetryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(60), Sobot.Client.Http.SobotTransport.RetryDelay(ex, 1, new SobotClientOptions(new SobotCredential("a", TestEmulator.Secure("b"))).MaximumRetryAfter));
     }
 }
 

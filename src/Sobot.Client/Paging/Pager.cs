@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Sobot.Client.Models.Responses;
@@ -14,19 +15,28 @@ namespace Sobot.Client.Paging
     /// </summary>
     public static class Pager
     {
-        public static IEnumerable<T> Enumerate<T>(Func<int, Task<PagedResponse<T>>> fetchPage, CancellationToken cancellationToken)
+        public static async IAsyncEnumerable<T> EnumerateAsync<T>(Func<int, CancellationToken, Task<PagedResponse<T>>> fetchPage,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             int page = 1;
             var seen = new HashSet<int>();
             while (seen.Add(page))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var response = fetchPage(page).ConfigureAwait(false).GetAwaiter().GetResult();
+                var response = await fetchPage(page, cancellationToken).ConfigureAwait(false);
                 if (response.Data is null || response.Data.Count == 0) yield break;
                 foreach (var item in response.Data) yield return item;
                 if (string.IsNullOrEmpty(response.Next)) yield break;
                 page = PageOf(response.Next!) ?? page + 1;
             }
+        }
+
+        /// <summary>Every item of the list, read to its end.</summary>
+        public static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken = default)
+        {
+            var list = new List<T>();
+            await foreach (var item in items.WithCancellation(cancellationToken).ConfigureAwait(false)) list.Add(item);
+            return list;
         }
 
         /// <summary>The <c>page</c> query value of a next/previous link, or null.</summary>

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
+using Sobot.Client.Paging;
 using Sobot.Client.Models.Responses;
 
 namespace Sobot.Client.Templates
@@ -31,8 +33,8 @@ namespace Sobot.Client.Templates
         }
 
         /// <summary>The templates, from the cache or (when empty, or <paramref name="refresh"/>) listed now.</summary>
-        public IReadOnlyList<TemplateRecord> GetAll(bool refresh = false, CancellationToken cancellationToken = default) =>
-            Load(cancellationToken, refresh);
+        public Task<IReadOnlyList<TemplateRecord>> GetAllAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
+            LoadAsync(cancellationToken, refresh);
 
         /// <summary>Replaces the cache with a complete listing (e.g. one a cmdlet just streamed).</summary>
         public void Replace(IEnumerable<TemplateRecord> templates)
@@ -58,14 +60,14 @@ namespace Sobot.Client.Templates
         /// The approved template named <paramref name="name"/> in <paramref name="language"/> (or its only
         /// language when null). Throws <see cref="SobotTemplateException"/> when it cannot be sent.
         /// </summary>
-        public TemplateRecord Resolve(string name, string? language, CancellationToken cancellationToken = default)
+        public async Task<TemplateRecord> ResolveAsync(string name, string? language, CancellationToken cancellationToken = default)
         {
-            var templates = Load(cancellationToken, refresh: false);
+            var templates = await LoadAsync(cancellationToken, refresh: false).ConfigureAwait(false);
             var found = Find(templates, name, language);
-            if (found.Count != 1 || found[0].Status != 1)
+            if (found.Count != 1 || found[0].Status != TemplateStatus.Approved)
             {
                 // Maybe created or approved since the list was read.
-                if (RefreshAllowed()) found = Find(Load(cancellationToken, refresh: true), name, language);
+                if (RefreshAllowed()) found = Find(await LoadAsync(cancellationToken, refresh: true).ConfigureAwait(false), name, language);
             }
 
             if (found.Count == 0)
@@ -80,7 +82,7 @@ namespace Sobot.Client.Templates
                 throw new SobotTemplateException(SobotTemplateProblem.AmbiguousLanguage, name,
                     $"The template '{name}' exists in several languages ({string.Join(", ", found.Select(t => t.LangCode))}); pass -Language to choose one.");
             var template = found[0];
-            if (template.Status != 1)
+            if (template.Status != TemplateStatus.Approved)
                 throw new SobotTemplateException(SobotTemplateProblem.NotApproved, name,
                     $"The template '{name}' ({template.LangCode}) is {StatusName(template.Status)}; only templates approved by Meta can be sent.");
             return template;
@@ -89,14 +91,14 @@ namespace Sobot.Client.Templates
         /// <summary>Throws when <paramref name="bodyParameterCount"/> differs from the template body's variables.</summary>
         public static void CheckBodyParameters(TemplateRecord template, int bodyParameterCount)
         {
-            int expected = TemplateBody.CountVariables(template.Template);
+            int expected = template.BodyVariableCount;
             if (expected != bodyParameterCount)
                 throw new SobotTemplateException(SobotTemplateProblem.ParameterCountMismatch, template.EntityName ?? string.Empty,
                     $"The template '{template.EntityName}' ({template.LangCode}) has {expected} body variable{(expected == 1 ? "" : "s")} but {bodyParameterCount} body parameter{(bodyParameterCount == 1 ? " was" : "s were")} given (-BodyParameter).");
         }
 
-        public static string StatusName(int status) =>
-            status switch { 0 => "pending approval", 1 => "approved", 2 => "rejected", _ => "in status " + status };
+        public static string StatusName(TemplateStatus status) =>
+            status switch { TemplateStatus.Pending => "pending approval", TemplateStatus.Approved => "approved", TemplateStatus.Rejected => "rejected", _ => "in status " + (int)status };
 
         private string LanguagesOf(string name) =>
             string.Join(", ", Cached.Where(t => string.Equals(t.EntityName, name, StringComparison.Ordinal)).Select(t => t.LangCode));
@@ -111,14 +113,14 @@ namespace Sobot.Client.Templates
             lock (_gate) return _loadedAgo is null || _loadedAgo.Elapsed >= MinimumRefreshInterval;
         }
 
-        private IReadOnlyList<TemplateRecord> Load(CancellationToken cancellationToken, bool refresh)
+        private async Task<IReadOnlyList<TemplateRecord>> LoadAsync(CancellationToken cancellationToken, bool refresh)
         {
             lock (_gate)
             {
                 if (_templates != null && !refresh) return _templates;
             }
             // Listing happens outside the lock: a slow page must not block readers of Cached (tab completion).
-            var list = _client.EnumerateTemplates(null, cancellationToken).ToList();
+            var list = await Pager.ToListAsync(_client.EnumerateTemplatesAsync(null, cancellationToken), cancellationToken).ConfigureAwait(false);
             Replace(list);
             return list;
         }

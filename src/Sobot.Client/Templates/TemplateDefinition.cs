@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using Sobot.Client.Models.Requests;
 using Sobot.Client.Models.Responses;
 using Sobot.Client.Validation;
@@ -28,6 +27,8 @@ namespace Sobot.Client.Templates
         public string? Language { get; set; }
         public string[]? BodyExample { get; set; }
         public string? Header { get; set; }
+        /// <summary>The sample for a text header's <c>{{1}}</c>.</summary>
+        public string? HeaderExample { get; set; }
         public string? HeaderImageExample { get; set; }
         public string? HeaderVideoExample { get; set; }
         public string? HeaderDocumentExample { get; set; }
@@ -88,7 +89,12 @@ namespace Sobot.Client.Templates
             }.Where(h => !string.IsNullOrEmpty(h.Value)).ToList();
             if (given.Count > 1)
                 throw new SobotValidationException("Header", $"{string.Join(" and ", given.Select(h => h.Name))} clash: a template has one header, text or media.");
-            if (given.Count == 0) return;
+            if (given.Count == 0)
+            {
+                if (!string.IsNullOrEmpty(HeaderExample))
+                    throw new SobotValidationException("HeaderExample", "HeaderExample goes with a text -Header that holds {{1}}.");
+                return;
+            }
 
             var header = given[0];
             request.HeaderType = header.Type;
@@ -98,9 +104,27 @@ namespace Sobot.Client.Templates
                 Check.NoEmoji(header.Value, "Header");
                 NoMarkdown(header.Value!, "Header");
                 request.Header = header.Value;
+                // A text header may hold one variable, {{1}}, and then needs a sample (example_header_param).
+                int variables = TemplateBody.CountVariables(header.Value);
+                int placeholders = CountOf(header.Value!, "{{");
+                if (variables > 1 || placeholders > 1 || (placeholders == 1 && variables != 1))
+                    throw new SobotValidationException("Header", $"The header '{header.Value}' may hold one variable only, written {{{{1}}}}.");
+                if (variables == 1)
+                {
+                    if (string.IsNullOrWhiteSpace(HeaderExample))
+                        throw new SobotValidationException("HeaderExample", $"The header '{header.Value}' has a variable ({{{{1}}}}): HeaderExample must give a sample value for it.");
+                    Check.MaxLength(HeaderExample, MaxHeaderLength, "HeaderExample");
+                    request.ExampleHeaderParam = new ExampleHeaderParam(HeaderExample!);
+                }
+                else if (!string.IsNullOrEmpty(HeaderExample))
+                {
+                    throw new SobotValidationException("HeaderExample", "HeaderExample goes with a header that holds {{1}}; this header has no variable.");
+                }
             }
             else
             {
+                if (!string.IsNullOrEmpty(HeaderExample))
+                    throw new SobotValidationException("HeaderExample", $"HeaderExample goes with a text header that holds {{{{1}}}}, not with {header.Name}.");
                 Check.HttpUrl(header.Value, header.Name);
                 request.TemplateType = "MEDIA";
                 request.Example = header.Value;
@@ -172,31 +196,21 @@ namespace Sobot.Client.Templates
             Compare("HeaderType", wanted.HeaderType, existing.HeaderType, ignoreCase: true);
             Compare("Header", wanted.Header, existing.Header);
             Compare("Footer", wanted.Footer, existing.Footer);
-            Compare("QuickReplyButton", string.Join("\n", wanted.Buttons ?? Array.Empty<string>()), string.Join("\n", Strings(existing.Buttons)));
-            Compare("UrlButtonUrl", wanted.Url, existing.Url);
+            Compare("QuickReplyButton", string.Join("\n", wanted.Buttons ?? Array.Empty<string>()), string.Join("\n", existing.Buttons));
+            // The list documents url as "the static part of URL": compare without a trailing {{1}}.
+            Compare("UrlButtonUrl", StaticPart(wanted.Url), StaticPart(existing.Url));
             Compare("UrlButtonText", wanted.UrlName, existing.UrlName);
             var phone = wanted.PhoneNumbers?.FirstOrDefault();
-            var existingPhone = FirstPhone(existing.PhoneNumbers);
-            Compare("PhoneButtonNumber", phone?.PhoneNumber, existingPhone.Number);
-            Compare("PhoneButtonText", phone?.Text, existingPhone.Text);
+            var existingPhone = existing.PhoneButtons.FirstOrDefault();
+            Compare("PhoneButtonNumber", phone?.PhoneNumber, existingPhone?.PhoneNumber);
+            Compare("PhoneButtonText", phone?.Text, existingPhone?.Text);
             return differences;
         }
 
-        private static IEnumerable<string> Strings(JsonElement? element)
+        private static string? StaticPart(string? url)
         {
-            if (element is not { ValueKind: JsonValueKind.Array } array) yield break;
-            foreach (var item in array.EnumerateArray())
-                yield return item.ValueKind == JsonValueKind.String ? item.GetString() ?? string.Empty
-                    : item.ValueKind == JsonValueKind.Object && item.TryGetProperty("text", out var t) ? t.ToString() : item.ToString();
-        }
-
-        private static (string? Number, string? Text) FirstPhone(JsonElement? element)
-        {
-            if (element is not { ValueKind: JsonValueKind.Array } array) return (null, null);
-            foreach (var item in array.EnumerateArray())
-                if (item.ValueKind == JsonValueKind.Object)
-                    return (item.TryGetProperty("phone_number", out var n) ? n.ToString() : null, item.TryGetProperty("text", out var t) ? t.ToString() : null);
-            return (null, null);
+            string? trimmed = url?.Trim();
+            return trimmed != null && trimmed.EndsWith("{{1}}", StringComparison.Ordinal) ? trimmed.Substring(0, trimmed.Length - 5) : trimmed;
         }
 
         private static void NoMarkdown(string value, string field)

@@ -36,16 +36,13 @@ namespace SobotPS.Commands
             int found = 0;
             try
             {
-                using var trace = TraceListening();
-                foreach (var record in connection.Client.EnumerateCustomers(CancellationToken))
+                foreach (var record in Stream(connection.Client.EnumerateCustomersAsync))
                 {
-                    FlushTrace();
                     if (number != null && record.Mobile != number) continue;
                     if (pattern != null && !pattern.IsMatch(record.Name ?? string.Empty)) continue;
                     found++;
                     WriteObject(new SobotCustomer(record));
                 }
-                FlushTrace();
             }
             catch (SobotApiException ex)
             {

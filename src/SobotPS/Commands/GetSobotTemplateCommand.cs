@@ -35,17 +35,14 @@ namespace SobotPS.Commands
             int found = 0;
             try
             {
-                using var trace = TraceListening();
-                foreach (var record in connection.Client.EnumerateTemplates(Status is null ? (int?)null : (int)Status.Value, CancellationToken))
+                foreach (var record in Stream(token => connection.Client.EnumerateTemplatesAsync(Status is null ? (int?)null : (int)Status.Value, token)))
                 {
-                    FlushTrace();
                     if (complete) all.Add(record);
                     if (pattern != null && !pattern.IsMatch(record.EntityName ?? string.Empty)) continue;
                     if (!string.IsNullOrEmpty(Language) && !string.Equals(record.LangCode, Language, System.StringComparison.OrdinalIgnoreCase)) continue;
                     found++;
                     WriteObject(new SobotTemplate(record));
                 }
-                FlushTrace();
             }
             catch (SobotApiException ex)
             {

@@ -42,6 +42,11 @@ namespace SobotPS.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Header { get; set; }
 
+        /// <summary>A sample value for the header's {{1}} (a text header may hold one variable).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? HeaderExample { get; set; }
+
         /// <summary>Public URL of a sample image: makes a MEDIA template with an image header.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? HeaderImageExample { get; set; }
@@ -86,7 +91,7 @@ namespace SobotPS.Commands
             var definition = new TemplateDefinition
             {
                 Name = Name, Category = Category.ToString(), Body = Body, Language = Language, BodyExample = BodyExample,
-                Header = Header, HeaderImageExample = HeaderImageExample, HeaderVideoExample = HeaderVideoExample,
+                Header = Header, HeaderExample = HeaderExample, HeaderImageExample = HeaderImageExample, HeaderVideoExample = HeaderVideoExample,
                 HeaderDocumentExample = HeaderDocumentExample, Footer = Footer, QuickReplyButton = QuickReplyButton,
                 PhoneButtonText = PhoneButtonText, PhoneButtonNumber = PhoneButtonNumber,
                 UrlButtonText = UrlButtonText, UrlButtonUrl = UrlButtonUrl, UrlButtonExample = UrlButtonExample,
@@ -98,7 +103,7 @@ namespace SobotPS.Commands
             Sobot.Client.Models.Responses.TemplateRecord? created = null;
             try
             {
-                created = Call(token => System.Threading.Tasks.Task.FromResult(connection.Client.Templates.GetAll(refresh: true, token)))
+                created = Call(token => connection.Client.Templates.GetAllAsync(refresh: true, token))
                     .FirstOrDefault(t => t.EntityName == definition.EntityName && string.Equals(t.LangCode, definition.LangCode, StringComparison.OrdinalIgnoreCase));
             }
             catch (SobotApiException ex)

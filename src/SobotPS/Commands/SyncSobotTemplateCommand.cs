@@ -54,7 +54,7 @@ namespace SobotPS.Commands
             IReadOnlyList<Sobot.Client.Models.Responses.TemplateRecord> existing;
             try
             {
-                existing = Call(token => System.Threading.Tasks.Task.FromResult(connection.Client.Templates.GetAll(refresh: true, token)));
+                existing = Call(token => connection.Client.Templates.GetAllAsync(refresh: true, token));
             }
             catch (SobotApiException ex)
             {
@@ -94,7 +94,7 @@ namespace SobotPS.Commands
                     WriteError(SobotErrors.FromValidation(ex, definition));
                     continue;
                 }
-                var status = Enum.IsDefined(typeof(SobotTemplateStatus), current.Status) ? (SobotTemplateStatus)current.Status : (SobotTemplateStatus?)null;
+                var status = Enum.IsDefined(typeof(SobotTemplateStatus), (int)current.Status) ? (SobotTemplateStatus)(int)current.Status : (SobotTemplateStatus?)null;
                 if (differences.Count > 0)
                     WriteWarning($"Template '{definition.EntityName}' ({definition.LangCode}) differs from its definition in: {string.Join(", ", differences)}. It was not changed; Sobot templates cannot be edited in place.");
                 WriteObject(new SobotTemplateSyncResult(definition.EntityName, definition.LangCode,

@@ -31,7 +31,7 @@ namespace SobotPS.Completers
             if (cached.Count > 0) return cached;
             using (var cancel = new CancellationTokenSource(LoadBudget))
             {
-                var load = Task.Run(() => connection.Client.Templates.GetAll(false, cancel.Token));
+                var load = Task.Run(() => connection.Client.Templates.GetAllAsync(false, cancel.Token));
                 try
                 {
                     if (load.Wait(LoadBudget)) return load.Result;

@@ -11,6 +11,7 @@ namespace Sobot.Client.Models.Requests
         public string Body { get; internal set; } = string.Empty;
         public string LangCode { get; internal set; } = "en_US";
         public ExampleBodyParam? ExampleBodyParam { get; internal set; }
+        public ExampleHeaderParam? ExampleHeaderParam { get; internal set; }
         public string? HeaderType { get; internal set; }
         public string? Header { get; internal set; }
         public string? Example { get; internal set; }
@@ -29,6 +30,18 @@ namespace Sobot.Client.Models.Requests
         public ExampleBodyParam(IReadOnlyList<string> samples) => BodyText = new[] { samples };
 
         public IReadOnlyList<IReadOnlyList<string>> BodyText { get; }
+    }
+
+    /// <summary>
+    /// <c>{"header_text":["Asha"]}</c>: the sample of a text header's <c>{{1}}</c>. The field name is documented;
+    /// its inner shape is inferred from <c>example_body_param</c> and WhatsApp's own <c>header_text</c>
+    /// (a flat list, as a header has one variable).
+    /// </summary>
+    public sealed class ExampleHeaderParam
+    {
+        public ExampleHeaderParam(string sample) => HeaderText = new[] { sample };
+
+        public IReadOnlyList<string> HeaderText { get; }
     }
 
     public sealed class PhoneNumberButton

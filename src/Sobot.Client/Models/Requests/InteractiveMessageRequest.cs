@@ -34,6 +34,9 @@ namespace Sobot.Client.Models.Requests
         {
             Check.RequiredMaxLength(Message, MaxMessageLength, "message");
             Check.MaxLength(Header, MaxHeaderLength, "header");
+            // The contract says "no emoji" for the quick-reply header; WhatsApp's interactive header is one
+            // kind for buttons, lists and product lists alike, so the rule holds for all of them.
+            Check.NoEmoji(Header, "header");
             Check.MaxLength(Caption, MaxFooterLength, "caption");
             ValidateInteractive();
         }

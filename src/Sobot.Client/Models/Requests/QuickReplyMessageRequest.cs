@@ -25,7 +25,6 @@ namespace Sobot.Client.Models.Requests
 
         protected override void ValidateInteractive()
         {
-            Check.NoEmoji(Header, "header");
             Check.Buttons(Buttons, MaxButtons, MaxButtonLength, "buttons");
         }
     }

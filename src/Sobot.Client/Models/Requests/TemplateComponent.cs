@@ -28,6 +28,10 @@ namespace Sobot.Client.Models.Requests
         public static TemplateComponent Body(IEnumerable<string> values) =>
             new TemplateComponent("body", values.Select(TemplateParameter.OfText).ToList());
 
+        /// <summary>The value of a text header's <c>{{1}}</c>: <c>{"type":"header","parameters":[{"type":"text","text":"Asha"}]}</c>.</summary>
+        public static TemplateComponent HeaderText(string value) =>
+            new TemplateComponent("header", new[] { TemplateParameter.OfText(value) });
+
         public static TemplateComponent ImageHeader(string link) =>
             new TemplateComponent("header", new[] { new TemplateParameter("image", image: new MediaLink(link)) });
 
@@ -51,7 +55,8 @@ namespace Sobot.Client.Models.Requests
                     break;
                 case "header":
                     var p = Parameters[0];
-                    Check.HttpUrl((p.Image ?? p.Video ?? (MediaLinkBase?)p.Document)?.Link, "params.header." + p.Type + ".link");
+                    if (p.Type == "text") Check.Required(p.Text, "params.header.parameters[0].text");
+                    else Check.HttpUrl((p.Image ?? p.Video ?? (MediaLinkBase?)p.Document)?.Link, "params.header." + p.Type + ".link");
                     break;
                 case "button":
                     Check.Required(Parameters[0].Text, "params.button.parameters[0].text");

@@ -49,7 +49,7 @@ namespace Sobot.Client.Models.Requests
                 if (component.Type == "header") headers++;
             }
             if (headers > 1)
-                throw new SobotValidationException("params", "A template message takes at most one media header (image, video or document).");
+                throw new SobotValidationException("params", "A template message takes at most one header: a text value or one media header (image, video or document).");
         }
     }
 }

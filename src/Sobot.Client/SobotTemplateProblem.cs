@@ -1,0 +1,10 @@
+namespace Sobot.Client
+{
+    public enum SobotTemplateProblem
+    {
+        NotFound,
+        AmbiguousLanguage,
+        NotApproved,
+        ParameterCountMismatch,
+    }
+}
