@@ -235,35 +235,7 @@ namespace SobotPS
         private void Drain()
         {
             var sender = _sender!;
-            while (sender.TryTake(out var outcome))
-            {
-                var row = (SendRow)outcome.State!;
-                switch (outcome.Kind)
-                {
-                    case BulkOutcomeKind.Sent:
-                        var request = outcome.Request!;
-                        var result = new SobotMessageResult(
-                            outcome.Response!.Data!.Id!,
-                            outcome.Response.Data.Status ?? "submitted",
-                            request.CustomerNumber,
-                            request.CustomerName,
-                            request.MessageType,
-                            (request as TemplateMessageRequest)?.TemplateName,
-                            outcome.CompletedAt,
-                            row.Target as PSObject);
-                        WriteObject(SobotMessageResult.ToPSObject(result));
-                        break;
-                    case BulkOutcomeKind.Skipped:
-                        if (outcome.SkipReason == BulkSkipReason.SentEarlier)
-                            WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): sent by an earlier run ({outcome.PreviousMessageId}); skipped.");
-                        else if (outcome.SkipReason == BulkSkipReason.Duplicate)
-                            WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): identical to an earlier row of this run; skipped (-SkipDuplicate).");
-                        break;
-                    default:
-                        WriteError(OutcomeError(outcome, row));
-                        break;
-                }
-            }
+            while (sender.TryTake(out var outcome)) WriteOutcome(outcome);
             FlushTrace();
             if (sender.Fatal != null) StopForFatal(sender);
             if (_sinceProgress.Elapsed >= ProgressInterval)
@@ -271,6 +243,32 @@ namespace SobotPS
                 _sinceProgress.Restart();
                 _progressShown = true;
                 WriteProgress(Progress(sender));
+            }
+        }
+
+        /// <summary>One finished row: a result, an error, or (for rows skipped on purpose) a verbose line.</summary>
+        private void WriteOutcome(BulkOutcome outcome)
+        {
+            var row = (SendRow)outcome.State!;
+            switch (outcome.Kind)
+            {
+                case BulkOutcomeKind.Sent:
+                    var request = outcome.Request!;
+                    WriteObject(SobotMessageResult.ToPSObject(new SobotMessageResult(
+                        outcome.Response!.Data!.Id!, outcome.Response.Data.Status ?? "submitted", request.CustomerNumber, request.CustomerName,
+                        request.MessageType, (request as TemplateMessageRequest)?.TemplateName, outcome.CompletedAt, row.Target as PSObject)));
+                    break;
+                case BulkOutcomeKind.Skipped when outcome.SkipReason == BulkSkipReason.SentEarlier:
+                    WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): sent by an earlier run ({outcome.PreviousMessageId}); skipped.");
+                    break;
+                case BulkOutcomeKind.Skipped when outcome.SkipReason == BulkSkipReason.Duplicate:
+                    WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): identical to an earlier row of this run; skipped (-SkipDuplicate).");
+                    break;
+                case BulkOutcomeKind.Skipped:
+                    break;
+                default:
+                    WriteError(OutcomeError(outcome, row));
+                    break;
             }
         }
 
@@ -302,16 +300,7 @@ namespace SobotPS
             while (sender.Outstanding > 0 && !Stopping && deadline.Elapsed < TimeSpan.FromSeconds(30))
             {
                 sender.Wait(TimeSpan.FromMilliseconds(100));
-                while (sender.TryTake(out var outcome))
-                {
-                    var row = (SendRow)outcome.State!;
-                    if (outcome.Kind == BulkOutcomeKind.Sent)
-                        WriteObject(SobotMessageResult.ToPSObject(new SobotMessageResult(outcome.Response!.Data!.Id!, outcome.Response.Data.Status ?? "submitted",
-                            outcome.Request!.CustomerNumber, outcome.Request.CustomerName, outcome.Request.MessageType,
-                            (outcome.Request as TemplateMessageRequest)?.TemplateName, outcome.CompletedAt, row.Target as PSObject)));
-                    else if (outcome.Kind != BulkOutcomeKind.Skipped)
-                        WriteError(OutcomeError(outcome, row));
-                }
+                while (sender.TryTake(out var outcome)) WriteOutcome(outcome);
             }
             FlushTrace();
             Finish();
@@ -325,40 +314,28 @@ namespace SobotPS
         private ErrorRecord OutcomeError(BulkOutcome outcome, SendRow row)
         {
             var target = row.Target;
-            ErrorRecord record;
+            bool unknown = outcome.Kind == BulkOutcomeKind.Unknown;
             switch (outcome.Error)
             {
                 case SobotValidationException validation:
-                    record = SobotErrors.FromValidation(validation, target);
-                    return Name(record, row, SpeakPowerShell(validation) + Hint(validation, row));
+                    return Name(SobotErrors.FromValidation(validation, target), row, SpeakPowerShell(validation) + Hint(validation, row));
                 case SobotTemplateException template:
-                    record = SobotErrors.FromTemplate(template, target);
-                    return Name(record, row, template.Message + Hint(template, row));
-                case RowInputException input:
-                    record = SobotErrors.Record(input, SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument, target);
-                    break;
+                    return Name(SobotErrors.FromTemplate(template, target), row, template.Message + Hint(template, row));
                 case SobotApiException api:
-                    record = SobotErrors.FromApi(api, target);
-                    if (api.OutcomeUnknown && outcome.Kind == BulkOutcomeKind.Unknown && record.FullyQualifiedErrorId.StartsWith(SobotErrorIds.UnexpectedResponse, StringComparison.Ordinal))
-                        record = SobotErrors.Record(api, SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult, target);
-                    break;
-                case EarlierRunException earlier when outcome.Kind == BulkOutcomeKind.Unknown:
-                    record = SobotErrors.Record(earlier, SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult, target);
-                    break;
-                case EarlierRunException earlier:
-                    record = SobotErrors.Record(earlier, SobotErrorIds.PreviouslyFailed, ErrorCategory.InvalidOperation, target);
-                    break;
-                case RowNotSentException notSent when outcome.Kind == BulkOutcomeKind.Unknown:
-                    record = SobotErrors.Record(notSent, SobotErrorIds.OutcomeUnknown, ErrorCategory.OperationStopped, target);
-                    break;
-                case RowNotSentException notSent:
-                    record = SobotErrors.Record(notSent, SobotErrorIds.NotSent, ErrorCategory.OperationStopped, target);
-                    break;
-                default:
-                    record = SobotErrors.Record(outcome.Error!, SobotErrorIds.JournalUnusable, ErrorCategory.WriteError, target);
-                    break;
+                    var fromApi = SobotErrors.FromApi(api, target);
+                    return Name(fromApi, row, fromApi.ErrorDetails?.Message ?? api.Message);
             }
-            return Name(record, row, record.ErrorDetails?.Message ?? outcome.Error!.Message);
+            // Errors of the run rather than of Sobot: which id and category each gets.
+            var (id, category) = outcome.Error switch
+            {
+                RowInputException => (SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument),
+                EarlierRunException when unknown => (SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult),
+                EarlierRunException => (SobotErrorIds.PreviouslyFailed, ErrorCategory.InvalidOperation),
+                RowNotSentException when unknown => (SobotErrorIds.OutcomeUnknown, ErrorCategory.OperationStopped),
+                RowNotSentException => (SobotErrorIds.NotSent, ErrorCategory.OperationStopped),
+                _ => (SobotErrorIds.JournalUnusable, ErrorCategory.WriteError),
+            };
+            return Name(SobotErrors.Record(outcome.Error!, id, category, target), row, outcome.Error!.Message);
         }
 
         /// <summary>Every error of a send names its row: the input position (or CSV line) and the number.</summary>

@@ -92,6 +92,21 @@ Describe 'Template sends' {
             (Get-EmulatorMessage $emulator).Count | Should -Be 0
         }
 
+        It 'creates a template whose header holds a variable, and sends its value as a text header' {
+            $t = New-SobotTemplate -Name greeting_header -Category Utility -Header 'Hi {{1}}' -HeaderExample 'Asha' -Body 'Your order {{1}} is ready.' -BodyExample 8654334 -Language en
+            $t.HeaderVariableCount | Should -Be 1
+            $null = Invoke-RestMethod -Method Post "$($emulator.BaseUri)/_emulator/templates/greeting_header/status" -ContentType application/json -Body '{"status":1}'
+            Disconnect-Sobot; Connect-TestEmulator $emulator   # a new connection reads the approved template
+            Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName greeting_header -BodyParameter 1 -ErrorVariable missing -ErrorAction SilentlyContinue
+            $missing[0].ToString() | Should -BeLike '*-HeaderParameter*'
+            $r = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName greeting_header -HeaderParameter 'Asha' -BodyParameter 8654334
+            $r.MessageId | Should -Not -BeNullOrEmpty
+            $sent = @(Get-EmulatorMessage $emulator)
+            $sent.Count | Should -Be 1
+            ($sent[0].body.params | ConvertTo-Json -Depth 6 -Compress -AsArray) |
+                Should -Be '[{"type":"header","parameters":[{"type":"text","text":"Asha"}]},{"type":"body","parameters":[{"type":"text","text":"8654334"}]}]'
+        }
+
         It 'sends nothing with -WhatIf, yet still checks each row' {
             $rows = @(Import-Csv $csv) + [pscustomobject]@{ Name = 'Bad'; Mobile = '12'; OrderId = '1' }
             $r = $rows | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
