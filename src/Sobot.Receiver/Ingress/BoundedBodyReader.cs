@@ -1,0 +1,26 @@
+using System.Buffers;
+
+namespace Sobot.Receiver.Ingress;
+
+/// <summary>Reads a request body whole, up to a limit; null when the body is longer (the caller answers 413).</summary>
+public static class BoundedBodyReader
+{
+    /// <summary>Sobot's documented largest payload.</summary>
+    public const int MaxBodyBytes = 3 * 1024 * 1024;
+
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit) return null;
+        int expected = (int)(request.ContentLength ?? 16 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(1, expected));
+        while (true)
+        {
+            var span = buffer.GetMemory(Math.Max(4096, Math.Min(expected, limit + 1) - buffer.WrittenCount));
+            int read = await request.Body.ReadAsync(span, cancellationToken).ConfigureAwait(false);
+            if (read == 0) break;
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit) return null;
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}
