@@ -9,6 +9,12 @@ namespace Sobot.Client.Webhooks
 
         /// <summary>The JSON of this event as it arrived.</summary>
         public string RawJson { get; }
+
+        /// <summary>The event's place in a webhook receiver's store (its cursor); null when parsed from a body directly.</summary>
+        public long? Seq { get; internal set; }
+
+        /// <summary>When a webhook receiver stored the event; null when parsed from a body directly.</summary>
+        public DateTimeOffset? ReceivedAt { get; internal set; }
     }
 
     /// <summary>A message a customer sent: one per entry of <c>value.messages</c>.</summary>
