@@ -13,13 +13,23 @@ public static class BoundedBodyReader
         if (request.ContentLength > limit) return null;
         int expected = (int)(request.ContentLength ?? 16 * 1024);
         var buffer = new ArrayBufferWriter<byte>(Math.Max(1, expected));
-        while (true)
+        try
         {
-            var span = buffer.GetMemory(Math.Max(4096, Math.Min(expected, limit + 1) - buffer.WrittenCount));
-            int read = await request.Body.ReadAsync(span, cancellationToken).ConfigureAwait(false);
-            if (read == 0) break;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit) return null;
+            while (true)
+            {
+                // Never ask for more than one byte past the limit: that byte is enough to know the body is too long,
+                // and Kestrel's own limit (set to limit + 1) is never crossed.
+                int room = limit + 1 - buffer.WrittenCount;
+                var memory = buffer.GetMemory(Math.Min(room, Math.Max(4096, expected - buffer.WrittenCount)));
+                int read = await request.Body.ReadAsync(memory[..Math.Min(memory.Length, room)], cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                buffer.Advance(read);
+                if (buffer.WrittenCount > limit) return null;
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
         }
         return buffer.WrittenSpan.ToArray();
     }
