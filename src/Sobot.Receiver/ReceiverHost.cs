@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging.Console;
 using Sobot.Receiver.Ingress;
 using Sobot.Receiver.Query;
 using Sobot.Receiver.Security;
@@ -117,6 +118,9 @@ public sealed class ReceiverHost : IAsyncDisposable
         // URLs without the token: the webhook URL is a secret.
         log.LogInformation("Receiver ready: ingress {IngressUrls} (POST /webhook/<token>), query API {QueryUrls}, store {Store}",
             string.Join(", ", host.IngressUrls), string.Join(", ", host.QueryUrls), storePath);
+        foreach (var address in options.QueryUrls.Where(a => !a.Https && !IsLoopback(a)))
+            log.LogWarning("The query API listens on {Url} without TLS: the query key and customer messages cross the network in clear text. Use https:// or a TLS proxy.",
+                address.ToUrl(address.Port));
         return host;
     }
 
@@ -124,12 +128,18 @@ public sealed class ReceiverHost : IAsyncDisposable
     {
         // With the handshake, stdout carries the ready line alone; logs go to stderr.
         var threshold = options.Handshake ? LogLevel.Trace : LogLevel.None;
+        void ConfigureConsole(ConsoleLoggerOptions o)
+        {
+            o.LogToStandardErrorThreshold = threshold;
+            // A reader that stops draining our output (a launcher gone quiet) must cost log lines, never a stalled webhook.
+            o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite;
+        }
         if (options.JsonLogs)
-            logging.AddJsonConsole(o => o.UseUtcTimestamp = true).AddConsole(o => o.LogToStandardErrorThreshold = threshold);
+            logging.AddJsonConsole(o => o.UseUtcTimestamp = true).AddConsole(ConfigureConsole);
         else
             logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' "; })
-                .AddConsole(o => o.LogToStandardErrorThreshold = threshold);
-        logging.SetMinimumLevel(LogLevel.Information);
+                .AddConsole(ConfigureConsole);
+        logging.SetMinimumLevel(options.LogLevel);
     }
 
     private static void Listen(KestrelServerOptions kestrel, ListenAddress address, ListenerRole role, X509Certificate2? certificate, List<(ListenAddress, ListenOptions)> bound)
@@ -149,6 +159,9 @@ public sealed class ReceiverHost : IAsyncDisposable
         else if (address.IsWildcard && address.Host != "0.0.0.0") kestrel.ListenAnyIP(address.Port, Configure);
         else kestrel.Listen(IPAddress.Parse(address.Host), address.Port, Configure);
     }
+
+    private static bool IsLoopback(ListenAddress address) =>
+        address.IsLocalhost || (IPAddress.TryParse(address.Host, out var ip) && IPAddress.IsLoopback(ip));
 
     /// <summary>Kestrel writes the port it bound back into the listen options, which is how port 0 becomes known.</summary>
     private static int BoundPort(ListenOptions listen, ListenAddress address) => listen.IPEndPoint?.Port is int port && port != 0 ? port : address.Port;

@@ -26,6 +26,7 @@ public sealed class ReceiverOptions
     /// <summary>Print the ready line (with the secrets) on stdout and send logs to stderr.</summary>
     public bool Handshake { get; set; }
     public bool JsonLogs { get; set; }
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
     public static string Usage => $"""
         Sobot webhook receiver: stores every webhook Sobot posts, durably, and serves them to scripts.
@@ -54,6 +55,7 @@ public sealed class ReceiverOptions
                                     query key (for a launcher); logs then go to stderr. Without it, a
                                     token and key must be given (option, file or environment).
           --log-format simple|json  console log format (default simple)
+          --log-level LEVEL         debug, information (default), warning, error or none
           --help                    this text
         """;
 
@@ -89,6 +91,17 @@ public sealed class ReceiverOptions
                         "json" => true,
                         "simple" => false,
                         var other => throw new ArgumentException($"--log-format takes simple or json; got '{other}'."),
+                    };
+                    break;
+                case "--log-level":
+                    o.LogLevel = Value().ToLowerInvariant() switch
+                    {
+                        "debug" => LogLevel.Debug,
+                        "information" or "info" => LogLevel.Information,
+                        "warning" => LogLevel.Warning,
+                        "error" => LogLevel.Error,
+                        "none" => LogLevel.None,
+                        var other => throw new ArgumentException($"--log-level takes debug, information, warning, error or none; got '{other}'."),
                     };
                     break;
                 default: throw new ArgumentException($"Unknown option '{name}'. Use --help.");

@@ -22,7 +22,7 @@ public class OptionsTests
             "--ingress-urls", "http://0.0.0.0:8080,https://[::]:8443", "--query-urls", "http://127.0.0.1:9000",
             "--store", "x.db", "--token-file", "t", "--query-key-file", "k",
             "--allow-ip", "203.0.113.0/24,10.1.2.3", "--allow-ip", "2001:db8::/32", "--trusted-proxy", "127.0.0.1",
-            "--certificate", "c.pem", "--certificate-key", "k.pem", "--certificate-password-file", "p", "--handshake", "--log-format", "json"]);
+            "--certificate", "c.pem", "--certificate-key", "k.pem", "--certificate-password-file", "p", "--handshake", "--log-format", "json", "--log-level", "warning"]);
         Assert.Equal(["http://0.0.0.0:8080", "https://[::]:8443"], o.IngressUrls.Select(a => a.ToUrl(a.Port)));
         Assert.True(o.IngressUrls.All(a => a.IsWildcard));
         Assert.Equal("https://127.0.0.1:8443", o.IngressUrls[1].ToLocalUrl(8443));
@@ -31,6 +31,7 @@ public class OptionsTests
         Assert.True(o.AllowIp[1].Contains(IPAddress.Parse("10.1.2.3")));
         Assert.False(o.AllowIp[1].Contains(IPAddress.Parse("10.1.2.4")));
         Assert.True(o.Handshake && o.JsonLogs);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, o.LogLevel);
     }
 
     [Theory]
@@ -46,6 +47,7 @@ public class OptionsTests
     [InlineData("--allow-ip", "somewhere")]
     [InlineData("--token", "a", "--token-file", "b")]
     [InlineData("--log-format", "xml")]
+    [InlineData("--log-level", "loud")]
     public void Mistakes_are_errors_that_say_what_is_wrong(params string[] args) =>
         Assert.False(string.IsNullOrEmpty(Assert.Throws<ArgumentException>(() => ReceiverOptions.Parse(args)).Message));
 

@@ -33,8 +33,21 @@ public class ProcessTests(ITestOutputHelper output)
         request.Headers.Add("x-receiver-key", key);
         using (var events = await http.SendAsync(request)) Assert.Contains("wamid.TEXT1", await events.Content.ReadAsStringAsync());
 
+        // A long poll in progress must not hold the stop up: it is answered (empty) at once.
+        var poll = new HttpRequestMessage(HttpMethod.Get, queryUrl + "/v1/events?after=1&waitMs=30000");
+        poll.Headers.Add("x-receiver-key", key);
+        var polling = http.SendAsync(poll);
+        await Task.Delay(300);
+        Assert.False(polling.IsCompleted);
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         Assert.True(child.Terminate(TimeSpan.FromSeconds(20)), "the receiver did not stop within 20 s of SIGTERM");
+        Assert.True(stopping.ElapsedMilliseconds < 10_000, $"the stop took {stopping.ElapsedMilliseconds} ms");
         Assert.Equal(0, child.ExitCode);
+        using (var answered = await polling)
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+            Assert.Empty(JsonNode.Parse(await answered.Content.ReadAsStringAsync())!["events"]!.AsArray());
+        }
         Assert.DoesNotContain(token, child.Stderr);
         Assert.DoesNotContain(key, child.Stderr);
         Assert.Contains("Receiver ready", child.Stderr);

@@ -14,7 +14,7 @@ public static class EventEndpoints
 
     public static void Map(RouteGroupBuilder v1) => v1.MapGet("/events", GetEventsAsync);
 
-    private static async Task GetEventsAsync(HttpContext context, IEventStore store, TimeProvider clock)
+    private static async Task GetEventsAsync(HttpContext context, IEventStore store, TimeProvider clock, IHostApplicationLifetime lifetime)
     {
         var q = context.Request.Query;
         if (!QueryArguments.TryLong(q["after"], "after", 0, long.MaxValue, 0, out long after, out var problem)
@@ -47,6 +47,9 @@ public static class EventEndpoints
         };
 
         var deadline = clock.GetTimestamp() + (long)(waitMs * (clock.TimestampFrequency / 1000.0));
+        // A shutdown ends waits at once (answered empty; the caller asks again after the restart), so a stop is not
+        // held up for the length of the longest poll.
+        using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         IReadOnlyList<StoredEvent> events;
         try
         {
@@ -59,11 +62,11 @@ public static class EventEndpoints
                 if (events.Count > 0 || left <= TimeSpan.Zero) break;
                 try
                 {
-                    await nextCommit.WaitAsync(left, clock, context.RequestAborted);
+                    await nextCommit.WaitAsync(left, clock, waitEnds.Token);
                 }
-                catch (TimeoutException)
+                catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && lifetime.ApplicationStopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested))
                 {
-                    // One last read below: the wait ended, but an event may have landed at the last moment.
+                    // One last read: the wait is over, but an event may have landed at the last moment.
                     events = await store.ReadEventsAsync(query, context.RequestAborted);
                     break;
                 }

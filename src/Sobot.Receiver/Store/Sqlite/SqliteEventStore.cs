@@ -102,15 +102,24 @@ public sealed class SqliteEventStore : IEventStore
             batch.Clear();
             while (batch.Count < _options.MaxBatch && reader.TryRead(out var write)) batch.Add(write);
             if (batch.Count == 0) continue;
-            // One bad write must not fail its neighbours: after a failed batch each is retried alone, so only the culprit
-            // (or, when the disk is the problem, each of them) gets the error.
-            if (!TryCommit(batch) && batch.Count > 1)
-                foreach (var write in batch) TryCommit([write]);
+            var failure = TryCommit(batch);
+            if (failure == null) continue;
+            if (batch.Count > 1 && !IsStoreWide(failure))
+            {
+                // One bad write must not fail its neighbours: each is retried alone, so only the culprit gets the error.
+                foreach (var write in batch)
+                    if (TryCommit([write]) is Exception single) Fail(write, single);
+            }
+            else
+            {
+                // The file is locked, full or gone: every write would fail the same way, after the same wait.
+                foreach (var write in batch) Fail(write, failure);
+            }
         }
     }
 
-    /// <summary>Commits the writes in one transaction, then (and only then) completes their tasks.</summary>
-    private bool TryCommit(IReadOnlyList<PendingWrite> writes)
+    /// <summary>Commits the writes in one transaction, then (and only then) completes their tasks; returns why not otherwise.</summary>
+    private Exception? TryCommit(IReadOnlyList<PendingWrite> writes)
     {
         var results = new object[writes.Count];
         try
@@ -122,11 +131,10 @@ public sealed class SqliteEventStore : IEventStore
                 tx.Commit();
             }
         }
-        catch (Exception ex) when (ex is SqliteException || ex is InvalidOperationException || ex is IOException)
+        catch (Exception ex)
         {
-            if (writes.Count == 1)
-                writes[0].Done.TrySetException(new StoreUnavailableException("The event store could not commit: " + ex.Message, ex));
-            return false;
+            // Whatever went wrong, the writer thread lives on: a dead writer would leave every later post hanging.
+            return ex;
         }
         bool added = false;
         for (int i = 0; i < writes.Count; i++)
@@ -135,8 +143,15 @@ public sealed class SqliteEventStore : IEventStore
             writes[i].Done.TrySetResult(results[i]);
         }
         if (added) Commits.Pulse();
-        return true;
+        return null;
     }
+
+    private static void Fail(PendingWrite write, Exception ex) =>
+        write.Done.TrySetException(new StoreUnavailableException("The event store could not commit: " + ex.Message, ex));
+
+    /// <summary>Failures of the file rather than of one write's data: busy, locked, read-only, I/O error, full, cannot open.</summary>
+    private static bool IsStoreWide(Exception ex) =>
+        ex is IOException || (ex is SqliteException sqlite && (sqlite.SqliteErrorCode & 0xFF) is 5 or 6 or 8 or 10 or 13 or 14);
 
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => Read(connection =>
     {
