@@ -71,7 +71,6 @@ public sealed class ReceiverHost : IAsyncDisposable
         else ConfigureConsoleLogging(builder.Logging, options);
         // ASP.NET Core logs every request line with its path at Information, and the path holds the token.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "SobotReceiver");
 
@@ -108,7 +107,15 @@ public sealed class ReceiverHost : IAsyncDisposable
         StatusEndpoints.Map(v1);
         ConsumerEndpoints.Map(v1);
 
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         var host = new ReceiverHost(app, store, storePath,
             ingress.Select(l => l.Address.ToUrl(BoundPort(l.Listen, l.Address))).ToList(),
             query.Select(l => l.Address.ToUrl(BoundPort(l.Listen, l.Address))).ToList(),

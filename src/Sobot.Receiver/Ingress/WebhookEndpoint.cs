@@ -29,7 +29,17 @@ public static class WebhookEndpoint
             await ReceiverJson.WriteErrorAsync(context, 404, "Not found.");
             return;
         }
-        byte[]? body = await BoundedBodyReader.ReadAsync(context.Request, BoundedBodyReader.MaxBodyBytes, context.RequestAborted);
+        byte[]? body;
+        try
+        {
+            body = await BoundedBodyReader.ReadAsync(context.Request, BoundedBodyReader.MaxBodyBytes, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException || ex is OperationCanceledException)
+        {
+            // The sender hung up before the body was complete: nothing to store, and nobody to answer.
+            log.LogWarning("Webhook body incomplete: the connection from {RemoteAddress} closed while it was being read", context.Connection.RemoteIpAddress);
+            return;
+        }
         if (body == null)
         {
             log.LogWarning("Webhook refused: body over {Limit} bytes from {RemoteAddress}", BoundedBodyReader.MaxBodyBytes, context.Connection.RemoteIpAddress);

@@ -86,7 +86,12 @@ public static class EventEndpoints
         await using var writer = new Utf8JsonWriter(context.Response.Body, ReceiverJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteStartArray("events");
-        foreach (var e in events) Write(writer, e);
+        foreach (var e in events)
+        {
+            Write(writer, e);
+            // Stream large pages out instead of holding a thousand raw bodies in memory at once.
+            if (writer.BytesPending > 64 * 1024) await writer.FlushAsync(context.RequestAborted);
+        }
         writer.WriteEndArray();
         writer.WriteNumber("next", events.Count > 0 ? events[^1].Seq : after);
         writer.WriteEndObject();
