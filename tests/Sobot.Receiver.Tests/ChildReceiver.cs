@@ -11,12 +11,13 @@ namespace Sobot.Receiver.Tests;
 public sealed class ChildReceiver : IDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stderr;
 
-    private ChildReceiver(Process process, JsonNode firstLine)
+    private ChildReceiver(Process process, JsonNode firstLine, StringBuilder stderr)
     {
         _process = process;
         FirstLine = firstLine;
+        _stderr = stderr;
     }
 
     /// <summary>The handshake line: the ready line, or the error line of a failed start.</summary>
@@ -34,23 +35,26 @@ public sealed class ChildReceiver : IDisposable
         info.ArgumentList.Add("--handshake");
         foreach (var a in args) info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
+        // stderr is drained from the start: a child blocked on a full pipe would never print its handshake.
         var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
         string? line;
         try
         {
             line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            if (line == null) throw new InvalidOperationException("The receiver closed stdout without a handshake line: " + stderr);
         }
         catch
         {
-            process.Kill();
+            if (!process.HasExited) process.Kill();
             process.Dispose();
             throw;
         }
-        var child = new ChildReceiver(process, JsonNode.Parse(line ?? throw new InvalidOperationException("The receiver closed stdout without a handshake line."))!);
-        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (child._stderr) child._stderr.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        return child;
+        return new ChildReceiver(process, JsonNode.Parse(line)!, stderr);
     }
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or an OOM kill.</summary>
     public void Kill()

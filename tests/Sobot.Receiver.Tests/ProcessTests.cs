@@ -63,7 +63,7 @@ public class ProcessTests(ITestOutputHelper output)
         using var child = await ChildReceiver.StartAsync("--ingress-urls", $"http://127.0.0.1:{port}", "--query-urls", "http://127.0.0.1:0", "--store", folder.File("events.db"));
         Assert.Equal("error", (string)child.FirstLine["event"]!);
         Assert.False(string.IsNullOrEmpty((string?)child.FirstLine["message"]));
-        Assert.True(await Task.Run(() => { while (!child.HasExited) Thread.Sleep(20); return true; }).WaitAsync(TimeSpan.FromSeconds(20)));
+        await child.WaitForExitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(1, child.ExitCode);
     }
 
