@@ -51,6 +51,14 @@ public sealed class Child : IDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
+    public async Task<string> PostQueryAsync(HttpClient http, string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, _queryUrl + path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-receiver-key", _queryKey);
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     public async Task<string> HealthAsync()
     {
         using var http = new HttpClient();

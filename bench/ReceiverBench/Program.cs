@@ -53,13 +53,16 @@ try
                 if (page["events"]!.AsArray().Count == 0) break;
                 after = (long)page["next"]!;
             }
+            var ids = new JsonObject { ["messageIds"] = new JsonArray(Enumerable.Range(0, 1000).Select(n => (JsonNode)JsonValue.Create($"wamid.BENCH{n * (memoryEvents / 1000)}")!).ToArray()) };
+            var statuses = JsonNode.Parse(await child.PostQueryAsync(http, "/v1/status/query", ids.ToJsonString()))!["statuses"]!.AsArray();
+            if (statuses.Count != 1000) throw new InvalidOperationException($"Expected 1,000 statuses, got {statuses.Count}.");
         }
         var process = Process.GetProcessById(child.ProcessId);
         process.Refresh();
         string health = await child.HealthAsync();
         Console.WriteLine();
         Console.WriteLine($"Scenario 9: {memoryEvents:N0} events stored in {clock.Elapsed.TotalSeconds:0} s ({filled.Failed} failed posts); healthz: {health}");
-        Console.WriteLine(FormattableString.Invariant($"receiver working set: {process.WorkingSet64 / 1048576.0:0.0} MB (peak {process.PeakWorkingSet64 / 1048576.0:0.0} MB); store file: {new FileInfo(Path.Combine(work, "memory.db")).Length / 1048576.0:0} MB"));
+        Console.WriteLine(FormattableString.Invariant($"receiver working set: {process.WorkingSet64 / 1048576.0:0.0} MB (peak {process.PeakWorkingSet64 / 1048576.0:0.0} MB); store file: {new FileInfo(Path.Combine(work, "memory.db")).Length / 1048576.0:0} MB, WAL: {new FileInfo(Path.Combine(work, "memory.db-wal")).Length / 1048576.0:0} MB"));
         Console.WriteLine($"target: < 200 MB -> {(process.WorkingSet64 < 200L * 1048576 ? "met" : "NOT met")}");
     }
     return 0;

@@ -7,4 +7,7 @@ public sealed record SqliteStoreOptions(string Path)
 
     /// <summary>Most writes committed in one transaction: one fsync acknowledges them all.</summary>
     public int MaxBatch { get; init; } = 512;
+
+    /// <summary>How often committed pages move from the WAL into the database file (see <see cref="SqliteCheckpointer"/>).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }
