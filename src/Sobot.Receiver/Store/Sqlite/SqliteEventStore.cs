@@ -24,7 +24,12 @@ public sealed class SqliteEventStore : IEventStore
     private readonly string _readConnectionString;
     private readonly SqliteConnection _writeConnection;
     private readonly SqliteWriteStatements _statements;
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // Bounded: when the disk falls behind, posters wait for room (a slower 200) instead of piling 3 MB bodies into memory.
+    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(4096)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
     private readonly Thread _writer;
     private readonly TimeProvider _clock;
     private readonly SqliteCheckpointer _checkpointer;
@@ -92,11 +97,17 @@ public sealed class SqliteEventStore : IEventStore
     }
 
     /// <summary>Not cancellable once queued: a caller that gives up must not leave the outcome of a write in doubt.</summary>
-    private Task<object> Enqueue(PendingWrite write)
+    private async Task<object> Enqueue(PendingWrite write)
     {
-        if (!_queue.Writer.TryWrite(write))
+        try
+        {
+            await _queue.Writer.WriteAsync(write).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
             throw new StoreUnavailableException("The event store is shutting down.");
-        return write.Done.Task;
+        }
+        return await write.Done.Task.ConfigureAwait(false);
     }
 
     private void RunWriter()
