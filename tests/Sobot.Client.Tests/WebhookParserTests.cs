@@ -62,6 +62,58 @@ public class WebhookParserTests
     }
 
     [Fact]
+    public void A_reply_names_the_message_it_answers_through_context()
+    {
+        const string json = """
+            [{"field":"messages","value":{"messages":[
+              {"from":"919960123456","id":"w1","timestamp":"1","type":"interactive",
+               "context":{"from":"918788000000","id":"wamid.QUESTION"},
+               "interactive":{"type":"button_reply","button_reply":{"id":"yes","title":"Yes"}}},
+              {"from":"919960123456","id":"w2","timestamp":"2","type":"button","button":{"text":"No","payload":"no"}},
+              {"from":"919960123456","id":"w3","timestamp":"3","type":"text","text":{"body":"ok"},"context":{"id":"wamid.OTHER"}}]}}]
+            """;
+        var events = SobotWebhookParser.Parse(json).Cast<SobotInboundMessage>().ToList();
+        Assert.Equal(("wamid.QUESTION", "918788000000", "Yes", "yes"), (events[0].ReplyToMessageId, events[0].ContextFrom, events[0].ButtonText, events[0].ButtonPayload));
+        Assert.Equal(((string?)null, (string?)null, "No"), (events[1].ReplyToMessageId, events[1].ContextFrom, events[1].ButtonText));
+        Assert.Equal(("wamid.OTHER", (string?)null, "ok"), (events[2].ReplyToMessageId, events[2].ContextFrom, events[2].Text));
+    }
+
+    [Fact]
+    public void A_failed_status_carries_the_recipient_and_the_first_error()
+    {
+        const string json = """
+            {"id":"wamid.F","status":"failed","timestamp":"1692947519","recipient_id":"919960123456",
+             "errors":[{"code":131026,"title":"Message undeliverable"},{"code":1,"title":"later"}]}
+            """;
+        var status = Assert.IsType<SobotMessageStatus>(Assert.Single(SobotWebhookParser.Parse(json)));
+        Assert.Equal(("wamid.F", "failed", "919960123456", 131026, "Message undeliverable"),
+            (status.MessageId, status.Status, status.RecipientId, status.ErrorCode!.Value, status.ErrorTitle));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"a","status":"sent","timestamp":"1"}""", null, null)]
+    [InlineData("""{"id":"a","status":"failed","timestamp":"1","errors":[]}""", null, null)]
+    [InlineData("""{"id":"a","status":"failed","timestamp":"1","errors":[{"code":"131047"}]}""", 131047, null)]
+    [InlineData("""{"id":"a","status":"failed","timestamp":"1","errors":[{"code":"x","title":"T"}]}""", null, "T")]
+    [InlineData("""{"id":"a","status":"failed","timestamp":"1","errors":"broken"}""", null, null)]
+    public void Error_fields_are_read_when_present_and_never_required(string json, int? code, string? title)
+    {
+        var status = Assert.IsType<SobotMessageStatus>(Assert.Single(SobotWebhookParser.Parse(json)));
+        Assert.Equal((code, title), (status.ErrorCode, status.ErrorTitle));
+    }
+
+    [Fact]
+    public void Statuses_inside_an_entry_carry_the_new_fields_too()
+    {
+        const string json = """
+            [{"field":"messages","value":{"statuses":[{"id":"wamid.E","status":"failed","timestamp":"5","recipient_id":"9199",
+              "errors":[{"code":131026,"title":"Message undeliverable"}]}]}}]
+            """;
+        var status = Assert.IsType<SobotMessageStatus>(Assert.Single(SobotWebhookParser.Parse(json)));
+        Assert.Equal(("9199", 131026), (status.RecipientId, status.ErrorCode!.Value));
+    }
+
+    [Fact]
     public void Unknown_types_and_shapes_come_through_with_their_json()
     {
         const string json = """[{"field":"messages","value":{"messages":[{"from":"1","id":"w","timestamp":"x","type":"reaction","reaction":{"emoji":"👍"}}]}},{"hello":"world"},42]""";
@@ -90,7 +142,7 @@ public class WebhookParserTests
         Gen.OneOfConst("text", "image", "video", "messages", "1692945450", "-99999999999999", "wamid.x").Select(s => (JsonNode?)JsonValue.Create(s)));
 
     private static readonly string[] Keys = ["field", "value", "messages", "statuses", "contacts", "profile", "name", "wa_id", "from", "id", "timestamp",
-        "type", "text", "body", "image", "video", "document", "status", "button", "interactive", "list_reply", "button_reply", "location", "latitude", "metadata", "x"];
+        "type", "text", "body", "image", "video", "document", "status", "button", "interactive", "list_reply", "button_reply", "location", "latitude", "metadata", "x", "context", "errors", "code", "title", "recipient_id"];
 
     private static Gen<JsonNode?> Node(int depth) => depth == 0 ? Leaf : Gen.Frequency(
         (3, Leaf),

@@ -60,12 +60,26 @@ namespace Sobot.Client.Webhooks
             item.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String &&
             item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String;
 
-        private static SobotMessageStatus ReadStatus(JsonElement item) => new SobotMessageStatus(item.GetRawText())
+        private static SobotMessageStatus ReadStatus(JsonElement item)
         {
-            MessageId = Text(item, "id"),
-            Status = Text(item, "status"),
-            Timestamp = UnixTime(item, "timestamp"),
-        };
+            var status = new SobotMessageStatus(item.GetRawText())
+            {
+                MessageId = Text(item, "id"),
+                Status = Text(item, "status"),
+                Timestamp = UnixTime(item, "timestamp"),
+                RecipientId = Text(item, "recipient_id"),
+            };
+            // WhatsApp's failed status says why in errors[0]; later entries only repeat or refine it.
+            if (item.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+                foreach (var error in errors.EnumerateArray())
+                {
+                    if (error.ValueKind != JsonValueKind.Object) break;
+                    status.ErrorCode = Integer(error, "code");
+                    status.ErrorTitle = Text(error, "title");
+                    break;
+                }
+            return status;
+        }
 
         /// <summary>One <c>{"field":"messages","value":{...}}</c> entry: its messages, and any statuses it carries.</summary>
         private static bool TryReadEntry(JsonElement item, List<SobotWebhookEvent> events)
@@ -117,6 +131,13 @@ namespace Sobot.Client.Webhooks
                 Type = Text(m, "type"),
             };
             string type = message.Type ?? string.Empty;
+
+            // A reply (swipe-to-reply or a button under a message) names the message it answers.
+            if (m.TryGetProperty("context", out var context) && context.ValueKind == JsonValueKind.Object)
+            {
+                message.ReplyToMessageId = Text(context, "id");
+                message.ContextFrom = Text(context, "from");
+            }
 
             if (m.TryGetProperty("text", out var text))
                 message.Text = text.ValueKind == JsonValueKind.Object ? Text(text, "body") : text.ValueKind == JsonValueKind.String ? text.GetString() : null;
@@ -182,6 +203,12 @@ namespace Sobot.Client.Webhooks
             if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d)) return d;
             if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return d;
             return null;
+        }
+
+        private static int? Integer(JsonElement obj, string name)
+        {
+            string? text = Text(obj, name);
+            return text != null && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : (int?)null;
         }
 
         /// <summary>Unix seconds, as a string or a number.</summary>

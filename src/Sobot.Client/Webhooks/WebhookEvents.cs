@@ -9,6 +9,12 @@ namespace Sobot.Client.Webhooks
 
         /// <summary>The JSON of this event as it arrived.</summary>
         public string RawJson { get; }
+
+        /// <summary>The event's place in a webhook receiver's store (its cursor); null when parsed from a body directly.</summary>
+        public long? Seq { get; internal set; }
+
+        /// <summary>When a webhook receiver stored the event; null when parsed from a body directly.</summary>
+        public DateTimeOffset? ReceivedAt { get; internal set; }
     }
 
     /// <summary>A message a customer sent: one per entry of <c>value.messages</c>.</summary>
@@ -36,6 +42,10 @@ namespace Sobot.Client.Webhooks
         public string? Address { get; internal set; }
         /// <summary>The business number that received the message.</summary>
         public string? DisplayPhoneNumber { get; internal set; }
+        /// <summary>The id (wamid) of the message this one replies to, from WhatsApp's <c>context.id</c>; null when it is not a reply.</summary>
+        public string? ReplyToMessageId { get; internal set; }
+        /// <summary>Who sent the message replied to (<c>context.from</c>), usually the business number.</summary>
+        public string? ContextFrom { get; internal set; }
     }
 
     public sealed class SobotWebhookMedia
@@ -48,7 +58,7 @@ namespace Sobot.Client.Webhooks
         public string? Filename { get; internal set; }
     }
 
-    /// <summary>A status change of a sent message: sent, delivered or read. Events may arrive out of order.</summary>
+    /// <summary>A status change of a sent message: sent, delivered, read or failed. Events may arrive out of order.</summary>
     public sealed class SobotMessageStatus : SobotWebhookEvent
     {
         public SobotMessageStatus(string rawJson) : base(rawJson) { }
@@ -56,6 +66,12 @@ namespace Sobot.Client.Webhooks
         public string? MessageId { get; internal set; }
         public string? Status { get; internal set; }
         public DateTimeOffset? Timestamp { get; internal set; }
+        /// <summary>The customer's number the message went to (<c>recipient_id</c>), when WhatsApp says it.</summary>
+        public string? RecipientId { get; internal set; }
+        /// <summary>WhatsApp's error code of a failed status (<c>errors[0].code</c>, e.g. 131026).</summary>
+        public int? ErrorCode { get; internal set; }
+        /// <summary>WhatsApp's error title of a failed status (<c>errors[0].title</c>).</summary>
+        public string? ErrorTitle { get; internal set; }
     }
 
     /// <summary>A payload of a shape this version does not know; its JSON is kept whole.</summary>

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+/// <summary>A server under test, run as its own process: the receiver (handshake line) or this program's bare endpoint.</summary>
+public sealed class Child : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _queryUrl;
+    private readonly string _queryKey;
+
+    private Child(Process process, string webhookUrl, string queryUrl, string queryKey)
+    {
+        _process = process;
+        WebhookUrl = webhookUrl;
+        _queryUrl = queryUrl;
+        _queryKey = queryKey;
+    }
+
+    public string WebhookUrl { get; }
+    public int ProcessId => _process.Id;
+
+    public static Child StartReceiver(string store)
+    {
+        var ready = Start([Path.Combine(AppContext.BaseDirectory, "Sobot.Receiver.dll"), "--handshake", "--ingress-urls", "http://127.0.0.1:0",
+            "--query-urls", "http://127.0.0.1:0", "--store", store], out var process);
+        if ((string?)ready["event"] != "ready") throw new InvalidOperationException("The receiver did not start: " + ready.ToJsonString());
+        return new Child(process, (string)ready["webhookUrl"]!, (string)ready["queryUrl"]!, (string)ready["queryKey"]!);
+    }
+
+    public static Child StartBare()
+    {
+        var ready = Start([Path.Combine(AppContext.BaseDirectory, "ReceiverBench.dll"), "--bare-server"], out var process);
+        return new Child(process, (string)ready["webhookUrl"]!, "", "");
+    }
+
+    private static JsonNode Start(string[] arguments, out Process process)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        return JsonNode.Parse(process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("No handshake line."))!;
+    }
+
+    public async Task<string> QueryAsync(HttpClient http, string pathAndQuery)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, _queryUrl + pathAndQuery);
+        request.Headers.Add("x-receiver-key", _queryKey);
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async Task<string> PostQueryAsync(HttpClient http, string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, _queryUrl + path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-receiver-key", _queryKey);
+        using var response = await http.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async Task<string> HealthAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync(_queryUrl + "/healthz");
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Sobot.Receiver;
+
+/// <summary>Loads the Kestrel TLS certificate: a PFX/PKCS#12 file, or a PEM certificate with its PEM key.</summary>
+public static class CertificateLoader
+{
+    public static X509Certificate2 Load(ReceiverOptions options, Func<string, string?> environment)
+    {
+        string path = options.CertificatePath ?? throw new ArgumentException("No --certificate given.");
+        string? password = options.CertificatePasswordFile != null
+            ? File.ReadAllText(options.CertificatePasswordFile).TrimEnd('\r', '\n')
+            : environment(ReceiverOptions.CertificatePasswordVariable);
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is ".pfx" or ".p12")
+            return X509CertificateLoader.LoadPkcs12FromFile(path, password);
+
+        string keyPath = options.CertificateKeyPath ?? path;
+        var pem = password == null
+            ? X509Certificate2.CreateFromPemFile(path, keyPath)
+            : X509Certificate2.CreateFromEncryptedPemFile(path, password, keyPath);
+        if (!OperatingSystem.IsWindows()) return pem;
+        // Windows' TLS stack (SChannel) cannot use the ephemeral key a PEM load gives; a PKCS#12 round trip persists it.
+        using (pem) return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+}

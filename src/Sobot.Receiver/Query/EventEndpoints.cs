@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Sobot.Receiver.Store;
+
+namespace Sobot.Receiver.Query;
+
+/// <summary>
+/// <c>GET /v1/events</c>: events after a cursor, oldest first, with filters, and long polling: with
+/// <c>waitMs</c>, a request that finds nothing waits for the next commit (woken by <see cref="CommitSignal"/>, not by
+/// polling) and answers as soon as a matching event is stored, or empty when the wait is over.
+/// </summary>
+public static class EventEndpoints
+{
+    public const int MaxWaitMs = 30_000;
+
+    public static void Map(RouteGroupBuilder v1) => v1.MapGet("/events", GetEventsAsync);
+
+    private static async Task GetEventsAsync(HttpContext context, IEventStore store, TimeProvider clock, IHostApplicationLifetime lifetime)
+    {
+        var q = context.Request.Query;
+        if (!QueryArguments.TryLong(q["after"], "after", 0, long.MaxValue, 0, out long after, out var problem)
+            || !QueryArguments.TryLong(q["limit"], "limit", 1, EventQuery.MaxLimit, 100, out long limit, out problem)
+            || !QueryArguments.TryLong(q["waitMs"], "waitMs", 0, MaxWaitMs, 0, out long waitMs, out problem)
+            || !QueryArguments.TryTime(q["since"], out var since, out problem))
+        {
+            await ReceiverJson.WriteErrorAsync(context, 400, problem!);
+            return;
+        }
+        EventKind? kind = null;
+        string? type = q["type"];
+        if (!string.IsNullOrEmpty(type))
+        {
+            if (!EventKindNames.TryParse(type, out var k))
+            {
+                await ReceiverJson.WriteErrorAsync(context, 400, $"type takes inbound, status or unknown; got '{type}'.");
+                return;
+            }
+            kind = k;
+        }
+        var query = new EventQuery
+        {
+            After = after,
+            Kind = kind,
+            CustomerNumber = NullIfEmpty(q["customerNumber"]),
+            MessageId = NullIfEmpty(q["messageId"]),
+            Since = since,
+            Limit = (int)limit,
+        };
+
+        var deadline = clock.GetTimestamp() + (long)(waitMs * (clock.TimestampFrequency / 1000.0));
+        // A shutdown ends waits at once (answered empty; the caller asks again after the restart), so a stop is not
+        // held up for the length of the longest poll.
+        using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        IReadOnlyList<StoredEvent> events;
+        try
+        {
+            while (true)
+            {
+                // Taken before the read: a commit landing between the read and the wait still wakes this request.
+                var nextCommit = store.Commits.NextCommit;
+                events = await store.ReadEventsAsync(query, context.RequestAborted);
+                var left = clock.GetElapsedTime(clock.GetTimestamp(), deadline);
+                if (events.Count > 0 || left <= TimeSpan.Zero) break;
+                try
+                {
+                    await nextCommit.WaitAsync(left, clock, waitEnds.Token);
+                }
+                catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && lifetime.ApplicationStopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested))
+                {
+                    // One last read: the wait is over, but an event may have landed at the last moment.
+                    events = await store.ReadEventsAsync(query, context.RequestAborted);
+                    break;
+                }
+            }
+        }
+        catch (StoreUnavailableException ex)
+        {
+            await ReceiverJson.WriteErrorAsync(context, 503, ex.Message);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(context.Response.Body, ReceiverJson.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteStartArray("events");
+        foreach (var e in events)
+        {
+            Write(writer, e);
+            // Stream large pages out instead of holding a thousand raw bodies in memory at once.
+            if (writer.BytesPending > 64 * 1024) await writer.FlushAsync(context.RequestAborted);
+        }
+        writer.WriteEndArray();
+        writer.WriteNumber("next", events.Count > 0 ? events[^1].Seq : after);
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>seq, type and receivedAt, then the event's parsed fields, then its raw JSON as a string.</summary>
+    public static void Write(Utf8JsonWriter writer, StoredEvent e)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("seq", e.Seq);
+        writer.WriteString("type", e.Kind.ToName());
+        writer.WriteString("receivedAt", ReceiverJson.Time(e.ReceivedAt));
+        using (var fields = JsonDocument.Parse(e.FieldsJson))
+            foreach (var property in fields.RootElement.EnumerateObject()) property.WriteTo(writer);
+        writer.WriteString("raw", e.RawText);
+        writer.WriteEndObject();
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+}

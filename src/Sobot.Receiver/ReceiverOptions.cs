@@ -1,0 +1,134 @@
+using System.Net;
+
+namespace Sobot.Receiver;
+
+/// <summary>Command-line settings of the receiver. Unknown switches are an error, so a typo is never silently ignored.</summary>
+public sealed class ReceiverOptions
+{
+    public const string TokenVariable = "SOBOT_RECEIVER_TOKEN";
+    public const string QueryKeyVariable = "SOBOT_RECEIVER_KEY";
+    public const string CertificatePasswordVariable = "SOBOT_RECEIVER_CERTIFICATE_PASSWORD";
+
+    public IReadOnlyList<ListenAddress> IngressUrls { get; set; } = [new ListenAddress(false, "127.0.0.1", 8080)];
+    public IReadOnlyList<ListenAddress> QueryUrls { get; set; } = [new ListenAddress(false, "127.0.0.1", 8081)];
+    public string StorePath { get; set; } = "sobot-events.db";
+    public string? Token { get; set; }
+    public string? TokenFile { get; set; }
+    public string? QueryKey { get; set; }
+    public string? QueryKeyFile { get; set; }
+    /// <summary>Networks allowed to reach the ingress listener; empty = everyone.</summary>
+    public IReadOnlyList<IPNetwork> AllowIp { get; set; } = [];
+    /// <summary>Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; empty = such headers are ignored.</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; set; } = [];
+    public string? CertificatePath { get; set; }
+    public string? CertificateKeyPath { get; set; }
+    public string? CertificatePasswordFile { get; set; }
+    /// <summary>Print the ready line (with the secrets) on stdout and send logs to stderr.</summary>
+    public bool Handshake { get; set; }
+    public bool JsonLogs { get; set; }
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
+
+    public static string Usage => $"""
+        Sobot webhook receiver: stores every webhook Sobot posts, durably, and serves them to scripts.
+
+        Usage: Sobot.Receiver [options]
+
+          --ingress-urls URLS       where Sobot posts (comma-separated; default http://127.0.0.1:8080).
+                                    Only POST /webhook/<token> and GET /healthz answer there.
+          --query-urls URLS         the query API for scripts (default http://127.0.0.1:8081); every
+                                    request needs the header x-receiver-key.
+          --store PATH              the SQLite file (default ./sobot-events.db); created when missing
+          --token TOKEN             the secret path segment of the webhook URL
+          --token-file PATH         read the token from a file; a missing file is created with a new token
+          --query-key KEY           the x-receiver-key the query API accepts
+          --query-key-file PATH     read the query key from a file; created with a new key when missing
+                                    (also {TokenVariable} and {QueryKeyVariable} in the environment)
+          --allow-ip CIDRS          only these networks may reach the ingress (e.g. 203.0.113.0/24,10.0.0.5);
+                                    others get 403
+          --trusted-proxy CIDRS     believe X-Forwarded-For/-Proto only from these reverse proxies
+          --certificate PATH        TLS certificate for https:// URLs: PEM (with --certificate-key) or PFX
+          --certificate-key PATH    the PEM private key of --certificate
+          --certificate-password-file PATH
+                                    password of the PFX or of an encrypted PEM key
+                                    (or {CertificatePasswordVariable})
+          --handshake               print one JSON line on stdout when ready, with the URLs, token and
+                                    query key (for a launcher); logs then go to stderr. Without it, a
+                                    token and key must be given (option, file or environment).
+          --log-format simple|json  console log format (default simple)
+          --log-level LEVEL         debug, information (default), warning, error or none
+          --help                    this text
+        """;
+
+    public static ReceiverOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new ReceiverOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string name = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count) throw new ArgumentException($"{name} needs a value.");
+                return args[++i];
+            }
+            switch (name.ToLowerInvariant())
+            {
+                case "--ingress-urls": o.IngressUrls = ListenAddress.ParseList(name, Value()); break;
+                case "--query-urls": o.QueryUrls = ListenAddress.ParseList(name, Value()); break;
+                case "--store": o.StorePath = NotEmpty(name, Value()); break;
+                case "--token": o.Token = NotEmpty(name, Value()); break;
+                case "--token-file": o.TokenFile = NotEmpty(name, Value()); break;
+                case "--query-key": o.QueryKey = NotEmpty(name, Value()); break;
+                case "--query-key-file": o.QueryKeyFile = NotEmpty(name, Value()); break;
+                case "--allow-ip": o.AllowIp = [.. o.AllowIp, .. Networks(name, Value())]; break;
+                case "--trusted-proxy": o.TrustedProxies = [.. o.TrustedProxies, .. Networks(name, Value())]; break;
+                case "--certificate": o.CertificatePath = NotEmpty(name, Value()); break;
+                case "--certificate-key": o.CertificateKeyPath = NotEmpty(name, Value()); break;
+                case "--certificate-password-file": o.CertificatePasswordFile = NotEmpty(name, Value()); break;
+                case "--handshake": o.Handshake = true; break;
+                case "--log-format":
+                    o.JsonLogs = Value().ToLowerInvariant() switch
+                    {
+                        "json" => true,
+                        "simple" => false,
+                        var other => throw new ArgumentException($"--log-format takes simple or json; got '{other}'."),
+                    };
+                    break;
+                case "--log-level":
+                    o.LogLevel = Value().ToLowerInvariant() switch
+                    {
+                        "debug" => LogLevel.Debug,
+                        "information" or "info" => LogLevel.Information,
+                        "warning" => LogLevel.Warning,
+                        "error" => LogLevel.Error,
+                        "none" => LogLevel.None,
+                        var other => throw new ArgumentException($"--log-level takes debug, information, warning, error or none; got '{other}'."),
+                    };
+                    break;
+                default: throw new ArgumentException($"Unknown option '{name}'. Use --help.");
+            }
+        }
+        if (o.Token != null && o.TokenFile != null) throw new ArgumentException("Give --token or --token-file, not both.");
+        if (o.QueryKey != null && o.QueryKeyFile != null) throw new ArgumentException("Give --query-key or --query-key-file, not both.");
+        var ports = o.IngressUrls.Concat(o.QueryUrls).Where(a => a.Port != 0).GroupBy(a => a.Port).FirstOrDefault(g => g.Count() > 1);
+        if (ports != null) throw new ArgumentException($"Port {ports.Key} is given twice: the ingress and the query API need listeners of their own.");
+        if (o.IngressUrls.Concat(o.QueryUrls).Any(a => a.Https) && o.CertificatePath == null)
+            throw new ArgumentException("An https:// URL needs --certificate.");
+        return o;
+    }
+
+    private static string NotEmpty(string name, string value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{name} needs a value.") : value;
+
+    /// <summary>CIDR blocks or single addresses (a single address is its own /32 or /128).</summary>
+    public static IEnumerable<IPNetwork> Networks(string name, string text)
+    {
+        var list = new List<IPNetwork>();
+        foreach (var part in text.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (IPNetwork.TryParse(part, out var network)) list.Add(network);
+            else if (IPAddress.TryParse(part, out var ip)) list.Add(new IPNetwork(ip, ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            else throw new ArgumentException($"{name}: '{part}' is neither a CIDR block (10.0.0.0/8) nor an IP address.");
+        }
+        return list.Count > 0 ? list : throw new ArgumentException($"{name} needs at least one address.");
+    }
+}

@@ -1,0 +1,328 @@
+using System.Data;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Sobot.Receiver.Store.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk before it returns
+/// and survives a kill or a power cut.
+///
+/// Every write goes through one writer thread that commits whatever has queued up in one transaction (group commit):
+/// 32 posters waiting on one fsync each would cap ingest at a few hundred events a second; sharing it lets one fsync
+/// acknowledge a whole batch. Readers use their own pooled connections and never block the writer (WAL).
+///
+/// The cursor (seq) is the events table's AUTOINCREMENT rowid. With a single writer, rowids are handed out in commit
+/// order, so a reader that has seen seq N can never later find a committed event below N. A store with several
+/// writers (PostgreSQL, several receivers) does not have that property and needs a different cursor design.
+/// </summary>
+public sealed class SqliteEventStore : IEventStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly string _readConnectionString;
+    private readonly SqliteConnection _writeConnection;
+    private readonly SqliteWriteStatements _statements;
+    // Bounded: when the disk falls behind, posters wait for room (a slower 200) instead of piling 3 MB bodies into memory.
+    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(4096)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly Thread _writer;
+    private readonly TimeProvider _clock;
+    private readonly SqliteCheckpointer _checkpointer;
+
+    private SqliteEventStore(SqliteStoreOptions options, SqliteConnection writeConnection, string readConnectionString, TimeProvider clock)
+    {
+        _options = options;
+        _writeConnection = writeConnection;
+        _readConnectionString = readConnectionString;
+        _clock = clock;
+        _statements = new SqliteWriteStatements(writeConnection);
+        _checkpointer = new SqliteCheckpointer(readConnectionString, options.CheckpointInterval);
+        _writer = new Thread(RunWriter) { IsBackground = true, Name = "Sobot event store writer" };
+        _writer.Start();
+    }
+
+    public CommitSignal Commits { get; } = new();
+
+    public string Path => _options.Path;
+
+    public static SqliteEventStore Open(SqliteStoreOptions options, TimeProvider? clock = null)
+    {
+        string path = System.IO.Path.GetFullPath(options.Path);
+        string? folder = System.IO.Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            DefaultTimeout = options.BusyTimeoutSeconds,
+            Pooling = true,
+        };
+        var connection = new SqliteConnection(builder.ConnectionString);
+        try
+        {
+            connection.Open();
+            // FULL: WAL frames are fsynced at every commit, so an acknowledged event is on the platter, not in the page cache.
+            // SqliteCheckpointer copies WAL pages into the database beside the writer, so the writer's own checkpoint
+            // (now only every 4,000 pages, ~16 MB) finds little left to do. That one is still needed: under a steady
+            // stream of commits a checkpoint from another connection never catches up with the end of the WAL, and
+            // only a complete checkpoint lets the WAL start over instead of growing without bound.
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=67108864;");
+            SqliteSchema.Apply(connection);
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new StoreUnavailableException($"Cannot open the event store at {path}: {ex.Message}", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        return new SqliteEventStore(options with { Path = path }, connection, builder.ConnectionString, clock ?? TimeProvider.System);
+    }
+
+    public async Task<AppendResult> AppendAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default) =>
+        (AppendResult)await Enqueue(new PendingWrite(s => s.Append(delivery), addsEvents: delivery.Events.Count > 0)).ConfigureAwait(false);
+
+    public async Task<ConsumerPosition> SetConsumerAsync(string name, long position, CancellationToken cancellationToken = default)
+    {
+        var now = _clock.GetUtcNow();
+        return (ConsumerPosition)await Enqueue(new PendingWrite(s => s.SetConsumer(name, position, now), addsEvents: false)).ConfigureAwait(false);
+    }
+
+    /// <summary>Not cancellable once queued: a caller that gives up must not leave the outcome of a write in doubt.</summary>
+    private async Task<object> Enqueue(PendingWrite write)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(write).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new StoreUnavailableException("The event store is shutting down.");
+        }
+        return await write.Done.Task.ConfigureAwait(false);
+    }
+
+    private void RunWriter()
+    {
+        var batch = new List<PendingWrite>(_options.MaxBatch);
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxBatch && reader.TryRead(out var write)) batch.Add(write);
+            if (batch.Count == 0) continue;
+            var failure = TryCommit(batch);
+            if (failure == null) continue;
+            if (batch.Count > 1 && !IsStoreWide(failure))
+            {
+                // One bad write must not fail its neighbours: each is retried alone, so only the culprit gets the error.
+                foreach (var write in batch)
+                    if (TryCommit([write]) is Exception single) Fail(write, single);
+            }
+            else
+            {
+                // The file is locked, full or gone: every write would fail the same way, after the same wait.
+                foreach (var write in batch) Fail(write, failure);
+            }
+        }
+    }
+
+    /// <summary>Commits the writes in one transaction, then (and only then) completes their tasks; returns why not otherwise.</summary>
+    private Exception? TryCommit(IReadOnlyList<PendingWrite> writes)
+    {
+        var results = new object[writes.Count];
+        try
+        {
+            using (var tx = _writeConnection.BeginTransaction(IsolationLevel.Serializable, deferred: false))
+            {
+                _statements.Enlist(tx);
+                for (int i = 0; i < writes.Count; i++) results[i] = writes[i].Apply(_statements);
+                tx.Commit();
+            }
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, the writer thread lives on: a dead writer would leave every later post hanging.
+            return ex;
+        }
+        bool added = false;
+        for (int i = 0; i < writes.Count; i++)
+        {
+            added |= writes[i].AddsEvents && results[i] is AppendResult { Stored: > 0 };
+            writes[i].Done.TrySetResult(results[i]);
+        }
+        if (added) Commits.Pulse();
+        return null;
+    }
+
+    private static void Fail(PendingWrite write, Exception ex) =>
+        write.Done.TrySetException(new StoreUnavailableException("The event store could not commit: " + ex.Message, ex));
+
+    /// <summary>Failures of the file rather than of one write's data: busy, locked, read-only, I/O error, full, cannot open.</summary>
+    private static bool IsStoreWide(Exception ex) =>
+        ex is IOException || (ex is SqliteException sqlite && (sqlite.SqliteErrorCode & 0xFF) is 5 or 6 or 8 or 10 or 13 or 14);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT seq, kind, received_at, message_id, customer_number, status, event_time, fields, raw FROM events WHERE seq > $after");
+        command.Parameters.AddWithValue("$after", query.After);
+        if (query.Kind is EventKind kind)
+        {
+            sql.Append(" AND kind = $kind");
+            command.Parameters.AddWithValue("$kind", kind.ToName());
+        }
+        if (query.CustomerNumber != null)
+        {
+            sql.Append(" AND customer_number = $customer");
+            command.Parameters.AddWithValue("$customer", query.CustomerNumber);
+        }
+        if (query.MessageId != null)
+        {
+            sql.Append(" AND message_id = $message");
+            command.Parameters.AddWithValue("$message", query.MessageId);
+        }
+        if (query.Since is DateTimeOffset since)
+        {
+            // The event's own time when it has one (seconds), else its arrival (milliseconds).
+            sql.Append(" AND coalesce(event_time * 1000, received_at) >= $since");
+            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        }
+        sql.Append(" ORDER BY seq LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, EventQuery.MaxLimit));
+        command.CommandText = sql.ToString();
+        var events = new List<StoredEvent>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            EventKindNames.TryParse(reader.GetString(1), out var k);
+            events.Add(new StoredEvent
+            {
+                Seq = reader.GetInt64(0),
+                Kind = k,
+                ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                MessageId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                CustomerNumber = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Status = reader.IsDBNull(5) ? null : reader.GetString(5),
+                EventTime = reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(6)),
+                FieldsJson = reader.GetString(7),
+                RawText = reader.GetString(8),
+            });
+        }
+        return (IReadOnlyList<StoredEvent>)events;
+    });
+
+    private const string StatusColumns = "message_id, status, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at";
+
+    public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {StatusColumns} FROM message_status WHERE message_id = $id";
+        command.Parameters.AddWithValue("$id", messageId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadStatus(reader) : null;
+    });
+
+    public Task<IReadOnlyList<MessageStatusRecord>> GetStatusesAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => Read(connection =>
+    {
+        var statuses = new List<MessageStatusRecord>(messageIds.Count);
+        if (messageIds.Count == 0) return (IReadOnlyList<MessageStatusRecord>)statuses;
+        using var command = connection.CreateCommand();
+        // One parameter whatever the batch size: SQLite caps the number of bound variables, not the length of a JSON array.
+        command.CommandText = $"SELECT {StatusColumns} FROM message_status WHERE message_id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(messageIds));
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) statuses.Add(ReadStatus(reader));
+        return (IReadOnlyList<MessageStatusRecord>)statuses;
+    });
+
+    private static MessageStatusRecord ReadStatus(SqliteDataReader r) => new()
+    {
+        MessageId = r.GetString(0),
+        Status = r.GetString(1),
+        Timestamp = Seconds(r, 2),
+        Seq = r.GetInt64(3),
+        RecipientId = r.IsDBNull(4) ? null : r.GetString(4),
+        ErrorCode = r.IsDBNull(5) ? null : r.GetInt32(5),
+        ErrorTitle = r.IsDBNull(6) ? null : r.GetString(6),
+        SentAt = Seconds(r, 7),
+        DeliveredAt = Seconds(r, 8),
+        ReadAt = Seconds(r, 9),
+        FailedAt = Seconds(r, 10),
+    };
+
+    private static DateTimeOffset? Seconds(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(i));
+
+    public Task<ConsumerPosition?> GetConsumerAsync(string name, CancellationToken cancellationToken = default) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, position, updated_at FROM consumers WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadConsumer(reader) : null;
+    });
+
+    public Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, position, updated_at FROM consumers ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var consumers = new List<ConsumerPosition>();
+        while (reader.Read()) consumers.Add(ReadConsumer(reader));
+        return (IReadOnlyList<ConsumerPosition>)consumers;
+    });
+
+    private static ConsumerPosition ReadConsumer(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
+
+    public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM events), (SELECT coalesce(max(seq), 0) FROM events), (SELECT received_at FROM events ORDER BY seq DESC LIMIT 1)";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new StoreHealth(reader.GetInt64(0), reader.GetInt64(1),
+            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+    });
+
+    /// <summary>Runs a read on a pooled connection of its own; SQLite's calls are synchronous, so off the caller's thread.</summary>
+    private Task<T> Read<T>(Func<SqliteConnection, T> read) => Task.Run(() =>
+    {
+        try
+        {
+            using var connection = new SqliteConnection(_readConnectionString);
+            connection.Open();
+            return read(connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreUnavailableException("The event store could not be read: " + ex.Message, ex);
+        }
+    });
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Lets queued writes finish (their callers are owed an answer), then closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        _writer.Join();
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
+        _statements.Dispose();
+        _writeConnection.Dispose();
+        using (var pooled = new SqliteConnection(_readConnectionString)) SqliteConnection.ClearPool(pooled);
+    }
+}

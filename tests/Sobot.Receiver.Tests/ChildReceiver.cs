@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Sobot.Receiver.Tests;
+
+/// <summary>
+/// The built receiver run as a child process (<c>dotnet Sobot.Receiver.dll --handshake ...</c>), for what only a real
+/// process shows: the handshake line, SIGTERM, SIGKILL. Only the process this class started is ever signalled.
+/// </summary>
+public sealed class ChildReceiver : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stderr;
+
+    private ChildReceiver(Process process, JsonNode firstLine, StringBuilder stderr)
+    {
+        _process = process;
+        FirstLine = firstLine;
+        _stderr = stderr;
+    }
+
+    /// <summary>The handshake line: the ready line, or the error line of a failed start.</summary>
+    public JsonNode FirstLine { get; }
+    public int ProcessId => _process.Id;
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public static async Task<ChildReceiver> StartAsync(params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "Sobot.Receiver.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--handshake");
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var process = Process.Start(info)!;
+        // stderr is drained from the start: a child blocked on a full pipe would never print its handshake.
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
+        string? line;
+        try
+        {
+            line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            if (line == null) throw new InvalidOperationException("The receiver closed stdout without a handshake line: " + stderr);
+        }
+        catch
+        {
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
+            throw;
+        }
+        return new ChildReceiver(process, JsonNode.Parse(line)!, stderr);
+    }
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or an OOM kill.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, what systemd sends on stop: the receiver should finish and exit 0.</summary>
+    public bool Terminate(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+            if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed with {kill.ExitCode}.");
+        }
+        return _process.WaitForExit(timeout);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+    }
+}

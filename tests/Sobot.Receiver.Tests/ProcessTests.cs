@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace Sobot.Receiver.Tests;
+
+public class ProcessTests(ITestOutputHelper output)
+{
+    private static readonly string[] LoopbackPorts = ["--ingress-urls", "http://127.0.0.1:0", "--query-urls", "http://127.0.0.1:0"];
+
+    [Fact]
+    public async Task The_handshake_line_tells_a_launcher_everything_and_sigterm_stops_cleanly()
+    {
+        using var folder = new TempDirectory();
+        using var child = await ChildReceiver.StartAsync([.. LoopbackPorts, "--store", folder.File("events.db")]);
+        var ready = child.FirstLine;
+        Assert.Equal(("ready", 1, child.ProcessId), ((string)ready["event"]!, (int)ready["version"]!, (int)ready["pid"]!));
+        string token = (string)ready["token"]!, key = (string)ready["queryKey"]!;
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", token);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", key);
+        Assert.Equal(folder.File("events.db"), (string)ready["store"]!);
+        string webhookUrl = (string)ready["webhookUrl"]!, queryUrl = (string)ready["queryUrl"]!;
+        Assert.Matches("^http://127\\.0\\.0\\.1:\\d+/webhook/" + token + "$", webhookUrl);
+        Assert.Equal(queryUrl, (string)ready["queryUrls"]![0]!);
+
+        using var http = new HttpClient();
+        using (var post = await http.PostAsync(webhookUrl, new StringContent(Payloads.InboundText))) Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        var request = new HttpRequestMessage(HttpMethod.Get, queryUrl + "/v1/events");
+        request.Headers.Add("x-receiver-key", key);
+        using (var events = await http.SendAsync(request)) Assert.Contains("wamid.TEXT1", await events.Content.ReadAsStringAsync());
+
+        // A long poll in progress must not hold the stop up: it is answered (empty) at once.
+        var poll = new HttpRequestMessage(HttpMethod.Get, queryUrl + "/v1/events?after=1&waitMs=30000");
+        poll.Headers.Add("x-receiver-key", key);
+        var polling = http.SendAsync(poll);
+        await Task.Delay(300);
+        Assert.False(polling.IsCompleted);
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(child.Terminate(TimeSpan.FromSeconds(20)), "the receiver did not stop within 20 s of SIGTERM");
+        Assert.True(stopping.ElapsedMilliseconds < 10_000, $"the stop took {stopping.ElapsedMilliseconds} ms");
+        Assert.Equal(0, child.ExitCode);
+        using (var answered = await polling)
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+            Assert.Empty(JsonNode.Parse(await answered.Content.ReadAsStringAsync())!["events"]!.AsArray());
+        }
+        Assert.DoesNotContain(token, child.Stderr);
+        Assert.DoesNotContain(key, child.Stderr);
+        Assert.Contains("Receiver ready", child.Stderr);
+    }
+
+    [Fact]
+    public async Task A_start_that_fails_says_so_on_the_handshake_line()
+    {
+        using var folder = new TempDirectory();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var child = await ChildReceiver.StartAsync("--ingress-urls", $"http://127.0.0.1:{port}", "--query-urls", "http://127.0.0.1:0", "--store", folder.File("events.db"));
+        Assert.Equal("error", (string)child.FirstLine["event"]!);
+        Assert.False(string.IsNullOrEmpty((string?)child.FirstLine["message"]));
+        await child.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(1, child.ExitCode);
+    }
+
+    /// <summary>
+    /// 32 posters send 20,000 status events; the receiver is SIGKILLed part-way and restarted on the same store; the
+    /// posters then send everything that was not acknowledged. Every acknowledged event must be there, and every event
+    /// exactly once (those committed but never acknowledged come again and must be recognised as duplicates).
+    /// </summary>
+    [Fact]
+    public async Task Acknowledged_events_survive_sigkill_and_none_is_stored_twice()
+    {
+        const int total = 20_000, posters = 32;
+        using var folder = new TempDirectory();
+        string[] args = [.. LoopbackPorts, "--store", folder.File("events.db"), "--token", Receiver.Token, "--query-key", Receiver.QueryKey];
+        var acknowledged = new ConcurrentDictionary<int, bool>();
+        var unacknowledged = new ConcurrentQueue<int>();
+        int next = -1;
+
+        using (var first = await ChildReceiver.StartAsync(args))
+        {
+            string url = (string)first.FirstLine["webhookUrl"]!;
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var sending = Enumerable.Range(0, posters).Select(_ => Task.Run(async () =>
+            {
+                int n;
+                while ((n = Interlocked.Increment(ref next)) < total)
+                {
+                    try
+                    {
+                        using var response = await http.PostAsync(url, new StringContent(Payloads.Status($"wamid.K{n}", "delivered", n)));
+                        if (response.StatusCode == HttpStatusCode.OK) acknowledged[n] = true;
+                        else unacknowledged.Enqueue(n);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        unacknowledged.Enqueue(n);
+                        return;   // the receiver is gone; this poster stops
+                    }
+                }
+            })).ToArray();
+            while (acknowledged.Count < total / 3) await Task.Delay(5);
+            first.Kill();
+            await Task.WhenAll(sending);
+        }
+        int ackedBeforeKill = acknowledged.Count;
+        output.WriteLine($"acknowledged before SIGKILL: {ackedBeforeKill}; in flight or refused at the kill: {unacknowledged.Count}");
+        Assert.InRange(ackedBeforeKill, total / 3, total - 1);
+
+        using var second = await ChildReceiver.StartAsync(args);
+        string webhookUrl = (string)second.FirstLine["webhookUrl"]!, queryUrl = (string)second.FirstLine["queryUrl"]!;
+        using (var http = new HttpClient())
+        {
+            // Before anything new arrives: every acknowledged event came through the kill.
+            var stored = await ReadAllMessageIdsAsync(http, queryUrl);
+            Assert.All(acknowledged.Keys, n => Assert.Contains($"wamid.K{n}", stored));
+            Assert.Equal(stored.Count, stored.Distinct().Count());
+
+            // Then the rest: in flight at the kill (outcome unknown to the poster) and never sent.
+            var remaining = new ConcurrentQueue<int>(unacknowledged.Concat(Enumerable.Range(Math.Min(next, total), Math.Max(0, total - next))).Distinct());
+            await Task.WhenAll(Enumerable.Range(0, posters).Select(_ => Task.Run(async () =>
+            {
+                while (remaining.TryDequeue(out int n))
+                {
+                    using var response = await http.PostAsync(webhookUrl, new StringContent(Payloads.Status($"wamid.K{n}", "delivered", n)));
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                }
+            })));
+            var all = await ReadAllMessageIdsAsync(http, queryUrl);
+            Assert.Equal(total, all.Count);
+            Assert.Equal(Enumerable.Range(0, total).Select(n => $"wamid.K{n}").Order(), all.Order());
+        }
+        second.Kill();
+        using var connection = new SqliteConnection($"Data Source={folder.File("events.db")};Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*), count(DISTINCT dedup_key) FROM events";
+        using var reader = count.ExecuteReader();
+        reader.Read();
+        Assert.Equal((total, total), (reader.GetInt32(0), reader.GetInt32(1)));
+    }
+
+    private static async Task<List<string>> ReadAllMessageIdsAsync(HttpClient http, string queryUrl)
+    {
+        var ids = new List<string>();
+        long after = 0;
+        while (true)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"{queryUrl}/v1/events?after={after}&limit=1000");
+            request.Headers.Add("x-receiver-key", Receiver.QueryKey);
+            using var response = await http.SendAsync(request);
+            var page = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            var events = page["events"]!.AsArray();
+            if (events.Count == 0) return ids;
+            ids.AddRange(events.Select(e => (string)e!["messageId"]!));
+            after = (long)page["next"]!;
+        }
+    }
+}

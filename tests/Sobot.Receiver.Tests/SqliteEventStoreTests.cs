@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+using Sobot.Receiver.Ingress;
+using Sobot.Receiver.Store;
+using Sobot.Receiver.Store.Sqlite;
+
+namespace Sobot.Receiver.Tests;
+
+/// <summary>The SQLite store on its own, without HTTP: what a second store implementation would have to match.</summary>
+public class SqliteEventStoreTests
+{
+    private static WebhookDelivery Delivery(string body) =>
+        new(System.Text.Encoding.UTF8.GetBytes(body), WebhookEventMapper.Map(System.Text.Encoding.UTF8.GetBytes(body)), DateTimeOffset.UtcNow, "127.0.0.1");
+
+    [Fact]
+    public async Task Events_consumers_and_statuses_outlive_a_reopen_and_seqs_are_never_reused()
+    {
+        using var folder = new TempDirectory();
+        var options = new SqliteStoreOptions(folder.File("nested/folder/events.db"));
+        await using (var store = SqliteEventStore.Open(options))
+        {
+            await store.AppendAsync(Delivery(Payloads.Status("wamid.1", "sent", 1)));
+            await store.AppendAsync(Delivery(Payloads.Status("wamid.1", "read", 3)));
+            await store.SetConsumerAsync("helpdesk", 2);
+        }
+        // Delete the newest event by hand: AUTOINCREMENT must still not hand its seq out again.
+        using (var connection = new SqliteConnection($"Data Source={options.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM events WHERE seq = 2";
+            delete.ExecuteNonQuery();
+        }
+        await using (var store = SqliteEventStore.Open(options))
+        {
+            Assert.Equal("read", (await store.GetStatusAsync("wamid.1"))!.Status);
+            Assert.Equal(2, (await store.GetConsumerAsync("helpdesk"))!.Position);
+            await store.AppendAsync(Delivery(Payloads.Status("wamid.2", "sent", 4)));
+            var events = await store.ReadEventsAsync(new EventQuery());
+            Assert.Equal([1L, 3L], events.Select(e => e.Seq));
+            var health = await store.GetHealthAsync();
+            Assert.Equal((2L, 3L), (health.EventCount, health.LastSeq));
+        }
+    }
+
+    [Fact]
+    public async Task A_store_written_by_a_newer_receiver_is_refused()
+    {
+        using var folder = new TempDirectory();
+        var options = new SqliteStoreOptions(folder.File("events.db"));
+        await (SqliteEventStore.Open(options)).DisposeAsync();
+        using (var connection = new SqliteConnection($"Data Source={options.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var bump = connection.CreateCommand();
+            bump.CommandText = $"PRAGMA user_version = {SqliteSchema.Version + 1}";
+            bump.ExecuteNonQuery();
+        }
+        Assert.Contains("newer", Assert.Throws<StoreUnavailableException>(() => SqliteEventStore.Open(options)).Message);
+    }
+
+    [Fact]
+    public async Task The_commit_signal_fires_after_the_events_are_readable()
+    {
+        using var folder = new TempDirectory();
+        await using var store = SqliteEventStore.Open(new SqliteStoreOptions(folder.File("events.db")));
+        var next = store.Commits.NextCommit;
+        var append = store.AppendAsync(Delivery(Payloads.Inbound("wamid.S", "911", "hi")));
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(await store.ReadEventsAsync(new EventQuery()));
+        await append;
+        // A delivery that adds nothing new (a duplicate) wakes nobody.
+        var quiet = store.Commits.NextCommit;
+        var again = await store.AppendAsync(Delivery(Payloads.Inbound("wamid.S", "911", "hi")));
+        Assert.Equal((0, 1), (again.Stored, again.Duplicates));
+        await Task.Delay(100);
+        Assert.False(quiet.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Writes_after_shutdown_are_refused_as_unavailable()
+    {
+        using var folder = new TempDirectory();
+        var store = SqliteEventStore.Open(new SqliteStoreOptions(folder.File("events.db")));
+        await store.DisposeAsync();
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync(Delivery("[]")));
+    }
+}
