@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net.Http;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Sobot.Client.Http;
+using Sobot.Client.Webhooks;
+
+namespace Sobot.Client.Receiver
+{
+    /// <summary>
+    /// The webhook receiver's query API: events after a cursor (with long polling), the latest status of sent
+    /// messages, consumer cursors and health. Thread-safe; the key goes on each request and in no message.
+    /// </summary>
+    public sealed class SobotReceiverClient : IDisposable
+    {
+        public const int MaximumWaitMilliseconds = 30000;
+        public const int MaximumPageSize = 1000;
+        private const int MaximumBodyBytes = 16 * 1024 * 1024;
+        private readonly HttpClient _http;
+        private readonly Uri _base;
+
+        public SobotReceiverClient(SobotReceiverOptions options)
+        {
+            Options = options ?? throw new ArgumentNullException(nameof(options));
+            _base = options.QueryUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.QueryUri : new Uri(options.QueryUri.AbsoluteUri + "/");
+            var handler = options.Handler ?? new HttpClientHandler
+            {
+                UseCookies = false,
+                AllowAutoRedirect = false,
+                ServerCertificateCustomValidationCallback = options.SkipCertificateCheck ? (m, c, ch, e) => true : (Func<HttpRequestMessage, System.Security.Cryptography.X509Certificates.X509Certificate2?, System.Security.Cryptography.X509Certificates.X509Chain?, System.Net.Security.SslPolicyErrors, bool>?)null,
+            };
+            // Per-call time limits: a long poll legitimately waits up to 30 s.
+            _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        }
+
+        public SobotReceiverOptions Options { get; }
+
+        public Uri QueryUri => _base;
+
+        /// <summary>
+        /// Events after <paramref name="after"/>, oldest first. With <paramref name="wait"/> above zero and
+        /// nothing to return yet, the receiver holds the request until a matching event is stored or the
+        /// wait ends (then the page is empty).
+        /// </summary>
+        public async Task<SobotReceiverEventPage> GetEventsAsync(ReceiverEventFilter? filter, long after, int limit, TimeSpan wait, CancellationToken cancellationToken = default)
+        {
+            var query = new StringBuilder("v1/events?after=").Append(after.ToString(CultureInfo.InvariantCulture));
+            query.Append("&limit=").Append(Math.Max(1, Math.Min(MaximumPageSize, limit)).ToString(CultureInfo.InvariantCulture));
+            int waitMs = (int)Math.Max(0, Math.Min(MaximumWaitMilliseconds, wait.TotalMilliseconds));
+            if (waitMs > 0) query.Append("&waitMs=").Append(waitMs.ToString(CultureInfo.InvariantCulture));
+            if (filter?.Type != null) query.Append("&type=").Append(Uri.EscapeDataString(filter.Type));
+            if (filter?.CustomerNumber != null) query.Append("&customerNumber=").Append(Uri.EscapeDataString(filter.CustomerNumber));
+            if (filter?.MessageId != null) query.Append("&messageId=").Append(Uri.EscapeDataString(filter.MessageId));
+            if (filter?.Since is DateTimeOffset since) query.Append("&since=").Append(since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            var (_, body) = await SendAsync(HttpMethod.Get, query.ToString(), null, TimeSpan.FromMilliseconds(waitMs), cancellationToken).ConfigureAwait(false);
+            return SobotReceiverEventReader.ReadPage(body);
+        }
+
+        /// <summary>The latest status of one sent message (statuses only move forward), or null when none arrived yet.</summary>
+        public async Task<SobotMessageStatus?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default)
+        {
+            if (string.IsNullOrWhiteSpace(messageId)) throw new SobotValidationException("messageId", "The message id is empty.");
+            var (status, body) = await SendAsync(HttpMethod.Get, "v1/status/" + Uri.EscapeDataString(messageId.Trim()), null, TimeSpan.Zero, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+            return status == 404 ? null : SobotReceiverEventReader.ReadStatus(body);
+        }
+
+        /// <summary>The latest status of many messages, 1,000 ids a request; ids without a status are left out.</summary>
+        public async Task<IReadOnlyList<SobotMessageStatus>> GetStatusesAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken = default)
+        {
+            var all = new List<SobotMessageStatus>();
+            for (int start = 0; start < messageIds.Count; start += MaximumPageSize)
+            {
+                var chunk = new List<string>();
+                for (int i = start; i < Math.Min(messageIds.Count, start + MaximumPageSize); i++) chunk.Add(messageIds[i]);
+                string json = JsonSerializer.Serialize(new Dictionary<string, object> { ["messageIds"] = chunk });
+                var (_, body) = await SendAsync(HttpMethod.Post, "v1/status/query", json, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                all.AddRange(SobotReceiverEventReader.ReadStatuses(body));
+            }
+            return all;
+        }
+
+        public async Task<ReceiverConsumer> GetConsumerAsync(string name, CancellationToken cancellationToken = default)
+        {
+            var (_, body) = await SendAsync(HttpMethod.Get, "v1/consumers/" + ConsumerName(name), null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(body);
+            return ReadConsumer(document.RootElement);
+        }
+
+        public async Task<ReceiverConsumer> SetConsumerAsync(string name, long position, CancellationToken cancellationToken = default)
+        {
+            string json = "{\"position\":" + position.ToString(CultureInfo.InvariantCulture) + "}";
+            var (_, body) = await SendAsync(HttpMethod.Put, "v1/consumers/" + ConsumerName(name), json, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(body);
+            return ReadConsumer(document.RootElement);
+        }
+
+        public async Task<IReadOnlyList<ReceiverConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default)
+        {
+            var (_, body) = await SendAsync(HttpMethod.Get, "v1/consumers", null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(body);
+            var list = new List<ReceiverConsumer>();
+            foreach (var c in document.RootElement.GetProperty("consumers").EnumerateArray()) list.Add(ReadConsumer(c));
+            return list;
+        }
+
+        /// <summary><c>GET /healthz</c>: a 503 (store unreachable) is an answer here, not an exception.</summary>
+        public async Task<ReceiverHealth> GetHealthAsync(CancellationToken cancellationToken = default)
+        {
+            var (status, body) = await SendAsync(HttpMethod.Get, "healthz", null, TimeSpan.Zero, cancellationToken, allowUnavailable: true).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            bool reachable = status == 200 && root.TryGetProperty("storeReachable", out var r) && r.ValueKind == JsonValueKind.True;
+            long events = root.TryGetProperty("events", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetInt64() : 0;
+            long last = root.TryGetProperty("lastSeq", out var l) && l.ValueKind == JsonValueKind.Number ? l.GetInt64() : 0;
+            DateTimeOffset? at = root.TryGetProperty("lastEventAt", out var a) && a.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(a.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
+            return new ReceiverHealth(reachable, events, last, at);
+        }
+
+        private static string ConsumerName(string name)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+                throw new SobotValidationException("consumer", "A consumer name is 1 to 100 characters of A-Z a-z 0-9 . _ -.");
+            foreach (char c in name)
+                if (!(char.IsLetterOrDigit(c) && c < 128) && c != '.' && c != '_' && c != '-')
+                    throw new SobotValidationException("consumer", $"The consumer name '{name}' may hold only A-Z a-z 0-9 . _ -.");
+            return name;
+        }
+
+        private static ReceiverConsumer ReadConsumer(JsonElement c) =>
+            new ReceiverConsumer(c.GetProperty("name").GetString() ?? string.Empty,
+                c.TryGetProperty("position", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt64() : 0,
+                c.TryGetProperty("updatedAt", out var u) && u.ValueKind == JsonValueKind.String
+                    && DateTimeOffset.TryParse(u.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null);
+
+        private async Task<(int Status, string Body)> SendAsync(HttpMethod method, string relative, string? json, TimeSpan wait, CancellationToken cancellationToken,
+            bool allowNotFound = false, bool allowUnavailable = false)
+        {
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timer.CancelAfter(Options.Timeout + wait);
+            using var request = new HttpRequestMessage(method, new Uri(_base, relative));
+            request.Headers.TryAddWithoutValidation("x-receiver-key", RevealKey());
+            request.Headers.TryAddWithoutValidation("Accept", "application/json");
+            if (json != null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timer.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException)
+            {
+                string what = ex is OperationCanceledException ? "did not answer in time" : "could not be reached (" + Innermost(ex).Message + ")";
+                throw new SobotReceiverException(0, $"The webhook receiver at {_base} {what}.", ex);
+            }
+            using (response)
+            {
+                int status = (int)response.StatusCode;
+                string body;
+                try
+                {
+                    body = await BoundedBody.ReadAsync(response.Content, MaximumBodyBytes, Options.Timeout + wait, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                {
+                    throw new SobotReceiverException(0, $"The webhook receiver at {_base} answered {status} but its body could not be read ({ex.Message}).", ex);
+                }
+                if (status >= 200 && status < 300) return (status, body);
+                if (status == 404 && allowNotFound) return (status, body);
+                if (status == 503 && allowUnavailable) return (status, body);
+                string message = MessageOf(body);
+                string advice = status == 401 ? " The query key (x-receiver-key) was missing or wrong: connect with the receiver's key (Connect-Sobot -ReceiverKey)." : string.Empty;
+                throw new SobotReceiverException(status, $"The webhook receiver answered {status} to {method.Method} /{relative.Split('?')[0]}{(message.Length > 0 ? ": " + message : ".")}{advice}");
+            }
+        }
+
+        private static string MessageOf(string body)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+                    ? m.GetString() ?? string.Empty : string.Empty;
+            }
+            catch (JsonException)
+            {
+                return string.Empty;
+            }
+        }
+
+        private string RevealKey()
+        {
+            IntPtr ptr = IntPtr.Zero;
+            try
+            {
+                ptr = Marshal.SecureStringToGlobalAllocUnicode(Options.Key);
+                return Marshal.PtrToStringUni(ptr, Options.Key.Length) ?? string.Empty;
+            }
+            finally
+            {
+                if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
+        }
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null) ex = ex.InnerException;
+            return ex;
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+}
