@@ -87,6 +87,7 @@ public sealed class ReceiverHost : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        if (options.ExitWithPid is int parent) builder.Services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>()));
 
         var app = builder.Build();
         if (options.TrustedProxies.Count > 0)

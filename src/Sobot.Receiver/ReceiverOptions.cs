@@ -26,6 +26,8 @@ public sealed class ReceiverOptions
     /// <summary>Print the ready line (with the secrets) on stdout and send logs to stderr.</summary>
     public bool Handshake { get; set; }
     public bool JsonLogs { get; set; }
+    /// <summary>Stop when this process ends: a receiver started for one PowerShell session ends with it, crash included.</summary>
+    public int? ExitWithPid { get; set; }
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
     public static string Usage => $"""
@@ -51,6 +53,7 @@ public sealed class ReceiverOptions
           --certificate-password-file PATH
                                     password of the PFX or of an encrypted PEM key
                                     (or {CertificatePasswordVariable})
+          --exit-with-pid PID       stop when process PID ends (Start-SobotReceiver passes its own)
           --handshake               print one JSON line on stdout when ready, with the URLs, token and
                                     query key (for a launcher); logs then go to stderr. Without it, a
                                     token and key must be given (option, file or environment).
@@ -85,6 +88,10 @@ public sealed class ReceiverOptions
                 case "--certificate-key": o.CertificateKeyPath = NotEmpty(name, Value()); break;
                 case "--certificate-password-file": o.CertificatePasswordFile = NotEmpty(name, Value()); break;
                 case "--handshake": o.Handshake = true; break;
+                case "--exit-with-pid":
+                    o.ExitWithPid = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) && pid > 0
+                        ? pid : throw new ArgumentException($"{name} needs a process id.");
+                    break;
                 case "--log-format":
                     o.JsonLogs = Value().ToLowerInvariant() switch
                     {

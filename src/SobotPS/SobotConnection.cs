@@ -1,5 +1,6 @@
 using System;
 using Sobot.Client;
+using Sobot.Client.Receiver;
 
 namespace SobotPS
 {
@@ -11,12 +12,22 @@ namespace SobotPS
     {
         public const int DefaultThrottleLimit = 64;
 
-        internal SobotConnection(SobotClient client, DateTimeOffset connectedAt, int throttleLimit)
+        internal SobotConnection(SobotClient client, DateTimeOffset connectedAt, int throttleLimit, SobotReceiverClient? receiver = null)
         {
             Client = client;
             ConnectedAt = connectedAt;
             ThrottleLimit = throttleLimit;
+            Receiver = receiver;
         }
+
+        /// <summary>The webhook receiver's query API, when Connect-Sobot was given one.</summary>
+        internal SobotReceiverClient? Receiver { get; }
+
+        /// <summary>The webhook receiver's query URI, or null when none is connected.</summary>
+        public Uri? ReceiverUri => Receiver?.QueryUri;
+
+        /// <summary>The receiver's query key, masked: only its length shows that one is set.</summary>
+        public string? ReceiverKey => Receiver is null ? null : "****";
 
         /// <summary>Messages in flight at once for Send cmdlets that do not say otherwise.</summary>
         public int ThrottleLimit { get; }
@@ -47,6 +58,7 @@ namespace SobotPS
             if (!IsOpen) return;
             IsOpen = false;
             Client.Dispose();
+            Receiver?.Dispose();
         }
 
         public override string ToString() => $"{BaseUri} ({AccessKey})";

@@ -40,6 +40,20 @@ namespace SobotPS
         public const string PreviouslyFailed = "SobotPreviouslyFailed";
         /// <summary>The run stopped (Ctrl+C, rejected keys, a broken journal) before this row went out; a re-run sends it.</summary>
         public const string NotSent = "SobotNotSent";
+        /// <summary>The webhook receiver could not be used (not reachable, or its store cannot answer).</summary>
+        public const string ReceiverFailed = "SobotReceiverFailed";
+        /// <summary>The receiver refused the query key.</summary>
+        public const string ReceiverUnauthorized = "SobotReceiverUnauthorized";
+        /// <summary>A listening cmdlet with no receiver connected.</summary>
+        public const string NoReceiver = "SobotNoReceiver";
+        /// <summary>Wait-SobotReply: no answer within -TimeoutSec.</summary>
+        public const string ReplyTimeout = "SobotReplyTimeout";
+        /// <summary>Wait-SobotDelivery: the status was not reached within -TimeoutSec.</summary>
+        public const string DeliveryTimeout = "SobotDeliveryTimeout";
+        /// <summary>Wait-SobotDelivery: WhatsApp reported the message failed.</summary>
+        public const string DeliveryFailed = "SobotDeliveryFailed";
+        /// <summary>Start-SobotReceiver could not start the receiver.</summary>
+        public const string ReceiverStartFailed = "SobotReceiverStartFailed";
         /// <summary>A 3xx answer: not followed, since the keys would go along.</summary>
         public const string Redirected = "SobotRedirectRefused";
     }

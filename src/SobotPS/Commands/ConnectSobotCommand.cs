@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using Sobot.Client;
+using Sobot.Client.Receiver;
 using Sobot.Client.Validation;
 using SobotPS.Completers;
 
@@ -21,6 +22,8 @@ namespace SobotPS.Commands
         public const string SecretKeyVariable = "SOBOT_SECRET_KEY";
         public const string BaseUriVariable = "SOBOT_BASE_URI";
         public const string DefaultRegionVariable = "SOBOT_DEFAULT_REGION";
+        public const string ReceiverUriVariable = "SOBOT_RECEIVER_URI";
+        public const string ReceiverKeyVariable = "SOBOT_RECEIVER_KEY";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeysSet)]
         [ValidateNotNullOrEmpty]
@@ -82,6 +85,21 @@ namespace SobotPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>A webhook receiver's query URL: Get-SobotEvent, Wait-SobotReply and the other listening cmdlets read from it.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? ReceiverUri { get; set; }
+
+        /// <summary>The receiver's query key (x-receiver-key).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public SecureString? ReceiverKey { get; set; }
+
+        /// <summary>A receiver Start-SobotReceiver started: its query URL and key.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public SobotReceiverProcess? Receiver { get; set; }
+
         protected override void EndProcessing()
         {
             if (ProxyCredential != null && Proxy is null)
@@ -142,7 +160,8 @@ namespace SobotPS.Commands
                     SobotErrorIds.ConnectFailed, ErrorCategory.ConnectionError, baseUri));
             }
 
-            var connection = new SobotConnection(client, DateTimeOffset.Now, ThrottleLimit);
+            var receiver = ConnectReceiver(baseUri);
+            var connection = new SobotConnection(client, DateTimeOffset.Now, ThrottleLimit, receiver);
             var previous = SobotSession.Current;
             SobotSession.Current = connection;
             // The replaced default is closed unless the user kept it (-PassThru) to use with -Connection.
@@ -188,6 +207,54 @@ namespace SobotPS.Commands
         protected override void StopProcessing() => _cancel.Cancel();
 
         public void Dispose() => _cancel.Dispose();
+
+        /// <summary>The receiver from -Receiver, -ReceiverUri/-ReceiverKey or the environment, checked with one keyed call; null when none is given.</summary>
+        private SobotReceiverClient? ConnectReceiver(Uri sobotUri)
+        {
+            Uri? uri = Receiver?.QueryUrl ?? ReceiverUri;
+            SecureString? key = Receiver?.QueryKey ?? ReceiverKey;
+            bool fromEnvironment = false;
+            if (uri is null && key is null)
+            {
+                string? envUri = Environment.GetEnvironmentVariable(ReceiverUriVariable);
+                string? envKey = Environment.GetEnvironmentVariable(ReceiverKeyVariable);
+                if (string.IsNullOrWhiteSpace(envUri) && string.IsNullOrWhiteSpace(envKey)) return null;
+                fromEnvironment = true;
+                if (string.IsNullOrWhiteSpace(envUri) || !Uri.TryCreate(envUri!.Trim(), UriKind.Absolute, out uri))
+                    ThrowReceiver($"The environment variable {ReceiverUriVariable} is not set to an absolute URI, though {ReceiverKeyVariable} is set.", SobotErrorIds.ReceiverFailed);
+                if (string.IsNullOrWhiteSpace(envKey))
+                    ThrowReceiver($"The environment variable {ReceiverKeyVariable} is not set, though {ReceiverUriVariable} is.", SobotErrorIds.ReceiverFailed);
+                key = ToSecureString(envKey!.Trim());
+            }
+            if (uri is null || key is null)
+                ThrowReceiver(uri is null ? "-ReceiverKey goes with -ReceiverUri." : "-ReceiverUri needs -ReceiverKey (the receiver's query key).", SobotErrorIds.ReceiverFailed);
+            if (!uri!.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                ThrowReceiver($"The receiver URI '{uri}' must be an absolute http or https URI.", SobotErrorIds.ReceiverFailed);
+            if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The receiver URI '{uri}' uses plain http to a host that is not this machine; the query key would cross the network unencrypted. Use https."),
+                    SobotErrorIds.InsecureBaseUri, ErrorCategory.SecurityError, uri));
+            var receiver = new SobotReceiverClient(new SobotReceiverOptions(uri, key!) { SkipCertificateCheck = SkipCertificateCheck, Timeout = TimeSpan.FromSeconds(Math.Min(TimeoutSec, 30)) });
+            try
+            {
+                WriteVerbose($"Checking the receiver's query key against {uri}{(fromEnvironment ? " (from the environment)" : string.Empty)}");
+                System.Threading.Tasks.Task.Run(() => receiver.GetConsumersAsync(_cancel.Token)).GetAwaiter().GetResult();
+            }
+            catch (SobotReceiverException ex)
+            {
+                receiver.Dispose();
+                ThrowReceiver($"Could not use the webhook receiver at {uri}: {ex.Message}", ex.KeyRejected ? SobotErrorIds.ReceiverUnauthorized : SobotErrorIds.ReceiverFailed);
+            }
+            catch (OperationCanceledException)
+            {
+                receiver.Dispose();
+                throw new PipelineStoppedException();
+            }
+            return receiver;
+        }
+
+        private void ThrowReceiver(string message, string errorId) =>
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), errorId,
+                errorId == SobotErrorIds.ReceiverUnauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError, ReceiverUri));
 
         private Uri ResolveBaseUri()
         {

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Sobot.Client.Webhooks;
+
+namespace Sobot.Client.Receiver
+{
+    /// <summary>
+    /// Waits until sent messages reach a status (sent, delivered or read) or fail, through the receiver's
+    /// store: the statuses already stored first (one batched query), then new status events after the
+    /// cursor read before that query, so nothing that arrives in between is missed. Statuses only move
+    /// forward: sent &lt; delivered &lt; read, and failed ends the wait for that message.
+    /// </summary>
+    public sealed class DeliveryWaiter
+    {
+        private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
+        private readonly SobotReceiverClient _client;
+        private readonly Dictionary<string, (object? State, int Rank)> _pending;
+        private readonly int _target;
+        private readonly Queue<DeliveryOutcome> _outcomes = new Queue<DeliveryOutcome>();
+        private long _cursor = -1;
+
+        public DeliveryWaiter(SobotReceiverClient client, IEnumerable<KeyValuePair<string, object?>> messages, string until)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _target = Rank(until);
+            if (_target <= 0 || _target > 3) throw new ArgumentException("Wait until Sent, Delivered or Read.", nameof(until));
+            _pending = new Dictionary<string, (object?, int)>(StringComparer.Ordinal);
+            foreach (var m in messages) _pending[m.Key] = (m.Value, 0);
+        }
+
+        public IReadOnlyCollection<string> Pending => _pending.Keys;
+
+        public object? StateOf(string messageId) => _pending.TryGetValue(messageId, out var p) ? p.State : null;
+
+        public Action<SobotReceiverException>? Retrying { get; set; }
+
+        /// <summary>Ranks a status word: sent 1, delivered 2, read 3, failed 4 (terminal), anything else 0.</summary>
+        public static int Rank(string? status) => (status ?? string.Empty).ToLowerInvariant() switch
+        {
+            "sent" => 1,
+            "delivered" => 2,
+            "read" => 3,
+            "failed" => 4,
+            _ => 0,
+        };
+
+        /// <summary>The next message that reached the status or failed; null when the deadline passes first.</summary>
+        public async Task<DeliveryOutcome?> NextAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                if (_outcomes.Count > 0) return _outcomes.Dequeue();
+                if (_pending.Count == 0) return null;
+                var left = deadline - DateTimeOffset.UtcNow;
+                if (left <= TimeSpan.Zero) return null;
+                try
+                {
+                    if (_cursor < 0)
+                    {
+                        long cursor = (await _client.GetHealthAsync(cancellationToken).ConfigureAwait(false)).LastSeq;
+                        foreach (var status in await _client.GetStatusesAsync(_pending.Keys.ToList(), cancellationToken).ConfigureAwait(false)) See(status);
+                        _cursor = cursor;
+                        continue;
+                    }
+                    var page = await _client.GetEventsAsync(new ReceiverEventFilter { Type = "status" }, _cursor, SobotReceiverClient.MaximumPageSize, left, cancellationToken).ConfigureAwait(false);
+                    _cursor = Math.Max(_cursor, page.Next);
+                    foreach (var e in page.Events)
+                        if (e is SobotMessageStatus status) See(status);
+                }
+                catch (SobotReceiverException ex) when (ex.Transient)
+                {
+                    Retrying?.Invoke(ex);
+                    await Task.Delay(left < RetryPause ? left : RetryPause, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private void See(SobotMessageStatus status)
+        {
+            if (status.MessageId is null || !_pending.TryGetValue(status.MessageId, out var pending)) return;
+            int rank = Rank(status.Status);
+            if (rank <= pending.Rank) return; // statuses only move forward
+            if (rank >= _target)
+            {
+                _pending.Remove(status.MessageId);
+                _outcomes.Enqueue(new DeliveryOutcome(status.MessageId, pending.State, status, failed: rank == 4));
+            }
+            else
+            {
+                _pending[status.MessageId] = (pending.State, rank);
+            }
+        }
+    }
+}

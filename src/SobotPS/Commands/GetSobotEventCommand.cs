@@ -1,0 +1,83 @@
+using System;
+using System.Management.Automation;
+using Sobot.Client.Receiver;
+using Sobot.Client.Webhooks;
+
+namespace SobotPS.Commands
+{
+    /// <summary>The kinds of stored webhook events.</summary>
+    public enum SobotEventType
+    {
+        Inbound,
+        Status,
+        Unknown,
+    }
+
+    /// <summary>
+    /// Webhook events from the receiver's store, oldest first, as typed objects (SobotInboundMessage,
+    /// SobotMessageStatus, SobotUnknownWebhookEvent), paged under the hood. With -Wait it goes on returning
+    /// new events as they arrive, until -TimeoutSec or Ctrl+C.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "SobotEvent")]
+    [OutputType(typeof(SobotInboundMessage), typeof(SobotMessageStatus), typeof(SobotUnknownWebhookEvent))]
+    public sealed class GetSobotEventCommand : ReceiverCmdlet
+    {
+        /// <summary>Events whose own timestamp is at or after this time.</summary>
+        [Parameter]
+        public DateTimeOffset? Since { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("customer_number", "From")]
+        public string? CustomerNumber { get; set; }
+
+        [Parameter]
+        public SobotEventType? Type { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? MessageId { get; set; }
+
+        /// <summary>Only events after this cursor (an event's Seq).</summary>
+        [Parameter]
+        [ValidateRange(0, long.MaxValue)]
+        public long After { get; set; }
+
+        /// <summary>After the stored events, wait for new ones and return them as they arrive.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>With -Wait: stop waiting after this many seconds (0: until Ctrl+C).</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int TimeoutSec { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var receiver = ResolveReceiver();
+            var filter = new ReceiverEventFilter
+            {
+                Type = Type?.ToString().ToLowerInvariant(),
+                CustomerNumber = string.IsNullOrWhiteSpace(CustomerNumber) ? null : CustomerNumber!.Trim(),
+                MessageId = string.IsNullOrWhiteSpace(MessageId) ? null : MessageId!.Trim(),
+                Since = Since,
+            };
+            var deadline = Deadline(TimeoutSec);
+            long cursor = After;
+            try
+            {
+                while (true)
+                {
+                    var left = deadline - DateTimeOffset.UtcNow;
+                    var wait = Wait && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+                    var page = Await(token => receiver.GetEventsAsync(filter, cursor, SobotReceiverClient.MaximumPageSize, wait, token));
+                    foreach (var e in page.Events) WriteObject(e);
+                    cursor = Math.Max(cursor, page.Next);
+                    if (page.Events.Count == 0 && (!Wait || DateTimeOffset.UtcNow >= deadline)) return;
+                }
+            }
+            catch (SobotReceiverException ex)
+            {
+                WriteReceiverError(ex, (object?)CustomerNumber ?? MessageId);
+            }
+        }
+    }
+}

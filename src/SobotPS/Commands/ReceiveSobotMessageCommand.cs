@@ -1,0 +1,69 @@
+using System.Management.Automation;
+using Sobot.Client.Receiver;
+using Sobot.Client.Webhooks;
+using SobotPS.Completers;
+
+namespace SobotPS.Commands
+{
+    /// <summary>
+    /// Inbound messages not yet handed to a named consumer, oldest first, each at least once: the consumer's
+    /// cursor (kept by the receiver) moves only when the whole pipeline ran without a terminating error, so
+    /// a job that dies halfway gets the same messages again next time.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Receive, "SobotMessage")]
+    [OutputType(typeof(SobotInboundMessage))]
+    public sealed class ReceiveSobotMessageCommand : ReceiverCmdlet
+    {
+        /// <summary>The consumer's name (1 to 100 of A-Z a-z 0-9 . _ -): each job keeps its own place.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ArgumentCompleter(typeof(ConsumerNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Consumer { get; set; } = string.Empty;
+
+        /// <summary>At most this many messages in one call (the rest come next time).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int First { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var receiver = ResolveReceiver();
+            var filter = new ReceiverEventFilter { Type = "inbound" };
+            long handed;
+            try
+            {
+                handed = Await(token => receiver.GetConsumerAsync(Consumer, token)).Position;
+                long start = handed;
+                int count = 0;
+                while (First == 0 || count < First)
+                {
+                    long cursor = handed;
+                    int limit = First == 0 ? SobotReceiverClient.MaximumPageSize : System.Math.Min(SobotReceiverClient.MaximumPageSize, First - count);
+                    var page = Await(token => receiver.GetEventsAsync(filter, cursor, limit, System.TimeSpan.Zero, token));
+                    if (page.Events.Count == 0) break;
+                    foreach (var e in page.Events)
+                    {
+                        WriteObject(e);   // the pipeline handles it before the next one is written
+                        handed = e.Seq ?? handed;
+                        count++;
+                    }
+                    handed = System.Math.Max(handed, page.Next);
+                }
+                if (handed != start)
+                {
+                    long position = handed;
+                    Await(token => receiver.SetConsumerAsync(Consumer, position, token));
+                    WriteVerbose($"Consumer '{Consumer}': {count} message(s) handled; its cursor moved from {start} to {position}.");
+                }
+            }
+            catch (SobotReceiverException ex)
+            {
+                WriteReceiverError(ex, Consumer);
+            }
+            catch (Sobot.Client.SobotValidationException ex)
+            {
+                WriteError(SobotErrors.FromValidation(ex, Consumer));
+            }
+        }
+    }
+}

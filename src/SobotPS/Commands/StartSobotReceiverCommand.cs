@@ -1,0 +1,161 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Text.Json;
+
+namespace SobotPS.Commands
+{
+    /// <summary>
+    /// Starts the webhook receiver shipped with the module as a background process on this machine, for
+    /// trying things and for tests (production runs it as a service: docs/receiver.md). It stops with this
+    /// PowerShell session unless -Detach is given.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "SobotReceiver", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(SobotReceiverProcess))]
+    public sealed class StartSobotReceiverCommand : PSCmdlet
+    {
+        private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+        /// <summary>The port Sobot posts to (on 127.0.0.1); 0 picks a free one.</summary>
+        [Parameter]
+        [ValidateRange(0, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>The port of the query API the cmdlets call (on 127.0.0.1); 0 picks a free one.</summary>
+        [Parameter]
+        [ValidateRange(0, 65535)]
+        public int QueryPort { get; set; }
+
+        /// <summary>The SQLite store file; created when missing. Default: SobotPS/receiver-events.db in the local application data folder.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        /// <summary>The secret last segment of the webhook URL (at least 22 characters of A-Z a-z 0-9 - _); generated when omitted.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public SecureString? Token { get; set; }
+
+        /// <summary>Keep the receiver running after this PowerShell session ends (stop it with Stop-SobotReceiver or by its process id).</summary>
+        [Parameter]
+        public SwitchParameter Detach { get; set; }
+
+        protected override void EndProcessing()
+        {
+            string store = Path != null ? GetUnresolvedProviderPathFromPSPath(Path)
+                : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "SobotPS", "receiver-events.db");
+            string dll = System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? string.Empty, "receiver", "Sobot.Receiver.dll");
+            if (!File.Exists(dll))
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The receiver is not in this module's folder ({dll}); reinstall the module, or build it with build.ps1.", dll),
+                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.ObjectNotFound, dll));
+            if (!ShouldProcess($"127.0.0.1:{Port} (webhooks), 127.0.0.1:{QueryPort} (queries), store {store}", "Start the webhook receiver")) return;
+
+            var arguments = new System.Collections.Generic.List<string> { dll, "--handshake", "--ingress-urls", $"http://127.0.0.1:{Port}", "--query-urls", $"http://127.0.0.1:{QueryPort}", "--store", store };
+            // Detached, nobody reads its log; attached, it ends with this session (crash included).
+            arguments.AddRange(Detach ? new[] { "--log-level", "none" } : new[] { "--exit-with-pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var psi = new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = !Detach };
+            // The token goes through the environment, never the command line (which every user of the machine can see).
+            if (Token != null) psi.Environment["SOBOT_RECEIVER_TOKEN"] = Reveal(Token);
+
+            Process process;
+            try
+            {
+                process = Process.Start(psi) ?? throw new InvalidOperationException("The process did not start.");
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is InvalidOperationException)
+            {
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Could not start the receiver with '{psi.FileName}': {ex.Message}. It needs the .NET 10 runtime.", ex),
+                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.ResourceUnavailable, dll));
+                return;
+            }
+            if (!Detach)
+            {
+                string log = store + ".log";
+                var writer = TextWriter.Synchronized(new StreamWriter(new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true });
+                process.ErrorDataReceived += (_, e) => { if (e.Data != null) { try { writer.WriteLine(e.Data); } catch (ObjectDisposedException) { } } };
+                process.Exited += (_, _) => writer.Dispose();
+                process.EnableRaisingEvents = true;
+                process.BeginErrorReadLine();
+            }
+
+            var line = process.StandardOutput.ReadLineAsync();
+            if (!line.Wait(StartTimeout) || line.Result is null)
+            {
+                if (!line.IsCompleted) { try { process.Kill(); } catch (InvalidOperationException) { } }
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The receiver did not report ready within {StartTimeout.TotalSeconds} s{(process.HasExited ? $" (it exited with {process.ExitCode})" : string.Empty)}."),
+                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.OperationTimeout, dll));
+            }
+            using var handshake = JsonDocument.Parse(line.Result!);
+            var root = handshake.RootElement;
+            if (root.GetProperty("event").GetString() != "ready")
+            {
+                string message = root.TryGetProperty("message", out var m) ? m.GetString() ?? string.Empty : line.Result!;
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("The receiver could not start: " + message),
+                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.ResourceUnavailable, dll));
+            }
+            string webhookUrl = root.GetProperty("webhookUrl").GetString()!;
+            string token = root.GetProperty("token").GetString()!;
+            var result = new SobotReceiverProcess(Secure(webhookUrl), webhookUrl.Replace(token, Sobot.Client.SobotCredential.Mask(token)),
+                new Uri(root.GetProperty("queryUrl").GetString()!), Secure(root.GetProperty("queryKey").GetString()!),
+                root.GetProperty("pid").GetInt32(), root.GetProperty("store").GetString()!, Detach, process);
+            WriteVerbose($"Receiver {result.WebhookUrlMasked} (queries at {result.QueryUrl}), pid {result.ProcessId}, store {result.StorePath}.");
+            WriteObject(result);
+        }
+
+        /// <summary>One argument for ProcessStartInfo.Arguments: quoted, with quotes and the backslashes before them escaped.</summary>
+        private static string Quote(string argument)
+        {
+            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '"' }) < 0) return argument;
+            var sb = new System.Text.StringBuilder("\"");
+            int backslashes = 0;
+            foreach (char c in argument)
+            {
+                if (c == '\\') { backslashes++; continue; }
+                if (c == '"') sb.Append('\\', backslashes * 2 + 1).Append('"');
+                else sb.Append('\\', backslashes).Append(c);
+                backslashes = 0;
+            }
+            return sb.Append('\\', backslashes * 2).Append('"').ToString();
+        }
+
+        /// <summary>The dotnet host that runs this PowerShell, else the one of DOTNET_ROOT or the runtime's folder, else dotnet on the PATH.</summary>
+        private static string DotnetHost()
+        {
+            string exe = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
+            string? main = Process.GetCurrentProcess().MainModule?.FileName;
+            if (main != null && string.Equals(System.IO.Path.GetFileName(main), exe, StringComparison.OrdinalIgnoreCase)) return main;
+            foreach (var root in new[] { Environment.GetEnvironmentVariable("DOTNET_ROOT"), System.IO.Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..") })
+            {
+                if (string.IsNullOrEmpty(root)) continue;
+                string candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, exe));
+                if (File.Exists(candidate)) return candidate;
+            }
+            return exe;
+        }
+
+        private static string Reveal(SecureString secure)
+        {
+            IntPtr ptr = IntPtr.Zero;
+            try
+            {
+                ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
+                return Marshal.PtrToStringUni(ptr, secure.Length) ?? string.Empty;
+            }
+            finally
+            {
+                if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
+        }
+
+        private static SecureString Secure(string text)
+        {
+            var secure = new SecureString();
+            foreach (char c in text) secure.AppendChar(c);
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}
