@@ -132,7 +132,16 @@ Import-Module '$pester' -RequiredVersion 5.7.1
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$summary'
 "@
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host
+    # Started outside the checkout: a child process that falls back to its working directory for a profile
+    # folder (as PSResourceGet and NuGet do when no home can be resolved) writes into scratch, not the repository.
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('sobotps-pester-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory $scratch
+    Push-Location $scratch
+    try { & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host }
+    finally {
+        Pop-Location
+        Remove-Item $scratch -Recurse -Force -ErrorAction SilentlyContinue
+    }
     if (-not (Test-Path $summary)) { throw 'The Pester run produced no summary.' }
     $s = Get-Content -Raw $summary | ConvertFrom-Json
     if ($s.Skipped -gt 0) { Write-Warning "Pester skipped $($s.Skipped) test(s); counted as failed." }
