@@ -3,8 +3,8 @@
 .SYNOPSIS
     Builds, tests and demonstrates SobotPS.
 .DESCRIPTION
-    Build : compiles, then stages the module at out/SobotPS (manifest, allow-listed DLLs, format file)
-            and the emulator at out/emulator.
+    Build : compiles, then stages the module at out/SobotPS (manifest, the DLLs src/SobotPS/ShippedAssemblies.txt
+            lists, format file) and the emulator at out/emulator.
     Test  : Build, then the xunit suites and the Pester suite (in a fresh pwsh that imports out/SobotPS);
             ends with the line "N passed, N failed".
     Demo  : Build, then sends examples/customers.csv as template messages to a local emulator.
@@ -32,23 +32,11 @@ $emulatorOut = Join-Path $out 'emulator'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
-# What ships in out/SobotPS. Anything missing fails the build; anything else is left out.
-# The System.* and Microsoft.Bcl.* DLLs serve Windows PowerShell 5.1 (.NET Framework); PowerShell 7
-# resolves those names to its own, newer copies.
-$shippedAssemblies = @(
-    'SobotPS.dll'
-    'Sobot.Client.dll'
-    'PhoneNumbers.dll'
-    'System.Text.Json.dll'
-    'System.Text.Encodings.Web.dll'
-    'Microsoft.Bcl.AsyncInterfaces.dll'
-    'System.Buffers.dll'
-    'System.Memory.dll'
-    'System.Numerics.Vectors.dll'
-    'System.Runtime.CompilerServices.Unsafe.dll'
-    'System.Threading.Tasks.Extensions.dll'
-    'System.Collections.Immutable.dll'
-)
+# What ships in out/SobotPS: the one list, src/SobotPS/ShippedAssemblies.txt (SobotPS.dll embeds it for its loader).
+# Anything missing fails the build; anything else is left out.
+. (Join-Path $root 'build/ShippedAssemblies.ps1')
+$shippedAssemblies = @(Get-ShippedAssembly)
+if ($shippedAssemblies.Count -eq 0) { throw 'src/SobotPS/ShippedAssemblies.txt lists no DLL.' }
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)

@@ -1,10 +1,38 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $RepoRoot 'build/ScratchPwsh.ps1')
+    . (Join-Path $RepoRoot 'build/ShippedAssemblies.ps1')
 
+    $shipped = @(Get-ShippedAssembly | Sort-Object)
     # The package the Package task publishes, made by the same script, into a folder outside the checkout.
     $repository = Join-Path $TestDrive 'repository'
     $nupkg = & (Join-Path $RepoRoot 'build/Publish-LocalRepository.ps1') -ModulePath (Split-Path $ModuleManifest) -RepositoryPath $repository
+}
+
+Describe 'What ships' {
+    It 'lists each DLL once, by file name' {
+        $shipped | Should -Not -BeNullOrEmpty
+        $shipped | ForEach-Object { $_ | Should -Match '^[\w.]+\.dll$' }
+        @($shipped | Sort-Object -Unique).Count | Should -Be $shipped.Count
+    }
+
+    It 'out/SobotPS holds exactly the listed DLLs' {
+        $staged = Get-ChildItem (Split-Path $ModuleManifest) -Recurse -File -Filter '*.dll' |
+            ForEach-Object { [IO.Path]::GetRelativePath((Split-Path $ModuleManifest), $_.FullName) } | Sort-Object
+        $staged | Should -Be $shipped
+    }
+
+    It 'the .nupkg holds exactly the listed DLLs, at its root' {
+        $zip = [IO.Compression.ZipFile]::OpenRead($nupkg.FullName)
+        try { $packed = @($zip.Entries | Where-Object { $_.FullName -like '*.dll' } | ForEach-Object FullName | Sort-Object) }
+        finally { $zip.Dispose() }
+        $packed | Should -Be $shipped
+    }
+
+    It 'the loader in SobotPS.dll resolves exactly the listed names' {
+        $field = [SobotPS.ModuleInitializer].GetField('Shipped', [Reflection.BindingFlags]'NonPublic, Static')
+        @($field.GetValue($null) | Sort-Object) | Should -Be @($shipped | ForEach-Object { [IO.Path]::GetFileNameWithoutExtension($_) })
+    }
 }
 
 Describe 'Installing from a repository' {
