@@ -5,7 +5,8 @@
 .DESCRIPTION
     Build : compiles, then stages the module at out/SobotPS (manifest, the DLLs src/SobotPS/ShippedAssemblies.txt
             lists, format file) and the emulator at out/emulator.
-    Test  : Build, then the xunit suites and the Pester suite (in a fresh pwsh that imports out/SobotPS);
+    Test  : Build, then the xunit suites and the Pester suite (in a fresh pwsh that imports out/SobotPS), then
+            checks that the run left the git working tree as it found it (one more test);
             ends with the line "N passed, N failed".
     Demo  : Build, then sends examples/customers.csv as template messages to a local emulator.
     Package: Build, then publishes out/SobotPS as a .nupkg to the file repository out/repository
@@ -136,6 +137,36 @@ Import-Module '$pester' -RequiredVersion 5.7.1
     [pscustomobject]@{ Passed = [int]$s.Passed; Failed = [int]$s.Failed + [int]$s.Skipped }
 }
 
+# Each changed or untracked path `git status` reports (ignored build outputs aside), with its content hash, so
+# that a test changing a file already changed before the run is caught too. $null outside a git work tree.
+function Get-WorkTreeState {
+    if (-not (Get-Command git -ErrorAction Ignore)) { return $null }
+    $inside = & git -C $root rev-parse --is-inside-work-tree 2>$null
+    if ($LASTEXITCODE -ne 0 -or $inside -ne 'true') { return $null }
+    $state = @{}
+    foreach ($line in & git -C $root status --porcelain=v1 --untracked-files=all) {
+        $file = Join-Path $root $line.Substring(3)
+        $state[$line] = if (Test-Path -LiteralPath $file -PathType Leaf) { (Get-FileHash -LiteralPath $file).Hash } else { '' }
+    }
+    $state
+}
+
+# The test run must leave the checkout as it found it: one test, passed or failed, in the final count.
+function Test-WorkTreeUnchanged([hashtable] $Before) {
+    $after = Get-WorkTreeState
+    $changed = @(@(
+            $after.Keys | Where-Object { -not $Before.ContainsKey($_) -or $Before[$_] -ne $after[$_] }
+            $Before.Keys | Where-Object { -not $after.ContainsKey($_) }
+        ) | Sort-Object -Unique)
+    if ($changed.Count -eq 0) {
+        Write-Host 'Working tree: unchanged by the test run'
+        return [pscustomobject]@{ Passed = 1; Failed = 0 }
+    }
+    Write-Host "Working tree: FAILED, the test run changed $($changed.Count) path(s) in the checkout (git status --porcelain):" -ForegroundColor Red
+    $changed | ForEach-Object { Write-Host "  $_" -ForegroundColor Red }
+    [pscustomobject]@{ Passed = 0; Failed = 1 }
+}
+
 function Invoke-Demo {
     Import-Module (Join-Path $root 'build/SobotEmulator.psm1') -Force
     $emulator = Start-SobotEmulator
@@ -175,6 +206,7 @@ switch ($Task) {
         if ($LASTEXITCODE -ne 0) { throw 'The benchmark failed.' }
     }
     'Test' {
+        $treeBefore = Get-WorkTreeState
         Invoke-Build
         $xunit = Invoke-XunitTests
         Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
@@ -182,6 +214,12 @@ switch ($Task) {
         Write-Host "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed"
         $passed = $xunit.Passed + $pesterResult.Passed
         $failed = $xunit.Failed + $pesterResult.Failed
+        if ($null -ne $treeBefore) {
+            $tree = Test-WorkTreeUnchanged $treeBefore
+            $passed += $tree.Passed
+            $failed += $tree.Failed
+        }
+        else { Write-Host 'Working tree: not checked (not a git work tree, or git is missing)' }
         Write-Output "$passed passed, $failed failed"
         if ($failed -gt 0) { exit 1 }
     }
