@@ -5,10 +5,11 @@
     Runs a command in a child pwsh whose user profile is a scratch folder, and returns its exit code and output.
 .DESCRIPTION
     PSResourceGet keeps its repository list, and NuGet its NuGet.Config, in the user's profile. HOME, the XDG
-    folders and the .NET CLI home all point into -ProfilePath, and so does the working directory: when .NET cannot
-    resolve a profile folder it answers with an empty path, and those files land in the working directory (that is
-    how NuGet/ and PSResourceGet/ once appeared at the root of the checkout). PSModulePath is dropped, so the child
-    sees only $PSHOME's modules and those installed into the scratch profile.
+    folders (created here) and the .NET CLI home all point into -ProfilePath, and so does the working directory.
+    When a profile folder does not exist, or no home can be resolved, .NET answers an empty path and those files
+    land in the working directory: Publish-PSResource in a fresh HOME wrote NuGet/NuGet.Config into the checkout
+    that way, and PSResourceGet/ got there too. PSModulePath is dropped, so the child sees only $PSHOME's modules
+    and those installed into the scratch profile.
 #>
 function Invoke-ScratchPwsh {
     param(
@@ -21,9 +22,10 @@ function Invoke-ScratchPwsh {
     foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $Command)) { $psi.ArgumentList.Add($a) }
     $psi.WorkingDirectory = $profileRoot
     $psi.Environment['HOME'] = $profileRoot
-    $psi.Environment['XDG_DATA_HOME'] = Join-Path $profileRoot '.local/share'
-    $psi.Environment['XDG_CONFIG_HOME'] = Join-Path $profileRoot '.config'
-    $psi.Environment['XDG_CACHE_HOME'] = Join-Path $profileRoot '.cache'
+    foreach ($xdg in @{ XDG_DATA_HOME = '.local/share'; XDG_CONFIG_HOME = '.config'; XDG_CACHE_HOME = '.cache' }.GetEnumerator()) {
+        # Created up front: .NET answers an empty path for a profile folder that does not exist yet.
+        $psi.Environment[$xdg.Key] = (New-Item -ItemType Directory -Force (Join-Path $profileRoot $xdg.Value)).FullName
+    }
     $psi.Environment['DOTNET_CLI_HOME'] = $profileRoot
     $null = $psi.Environment.Remove('PSModulePath')
     $psi.RedirectStandardOutput = $true
