@@ -3,9 +3,10 @@
 .SYNOPSIS
     Builds, tests and demonstrates SobotPS.
 .DESCRIPTION
-    Build : compiles, then stages the module at out/SobotPS (manifest, allow-listed DLLs, format file)
-            and the emulator at out/emulator.
-    Test  : Build, then the xunit suites and the Pester suite (in a fresh pwsh that imports out/SobotPS);
+    Build : compiles, then stages the module at out/SobotPS (manifest, the DLLs src/SobotPS/ShippedAssemblies.txt
+            lists, format file) and the emulator at out/emulator.
+    Test  : Build, then the xunit suites and the Pester suite (in a fresh pwsh that imports out/SobotPS), then
+            checks that the run left the git working tree as it found it (one more test);
             ends with the line "N passed, N failed".
     Demo  : Build, then sends examples/customers.csv as template messages to a local emulator.
     Package: Build, then publishes out/SobotPS as a .nupkg to the file repository out/repository
@@ -32,23 +33,11 @@ $emulatorOut = Join-Path $out 'emulator'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
-# What ships in out/SobotPS. Anything missing fails the build; anything else is left out.
-# The System.* and Microsoft.Bcl.* DLLs serve Windows PowerShell 5.1 (.NET Framework); PowerShell 7
-# resolves those names to its own, newer copies.
-$shippedAssemblies = @(
-    'SobotPS.dll'
-    'Sobot.Client.dll'
-    'PhoneNumbers.dll'
-    'System.Text.Json.dll'
-    'System.Text.Encodings.Web.dll'
-    'Microsoft.Bcl.AsyncInterfaces.dll'
-    'System.Buffers.dll'
-    'System.Memory.dll'
-    'System.Numerics.Vectors.dll'
-    'System.Runtime.CompilerServices.Unsafe.dll'
-    'System.Threading.Tasks.Extensions.dll'
-    'System.Collections.Immutable.dll'
-)
+# What ships in out/SobotPS: the one list, src/SobotPS/ShippedAssemblies.txt (SobotPS.dll embeds it for its loader).
+# Anything missing fails the build; anything else is left out.
+. (Join-Path $root 'build/ShippedAssemblies.ps1')
+$shippedAssemblies = @(Get-ShippedAssembly)
+if ($shippedAssemblies.Count -eq 0) { throw 'src/SobotPS/ShippedAssemblies.txt lists no DLL.' }
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)
@@ -132,11 +121,50 @@ Import-Module '$pester' -RequiredVersion 5.7.1
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$summary'
 "@
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host
+    # Started outside the checkout: a child process that falls back to its working directory for a profile
+    # folder (as PSResourceGet and NuGet do when no home can be resolved) writes into scratch, not the repository.
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('sobotps-pester-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory $scratch
+    Push-Location $scratch
+    try { & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host }
+    finally {
+        Pop-Location
+        Remove-Item $scratch -Recurse -Force -ErrorAction SilentlyContinue
+    }
     if (-not (Test-Path $summary)) { throw 'The Pester run produced no summary.' }
     $s = Get-Content -Raw $summary | ConvertFrom-Json
     if ($s.Skipped -gt 0) { Write-Warning "Pester skipped $($s.Skipped) test(s); counted as failed." }
     [pscustomobject]@{ Passed = [int]$s.Passed; Failed = [int]$s.Failed + [int]$s.Skipped }
+}
+
+# Each changed or untracked path `git status` reports (ignored build outputs aside), with its content hash, so
+# that a test changing a file already changed before the run is caught too. $null outside a git work tree.
+function Get-WorkTreeState {
+    if (-not (Get-Command git -ErrorAction Ignore)) { return $null }
+    $inside = & git -C $root rev-parse --is-inside-work-tree 2>$null
+    if ($LASTEXITCODE -ne 0 -or $inside -ne 'true') { return $null }
+    $state = @{}
+    foreach ($line in & git -C $root status --porcelain=v1 --untracked-files=all) {
+        $file = Join-Path $root $line.Substring(3)
+        $state[$line] = if (Test-Path -LiteralPath $file -PathType Leaf) { (Get-FileHash -LiteralPath $file).Hash } else { '' }
+    }
+    $state
+}
+
+# The test run must leave the checkout as it found it: one test, passed or failed, in the final count.
+function Test-WorkTreeUnchanged([hashtable] $Before) {
+    $after = Get-WorkTreeState
+    $changed = @(@(
+            $after.Keys | Where-Object { -not $Before.ContainsKey($_) -or $Before[$_] -ne $after[$_] }
+            $Before.Keys | Where-Object { -not $after.ContainsKey($_) }
+        ) | Sort-Object -Unique)
+    if ($changed.Count -eq 0) {
+        Write-Host 'Working tree: unchanged by the test run'
+        return [pscustomobject]@{ Passed = 1; Failed = 0 }
+    }
+    Write-Host "Working tree: FAILED, the test run changed $($changed.Count) path(s) in the checkout (git status --porcelain):" -ForegroundColor Red
+    $changed | ForEach-Object { Write-Host "  $_" -ForegroundColor Red }
+    [pscustomobject]@{ Passed = 0; Failed = 1 }
 }
 
 function Invoke-Demo {
@@ -178,6 +206,7 @@ switch ($Task) {
         if ($LASTEXITCODE -ne 0) { throw 'The benchmark failed.' }
     }
     'Test' {
+        $treeBefore = Get-WorkTreeState
         Invoke-Build
         $xunit = Invoke-XunitTests
         Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
@@ -185,6 +214,12 @@ switch ($Task) {
         Write-Host "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed"
         $passed = $xunit.Passed + $pesterResult.Passed
         $failed = $xunit.Failed + $pesterResult.Failed
+        if ($null -ne $treeBefore) {
+            $tree = Test-WorkTreeUnchanged $treeBefore
+            $passed += $tree.Passed
+            $failed += $tree.Failed
+        }
+        else { Write-Host 'Working tree: not checked (not a git work tree, or git is missing)' }
         Write-Output "$passed passed, $failed failed"
         if ($failed -gt 0) { exit 1 }
     }

@@ -4,9 +4,6 @@ using System.Text.Json.Nodes;
 
 namespace Sobot.Emulator;
 
-/// <summary>A request body refused with a 400 and this message.</summary>
-public sealed class BadRequestException(string message) : Exception(message);
-
 /// <summary>
 /// Reads a JSON object the way a strict Sobot would: a key the contract does not name, a null value or
 /// a value of the wrong kind is a 400, so the module's tests catch any drift from the contract.

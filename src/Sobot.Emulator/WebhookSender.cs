@@ -154,6 +154,3 @@ public sealed class WebhookSender : IAsyncDisposable
         _stop.Dispose();
     }
 }
-
-/// <summary>A webhook post that failed: when, and why.</summary>
-public sealed record WebhookError(DateTimeOffset Time, string Reason);

@@ -14,13 +14,13 @@ namespace SobotPS
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        /// <summary>The assemblies build.ps1 ships beside SobotPS.dll (its allow-list, without SobotPS itself).</summary>
-        internal static readonly string[] Shipped =
-        {
-            "Sobot.Client", "PhoneNumbers", "System.Text.Json", "System.Text.Encodings.Web", "Microsoft.Bcl.AsyncInterfaces",
-            "System.Buffers", "System.Memory", "System.Numerics.Vectors", "System.Runtime.CompilerServices.Unsafe",
-            "System.Threading.Tasks.Extensions", "System.Collections.Immutable",
-        };
+        /// <summary>
+        /// The names of the assemblies that ship in the module folder: ShippedAssemblies.txt, the list build.ps1
+        /// copies, embedded in this DLL so the two cannot differ.
+        /// </summary>
+        internal static readonly string[] Shipped = ReadShippedList();
+
+        private const string ShippedListResource = "SobotPS.ShippedAssemblies.txt";
 
         private static readonly string Folder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".";
 
@@ -35,6 +35,20 @@ namespace SobotPS
         public void OnRemove(PSModuleInfo module)
         {
             if (OnNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= ResolveShipped;
+        }
+
+        /// <summary>One file name a line; blank lines and '#' comments are skipped (as build/ShippedAssemblies.ps1 does).</summary>
+        private static string[] ReadShippedList()
+        {
+            using var stream = typeof(ModuleInitializer).Assembly.GetManifestResourceStream(ShippedListResource)
+                               ?? throw new InvalidOperationException($"SobotPS.dll was built without its {ShippedListResource} resource.");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd()
+                .Split('\n')
+                .Select(line => line.Trim())
+                .Where(line => line.Length > 0 && !line.StartsWith("#", StringComparison.Ordinal))
+                .Select(Path.GetFileNameWithoutExtension)
+                .ToArray();
         }
 
         /// <summary>

@@ -4,20 +4,6 @@ using Sobot.Client.Models.Responses;
 
 namespace SobotPS
 {
-    public enum SobotTemplateStatus
-    {
-        Pending = 0,
-        Approved = 1,
-        Rejected = 2,
-    }
-
-    public enum SobotTemplateCategory
-    {
-        Marketing,
-        Utility,
-        Authentication,
-    }
-
     /// <summary>A template of the account, as Get-SobotTemplate returns it.</summary>
     public sealed class SobotTemplate
     {
@@ -86,38 +72,5 @@ namespace SobotPS
 
         public override string ToString() => Name + " (" + Language + ")";
 
-    }
-
-    public enum SobotTemplateSyncAction
-    {
-        /// <summary>Missing from the account and created now.</summary>
-        Created,
-        /// <summary>Missing from the account; -WhatIf left it uncreated.</summary>
-        WouldCreate,
-        /// <summary>In the account and equal to its definition.</summary>
-        UpToDate,
-        /// <summary>In the account but different from its definition; not recreated.</summary>
-        Drift,
-    }
-
-    /// <summary>What Sync-SobotTemplate found or did for one definition.</summary>
-    public sealed class SobotTemplateSyncResult
-    {
-        internal SobotTemplateSyncResult(string name, string language, SobotTemplateSyncAction action, SobotTemplateStatus? status, string[] differences)
-        {
-            Name = name;
-            Language = language;
-            Action = action;
-            Status = status;
-            Differences = differences;
-        }
-
-        public string Name { get; }
-        public string Language { get; }
-        public SobotTemplateSyncAction Action { get; }
-        /// <summary>The account's status for it; Pending for one just created, null when not created.</summary>
-        public SobotTemplateStatus? Status { get; }
-        /// <summary>For Drift: the definition fields that differ (Body, Footer, ...).</summary>
-        public string[] Differences { get; }
     }
 }

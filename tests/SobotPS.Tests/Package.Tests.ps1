@@ -1,31 +1,47 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $RepoRoot 'build/ScratchPwsh.ps1')
+    . (Join-Path $RepoRoot 'build/ShippedAssemblies.ps1')
 
-    # A pwsh whose HOME is a scratch folder: its PSResourceGet repositories and CurrentUser modules live there.
-    function Invoke-IsolatedPwsh([string] $Home_, [string] $Script) {
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $Script)) { $psi.ArgumentList.Add($a) }
-        $psi.Environment['HOME'] = $Home_
-        foreach ($v in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath') { $null = $psi.Environment.Remove($v) }
-        $psi.RedirectStandardOutput = $true
-        $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $out = $p.StandardOutput.ReadToEnd()
-        $p.WaitForExit()
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $out }
+    $shipped = @(Get-ShippedAssembly | Sort-Object)
+    # The package the Package task publishes, made by the same script, into a folder outside the checkout.
+    $repository = Join-Path $TestDrive 'repository'
+    $nupkg = & (Join-Path $RepoRoot 'build/Publish-LocalRepository.ps1') -ModulePath (Split-Path $ModuleManifest) -RepositoryPath $repository
+}
+
+Describe 'What ships' {
+    It 'lists each DLL once, by file name' {
+        $shipped | Should -Not -BeNullOrEmpty
+        $shipped | ForEach-Object { $_ | Should -Match '^[\w.]+\.dll$' }
+        @($shipped | Sort-Object -Unique).Count | Should -Be $shipped.Count
+    }
+
+    It 'out/SobotPS holds exactly the listed DLLs' {
+        $staged = Get-ChildItem (Split-Path $ModuleManifest) -Recurse -File -Filter '*.dll' |
+            ForEach-Object { [IO.Path]::GetRelativePath((Split-Path $ModuleManifest), $_.FullName) } | Sort-Object
+        $staged | Should -Be $shipped
+    }
+
+    It 'the .nupkg holds exactly the listed DLLs, at its root' {
+        $zip = [IO.Compression.ZipFile]::OpenRead($nupkg.FullName)
+        try { $packed = @($zip.Entries | Where-Object { $_.FullName -like '*.dll' } | ForEach-Object FullName | Sort-Object) }
+        finally { $zip.Dispose() }
+        $packed | Should -Be $shipped
+    }
+
+    It 'the loader in SobotPS.dll resolves exactly the listed names' {
+        $field = [SobotPS.ModuleInitializer].GetField('Shipped', [Reflection.BindingFlags]'NonPublic, Static')
+        @($field.GetValue($null) | Sort-Object) | Should -Be @($shipped | ForEach-Object { [IO.Path]::GetFileNameWithoutExtension($_) })
     }
 }
 
 Describe 'Installing from a repository' {
     It 'publishes a .nupkg, installs it with Install-PSResource into a fresh profile, imports it by name and sends' {
-        $repository = Join-Path $TestDrive 'repository'
-        $nupkg = & (Join-Path $RepoRoot 'build/Publish-LocalRepository.ps1') -ModulePath (Split-Path $ModuleManifest) -RepositoryPath $repository
         $version = (Test-ModuleManifest $ModuleManifest).Version
         $nupkg.Name | Should -Be "SobotPS.$version.nupkg"
 
         $home_ = Join-Path $TestDrive 'home'
-        $null = New-Item -ItemType Directory $home_
-        $install = Invoke-IsolatedPwsh $home_ @"
+        $install = Invoke-ScratchPwsh -ProfilePath $home_ -Command @"
 `$ErrorActionPreference = 'Stop'
 Register-PSResourceRepository -Name Local -Uri '$repository' -Trusted
 Install-PSResource -Name SobotPS -Repository Local -Scope CurrentUser -TrustRepository
@@ -36,7 +52,7 @@ Install-PSResource -Name SobotPS -Repository Local -Scope CurrentUser -TrustRepo
 
         $emulator = Start-TestEmulator
         try {
-            $send = Invoke-IsolatedPwsh $home_ @"
+            $send = Invoke-ScratchPwsh -ProfilePath $home_ -Command @"
 `$ErrorActionPreference = 'Stop'
 Import-Module SobotPS
 (Get-Module SobotPS).ModuleBase
@@ -50,5 +66,20 @@ Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo
             (Get-EmulatorMessage $emulator).id | Should -Be $lines[-1]
         }
         finally { $emulator | Stop-SobotEmulator }
+    }
+
+    It 'runs the child pwsh with its home, profile folders and working directory all inside the scratch profile' {
+        $profileDir = Join-Path $TestDrive 'profile'
+        $r = Invoke-ScratchPwsh -ProfilePath $profileDir -Command @'
+[Environment]::CurrentDirectory
+$HOME
+[Environment]::GetFolderPath('LocalApplicationData')   # PSResourceGet's repository list
+[Environment]::GetFolderPath('ApplicationData')        # NuGet.Config
+$env:DOTNET_CLI_HOME
+'@
+        $r.ExitCode | Should -Be 0
+        $paths = $r.Output.Trim() -split "`r?`n"
+        $paths.Count | Should -Be 5
+        foreach ($p in $paths) { $p | Should -BeLike "$profileDir*" }
     }
 }

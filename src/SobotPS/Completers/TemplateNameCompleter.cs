@@ -44,16 +44,4 @@ namespace SobotPS.Completers
             return connection.Client.Templates.Cached;
         }
     }
-
-    /// <summary>The languages of the template named by -TemplateName (or of all cached templates).</summary>
-    public sealed class TemplateLanguageCompleter : IArgumentCompleter
-    {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            string? name = fakeBoundParameters?["TemplateName"]?.ToString();
-            var templates = TemplateNameCompleter.Templates(fakeBoundParameters!)
-                .Where(t => string.IsNullOrEmpty(name) || string.Equals(t.EntityName, name, StringComparison.Ordinal));
-            return CompletionText.Matching(templates.Select(t => t.LangCode), wordToComplete);
-        }
-    }
 }

@@ -14,10 +14,4 @@ namespace SobotPS.Completers
             return CompletionText.Matching(PhoneNumberNormalizer.SupportedRegions, wordToComplete, r => r + " (+" + PhoneNumberNormalizer.CountryCodeForRegion(r) + ")");
         }
     }
-
-    public sealed class ImageMimeTypeCompleter : IArgumentCompleter
-    {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            CompletionText.Matching(MediaTypes.Image, wordToComplete);
-    }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.Linq;
 using System.Management.Automation;
 
 namespace SobotPS
@@ -23,18 +22,6 @@ namespace SobotPS
             if (DateTime.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
             if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out date)) return date;
             throw new ArgumentTransformationMetadataException($"'{text}' is not a date; use yyyy-MM-dd or dd-MM-yyyy.");
-        }
-    }
-
-    /// <summary>A list parameter that also takes one CSV cell such as "vip;pune" (split on ';').</summary>
-    public sealed class SobotListTransformationAttribute : ArgumentTransformationAttribute
-    {
-        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
-        {
-            var value = InputReader.Unwrap(inputData);
-            if (value is string s)
-                return s.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()).Where(p => p.Length > 0).ToArray();
-            return inputData;
         }
     }
 }

@@ -1,0 +1,4 @@
+namespace Sobot.Emulator;
+
+/// <summary>The last status an accepted message reaches.</summary>
+public enum MessageOutcome { Delivered, Read, Failed }

@@ -1,0 +1,8 @@
+namespace SobotPS
+{
+    public enum SobotCustomerAction
+    {
+        Added,
+        Updated,
+    }
+}

@@ -1,0 +1,9 @@
+namespace SobotPS
+{
+    public enum SobotTemplateCategory
+    {
+        Marketing,
+        Utility,
+        Authentication,
+    }
+}

@@ -1,0 +1,9 @@
+namespace SobotPS
+{
+    public enum SobotTemplateStatus
+    {
+        Pending = 0,
+        Approved = 1,
+        Rejected = 2,
+    }
+}
