@@ -13,6 +13,13 @@
     FormatsToProcess       = @('SobotPS.Format.ps1xml')
     CmdletsToExport        = @(
         'Connect-Sobot'
+        'Start-SobotReceiver'
+        'Stop-SobotReceiver'
+        'Get-SobotEvent'
+        'Receive-SobotMessage'
+        'Wait-SobotReply'
+        'Wait-SobotDelivery'
+        'Get-SobotMessageStatus'
         'Disconnect-Sobot'
         'Get-SobotConnection'
         'Test-SobotConnection'

@@ -66,6 +66,13 @@ function Invoke-Build {
     }
     Copy-Item (Join-Path $root 'SobotPS.Format.ps1xml') $moduleOut
 
+    # The webhook receiver: a process of its own (never loaded into PowerShell), shipped in the module's
+    # receiver/ folder so Start-SobotReceiver finds it; out/receiver is the same build for running it as a service.
+    $receiverOut = Join-Path $out 'receiver'
+    if (Test-Path $receiverOut) { Remove-Item $receiverOut -Recurse -Force }
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/Sobot.Receiver/Sobot.Receiver.csproj'), '-c', $Configuration, '--nologo', '-v', 'minimal', '-o', $receiverOut)
+    Copy-Item $receiverOut (Join-Path $moduleOut 'receiver') -Recurse
+
     $version = Get-ProjectVersion
     $manifest = Get-Content -Raw (Join-Path $root 'SobotPS.psd1')
     $manifest = $manifest -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$version'"
@@ -92,7 +99,7 @@ function Invoke-XunitTests {
     $results = Join-Path $out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $passed = 0; $failed = 0
-    foreach ($project in 'tests/Sobot.Client.Tests', 'tests/Sobot.Emulator.Tests') {
+    foreach ($project in 'tests/Sobot.Client.Tests', 'tests/Sobot.Emulator.Tests', 'tests/Sobot.Receiver.Tests') {
         $name = Split-Path $project -Leaf
         & dotnet test (Join-Path $root $project) -c $Configuration --nologo -v quiet `
             --logger "trx;LogFileName=$name.trx" --results-directory $results | Out-Host

@@ -20,7 +20,9 @@ Describe 'The module manifest' {
             'Get-SobotTemplate', 'Invoke-SobotApi', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection', 'New-SobotTemplate',
             'Send-SobotButtonMessage', 'Send-SobotDocumentMessage', 'Send-SobotImageMessage', 'Send-SobotListMessage', 'Send-SobotLocationMessage',
             'Send-SobotProductMessage', 'Send-SobotStickerMessage', 'Send-SobotTemplate', 'Send-SobotTextMessage', 'Send-SobotVideoMessage',
-            'Set-SobotCustomer', 'Sync-SobotTemplate', 'Test-SobotConnection', 'Get-SobotJournal') | Sort-Object
+            'Set-SobotCustomer', 'Sync-SobotTemplate', 'Test-SobotConnection', 'Get-SobotJournal',
+            'Start-SobotReceiver', 'Stop-SobotReceiver', 'Get-SobotEvent', 'Receive-SobotMessage', 'Wait-SobotReply', 'Wait-SobotDelivery',
+            'Get-SobotMessageStatus') | Sort-Object
         $m.ExportedCmdlets.Keys | Sort-Object | Should -Be $expected
         (Get-Command -Module SobotPS).Name | Sort-Object | Should -Be $expected
     }
@@ -57,7 +59,7 @@ Describe 'The module manifest' {
     }
 
     It 'takes -Connection on every cmdlet that calls the API' {
-        $offline = 'Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'ConvertFrom-SobotWebhook', 'Get-SobotJournal', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection'
+        $offline = 'Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'Start-SobotReceiver', 'Stop-SobotReceiver', 'ConvertFrom-SobotWebhook', 'Get-SobotJournal', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection'
         Get-Command -Module SobotPS | Where-Object Name -notin $offline | ForEach-Object {
             $_.Parameters.ContainsKey('Connection') | Should -BeTrue -Because $_.Name
         }

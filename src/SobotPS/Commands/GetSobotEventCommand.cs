@@ -24,14 +24,14 @@ namespace SobotPS.Commands
     {
         /// <summary>Events whose own timestamp is at or after this time.</summary>
         [Parameter]
-        public DateTimeOffset? Since { get; set; }
+        public DateTimeOffset Since { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("customer_number", "From")]
         public string? CustomerNumber { get; set; }
 
         [Parameter]
-        public SobotEventType? Type { get; set; }
+        public SobotEventType Type { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? MessageId { get; set; }
@@ -55,10 +55,10 @@ namespace SobotPS.Commands
             var receiver = ResolveReceiver();
             var filter = new ReceiverEventFilter
             {
-                Type = Type?.ToString().ToLowerInvariant(),
+                Type = MyInvocation.BoundParameters.ContainsKey(nameof(Type)) ? Type.ToString().ToLowerInvariant() : null,
                 CustomerNumber = string.IsNullOrWhiteSpace(CustomerNumber) ? null : CustomerNumber!.Trim(),
                 MessageId = string.IsNullOrWhiteSpace(MessageId) ? null : MessageId!.Trim(),
-                Since = Since,
+                Since = MyInvocation.BoundParameters.ContainsKey(nameof(Since)) ? Since : (DateTimeOffset?)null,
             };
             var deadline = Deadline(TimeoutSec);
             long cursor = After;

@@ -34,7 +34,7 @@ namespace SobotPS.Commands
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
-        /// <summary>The secret last segment of the webhook URL (at least 22 characters of A-Z a-z 0-9 - _); generated when omitted.</summary>
+        /// <summary>The secret last segment of the webhook URL (at least 22 characters of A-Z a-z 0-9 - _); when omitted, the one kept beside the store (generated on the first start).</summary>
         [Parameter]
         [ValidateNotNull]
         public SecureString? Token { get; set; }
@@ -52,8 +52,13 @@ namespace SobotPS.Commands
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The receiver is not in this module's folder ({dll}); reinstall the module, or build it with build.ps1.", dll),
                     SobotErrorIds.ReceiverStartFailed, ErrorCategory.ObjectNotFound, dll));
             if (!ShouldProcess($"127.0.0.1:{Port} (webhooks), 127.0.0.1:{QueryPort} (queries), store {store}", "Start the webhook receiver")) return;
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(store)!);
 
             var arguments = new System.Collections.Generic.List<string> { dll, "--handshake", "--ingress-urls", $"http://127.0.0.1:{Port}", "--query-urls", $"http://127.0.0.1:{QueryPort}", "--store", store };
+            // The secrets live beside the store (owner-only files, created on first start), so a restart on the
+            // same store keeps the webhook URL and the query key: Sobot's portal and waiting scripts go on working.
+            arguments.AddRange(new[] { "--query-key-file", store + ".query-key" });
+            if (Token is null) arguments.AddRange(new[] { "--token-file", store + ".token" });
             // Detached, nobody reads its log; attached, it ends with this session (crash included).
             arguments.AddRange(Detach ? new[] { "--log-level", "none" } : new[] { "--exit-with-pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var psi = new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = !Detach };

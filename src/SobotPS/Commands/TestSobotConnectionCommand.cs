@@ -20,9 +20,11 @@ namespace SobotPS.Commands
             try
             {
                 Call(token => connection.Client.VerifyCredentialsAsync(token));
+                // With a webhook receiver connected, it must answer with the key as well.
+                if (connection.Receiver is { } receiver) Call(token => receiver.GetConsumersAsync(token));
                 WriteObject(true);
             }
-            catch (SobotApiException ex)
+            catch (SobotException ex)
             {
                 WriteVerbose(ex.Message);
                 WriteObject(false);

@@ -31,7 +31,7 @@ namespace SobotPS.Commands
         /// <summary>When the question was sent; answers before it do not count. Bound from SubmittedAt; now when omitted.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("SubmittedAt")]
-        public DateTimeOffset? Since { get; set; }
+        public DateTimeOffset Since { get; set; }
 
         /// <summary>The whole pipeline object, kept as the error target and on the answer (Question).</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
@@ -55,7 +55,8 @@ namespace SobotPS.Commands
         protected override void ProcessRecord()
         {
             object target = PipelineTarget(InputObject, CustomerNumber);
-            _questions.Add(new ReplyQuestion(CustomerNumber.Trim(), Since ?? DateTimeOffset.UtcNow, string.IsNullOrWhiteSpace(MessageId) ? null : MessageId!.Trim(), target));
+            var since = MyInvocation.BoundParameters.ContainsKey(nameof(Since)) ? Since : DateTimeOffset.UtcNow;
+            _questions.Add(new ReplyQuestion(CustomerNumber.Trim(), since, string.IsNullOrWhiteSpace(MessageId) ? null : MessageId!.Trim(), target));
         }
 
         protected override void EndProcessing()
