@@ -20,13 +20,6 @@ BeforeAll {
         [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
     }
 
-    function Wait-Until([scriptblock] $Condition, [int] $TimeoutSec = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "Condition not met within $TimeoutSec s: $Condition" }
-            Start-Sleep -Milliseconds 50
-        }
-    }
 
     $sendScript = @'
 param($BaseUri, $Csv, $Journal, $Throttle, $Module)
