@@ -211,6 +211,8 @@ switch ($Task) {
         Invoke-Build
         & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Benchmark.ps1')
         if ($LASTEXITCODE -ne 0) { throw 'The benchmark failed.' }
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-ReceiverBenchmark.ps1')
+        if ($LASTEXITCODE -ne 0) { throw 'The receiver benchmark failed.' }
     }
     'Test' {
         $treeBefore = Get-WorkTreeState

@@ -1,0 +1,72 @@
+<#
+.SYNOPSIS
+    The receiver scenarios of the benchmark, printed and appended to bench/results.md:
+    7. ingest, 32 posters, 100,000 status events, durable before 200 (events/s, p99 ack) beside a bare
+       Kestrel endpoint that only answers 200; 9. the receiver's working set after 1,000,000 events
+       (both by bench/ReceiverBench); 8. wait latency: 200 trials of post-a-reply -> Wait-SobotReply returns.
+    Run through: dotnet pwsh ./build.ps1 -Task Bench
+#>
+[CmdletBinding()]
+param(
+    [string] $ModuleManifest = (Join-Path $PSScriptRoot '../out/SobotPS/SobotPS.psd1'),
+    [string] $OutFile = (Join-Path $PSScriptRoot 'results.md'),
+    [int] $Trials = 200,
+    [switch] $SkipIngest
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../build/SobotEmulator.psm1') -Force
+Import-Module $ModuleManifest -Force
+$lines = [System.Collections.Generic.List[string]]::new()
+
+if (-not $SkipIngest) {
+    Write-Host 'Scenarios 7 and 9: bench/ReceiverBench (ingest and memory)'
+    $output = & dotnet run -c Release --project (Join-Path $PSScriptRoot 'ReceiverBench') 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "ReceiverBench failed: $output" }
+    $output | ForEach-Object { Write-Host $_; $lines.Add("    $_") }
+}
+
+Write-Host "Scenario 8: wait latency, $Trials trials"
+$work = Join-Path ([IO.Path]::GetTempPath()) ("sobot-wait-bench-" + [guid]::NewGuid().ToString('N'))
+$receiver = Start-SobotReceiver -Path (Join-Path $work 'events.db')
+$emulator = Start-SobotEmulator -Knob @{ WebhookUrl = ($receiver.WebhookUrl | ConvertFrom-SecureString -AsPlainText); NoWindow = $true }
+try {
+    Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-SecureString $emulator.SecretKey -AsPlainText -Force) -BaseUri $emulator.BaseUri -Receiver $receiver
+    $latencies = [System.Collections.Generic.List[double]]::new()
+    $poster = [powershell]::Create()
+    for ($i = 0; $i -lt $Trials; $i++) {
+        $q = Send-SobotTextMessage -CustomerNumber ('91997{0:0000000}' -f $i) -Message "Question $i"
+        # The reply is posted from another thread once the wait has begun; it records when it posted.
+        $null = $poster.Commands.Clear()
+        $null = $poster.AddScript({
+                param($Uri, $Id)
+                Start-Sleep -Milliseconds 150
+                $at = [DateTime]::UtcNow
+                $null = Invoke-RestMethod -Method Post -Uri "$Uri/_emulator/reply" -ContentType application/json -Body (@{ messageId = $Id; text = 'yes' } | ConvertTo-Json -Compress)
+                $at
+            }).AddArgument($emulator.BaseUri).AddArgument($q.MessageId)
+        $handle = $poster.BeginInvoke()
+        $null = $q | Wait-SobotReply -TimeoutSec 30
+        $returned = [DateTime]::UtcNow
+        $posted = $poster.EndInvoke($handle)[0]
+        $latencies.Add(($returned - $posted).TotalMilliseconds)
+    }
+    $poster.Dispose()
+    $sorted = $latencies | Sort-Object
+    $p50 = $sorted[[int][Math]::Floor(0.50 * ($sorted.Count - 1))]
+    $p95 = $sorted[[int][Math]::Floor(0.95 * ($sorted.Count - 1))]
+    $max = $sorted[-1]
+    $met = if ($p95 -lt 250) { 'yes' } else { 'NO' }
+    $line = '8. Wait latency ({0} trials, post-a-reply -> Wait-SobotReply returns; target p95 < 250 ms): p50 {1:0} ms, p95 {2:0} ms, max {3:0} ms. Met: {4}' -f $Trials, $p50, $p95, $max, $met
+    Write-Host $line
+    $lines.Add($line)
+}
+finally {
+    Disconnect-Sobot
+    $emulator | Stop-SobotEmulator
+    $receiver | Stop-SobotReceiver
+    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+$section = @('', "## Receiver ($(Get-Date -Format 'yyyy-MM-dd'), $([Environment]::ProcessorCount) cores)", '') + $lines
+Add-Content -Path $OutFile -Value $section
