@@ -37,6 +37,9 @@ namespace SobotPS
         protected T Await<T>(Func<CancellationToken, Task<T>> step) =>
             Task.Run(() => step(CancellationToken)).GetAwaiter().GetResult();
 
+        protected void Await(Func<CancellationToken, Task> step) =>
+            Task.Run(() => step(CancellationToken)).GetAwaiter().GetResult();
+
         /// <summary>The deadline of a -TimeoutSec (0 or less: no deadline).</summary>
         protected static DateTimeOffset Deadline(int timeoutSec) =>
             timeoutSec > 0 ? DateTimeOffset.UtcNow.AddSeconds(timeoutSec) : DateTimeOffset.MaxValue;

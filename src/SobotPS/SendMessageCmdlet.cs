@@ -6,6 +6,8 @@ using System.Text;
 using Sobot.Client;
 using Sobot.Client.Bulk;
 using Sobot.Client.Models.Requests;
+using Sobot.Client.Receiver;
+using Sobot.Client.Templates;
 
 namespace SobotPS
 {
@@ -90,6 +92,28 @@ namespace SobotPS
         [ValidateRange(1, int.MaxValue)]
         public int TotalCount { get; set; }
 
+        /// <summary>Sends to numbers on the opt-out list too (they said STOP); a warning names each.</summary>
+        [Parameter]
+        public SwitchParameter IncludeOptedOut { get; set; }
+
+        /// <summary>Sends free-form messages without asking the receiver whether the number's 24-hour window is open.</summary>
+        [Parameter]
+        public SwitchParameter SkipWindowCheck { get; set; }
+
+        /// <summary>When a number's 24-hour window is closed, send this approved template instead of the free-form message.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? FallbackTemplate { get; set; }
+
+        /// <summary>The body values of -FallbackTemplate: values, or a scriptblock read for each row ({ $_.OrderId }).</summary>
+        [Parameter]
+        [AllowNull, AllowEmptyCollection]
+        public object? FallbackBodyParameter { get; set; }
+
+        private System.Collections.Generic.Dictionary<string, ReceiverOptOut>? _optOuts;
+        private readonly System.Collections.Generic.Dictionary<string, ConversationWindow> _windows = new System.Collections.Generic.Dictionary<string, ConversationWindow>(StringComparer.Ordinal);
+        private readonly BodyParameterReader _fallbackBody = new BodyParameterReader();
+
         /// <summary>Builds the request for this item; throws validation or template exceptions.</summary>
         protected abstract SendMessageRequest BuildRequest(SobotConnection connection, string customerNumber, string customerName);
 
@@ -120,6 +144,20 @@ namespace SobotPS
                 if (_journal!.Repair != null) WriteWarning($"Journal {path}: {_journal.Repair}");
                 if (_journal.Previous.Count > 0)
                     WriteVerbose($"Journal {path}: {_journal.Previous.Count} row(s) recorded by earlier runs.");
+            }
+            if (_connection.Receiver is { } receiver)
+            {
+                // One read of the opt-out list per run; each row is then checked without a round trip.
+                try
+                {
+                    _optOuts = new System.Collections.Generic.Dictionary<string, ReceiverOptOut>(StringComparer.Ordinal);
+                    foreach (var o in System.Threading.Tasks.Task.Run(() => receiver.GetOptOutsAsync(CancellationToken)).GetAwaiter().GetResult()) _optOuts[o.CustomerNumber] = o;
+                }
+                catch (SobotReceiverException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("Could not read the opt-out list from the webhook receiver, so nothing is sent (a number that said STOP must not be messaged): " + ex.Message, ex),
+                        SobotErrorIds.ReceiverFailed, ErrorCategory.ConnectionError, null));
+                }
             }
             _sender = new BulkSender(_connection.Client, new BulkSendOptions
             {
@@ -162,6 +200,33 @@ namespace SobotPS
                     ThrowTerminatingError(SobotErrors.FromApi(api, api.Path));
                 }
                 return;
+            }
+
+            if (_optOuts != null && _optOuts.TryGetValue(request.CustomerNumber, out var optOut))
+            {
+                var why = new SobotOptedOutException(request.CustomerNumber, optOut.Since, optOut.Source);
+                if (!IncludeOptedOut)
+                {
+                    sender.Skip(request, row, BulkSkipReason.OptedOut, why, rowText);
+                    Drain();
+                    return;
+                }
+                WriteWarning($"{row.Label}: {request.CustomerNumber} opted out on {optOut.Since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC; sending anyway (-IncludeOptedOut).");
+            }
+            if (!(request is TemplateMessageRequest) && !SkipWindowCheck && connection.Receiver != null)
+            {
+                try
+                {
+                    var replaced = CheckWindow(connection, request, row);
+                    if (replaced is null) return;
+                    request = replaced;
+                }
+                catch (Exception ex) when (ex is SobotException || ex is RowInputException)
+                {
+                    sender.Refuse(CustomerNumber, row, ex, rowText);
+                    Drain();
+                    return;
+                }
             }
 
             string whom = (request.CustomerName == request.CustomerNumber ? request.CustomerNumber : $"{request.CustomerName} ({request.CustomerNumber})")
@@ -246,6 +311,28 @@ namespace SobotPS
             }
         }
 
+        /// <summary>
+        /// The request to send for a free-form row, given the number's 24-hour window: the row itself while the
+        /// window is open, -FallbackTemplate's message when it is closed, or a SobotWindowClosedException.
+        /// </summary>
+        private SendMessageRequest CheckWindow(SobotConnection connection, SendMessageRequest request, SendRow row)
+        {
+            if (!_windows.TryGetValue(request.CustomerNumber, out var window))
+            {
+                var last = Call(token => connection.Receiver!.GetLastInboundAsync(new[] { request.CustomerNumber }, token));
+                window = ConversationWindow.From(last.Count > 0 ? last[0] : null, DateTimeOffset.UtcNow);
+                _windows[request.CustomerNumber] = window;
+            }
+            if (window.IsOpen) return request;
+            if (FallbackTemplate is null) throw new SobotWindowClosedException(request.CustomerNumber, window.LastInboundAt, window.ExpiresAt);
+            var values = new TemplateSendValues { TemplateName = FallbackTemplate, BodyParameters = _fallbackBody.Read(FallbackBodyParameter, CurrentRow) };
+            var plan = Call(token => connection.Client.PlanTemplateMessageAsync(request.CustomerNumber, request.CustomerName, values, token));
+            if (plan.Warning != null) WriteWarning(plan.Warning);
+            row.FellBack = true;
+            WriteVerbose($"{row.Label} ({request.CustomerNumber}): the 24-hour window is closed; sending the template '{FallbackTemplate}' instead.");
+            return plan.Request;
+        }
+
         /// <summary>One finished row: a result, an error, or (for rows skipped on purpose) a verbose line.</summary>
         private void WriteOutcome(BulkOutcome outcome)
         {
@@ -256,13 +343,16 @@ namespace SobotPS
                     var request = outcome.Request!;
                     WriteObject(SobotMessageResult.ToPSObject(new SobotMessageResult(
                         outcome.Response!.Data!.Id!, outcome.Response.Data.Status ?? "submitted", request.CustomerNumber, request.CustomerName,
-                        request.MessageType, (request as TemplateMessageRequest)?.TemplateName, outcome.CompletedAt, row.Target as PSObject)));
+                        request.MessageType, (request as TemplateMessageRequest)?.TemplateName, outcome.CompletedAt, row.Target as PSObject, row.FellBack)));
                     break;
                 case BulkOutcomeKind.Skipped when outcome.SkipReason == BulkSkipReason.SentEarlier:
                     WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): sent by an earlier run ({outcome.PreviousMessageId}); skipped.");
                     break;
                 case BulkOutcomeKind.Skipped when outcome.SkipReason == BulkSkipReason.Duplicate:
                     WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): identical to an earlier row of this run; skipped (-SkipDuplicate).");
+                    break;
+                case BulkOutcomeKind.Skipped when outcome.SkipReason == BulkSkipReason.OptedOut:
+                    WriteError(Name(SobotErrors.Record(outcome.Error!, SobotErrorIds.OptedOut, ErrorCategory.PermissionDenied, row.Target), row, outcome.Error!.Message));
                     break;
                 case BulkOutcomeKind.Skipped:
                     break;
@@ -329,6 +419,7 @@ namespace SobotPS
             var (id, category) = outcome.Error switch
             {
                 RowInputException => (SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument),
+                SobotWindowClosedException => (SobotErrorIds.WindowClosed, ErrorCategory.InvalidOperation),
                 EarlierRunException when unknown => (SobotErrorIds.OutcomeUnknown, ErrorCategory.InvalidResult),
                 EarlierRunException => (SobotErrorIds.PreviouslyFailed, ErrorCategory.InvalidOperation),
                 RowNotSentException when unknown => (SobotErrorIds.OutcomeUnknown, ErrorCategory.OperationStopped),
@@ -430,6 +521,8 @@ namespace SobotPS
             public string Label { get; }
             public string? Number { get; }
             public bool FromPipeline { get; }
+            /// <summary>The window was closed and -FallbackTemplate went instead.</summary>
+            public bool FellBack { get; set; }
         }
     }
 }

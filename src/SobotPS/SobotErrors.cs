@@ -52,6 +52,10 @@ namespace SobotPS
         public const string DeliveryTimeout = "SobotDeliveryTimeout";
         /// <summary>Wait-SobotDelivery: WhatsApp reported the message failed.</summary>
         public const string DeliveryFailed = "SobotDeliveryFailed";
+        /// <summary>The number opted out: nothing sent, counted as skipped.</summary>
+        public const string OptedOut = "SobotOptedOut";
+        /// <summary>A free-form message to a number whose 24-hour window is closed: nothing sent.</summary>
+        public const string WindowClosed = "SobotWindowClosed";
         /// <summary>Start-SobotReceiver could not start the receiver.</summary>
         public const string ReceiverStartFailed = "SobotReceiverStartFailed";
         /// <summary>A 3xx answer: not followed, since the keys would go along.</summary>

@@ -6,8 +6,9 @@ namespace SobotPS
     /// <summary>One message Sobot accepted.</summary>
     public sealed class SobotMessageResult
     {
-        public SobotMessageResult(string messageId, string status, string customerNumber, string customerName, string messageType, string? templateName, DateTimeOffset submittedAt, object? inputObject)
+        public SobotMessageResult(string messageId, string status, string customerNumber, string customerName, string messageType, string? templateName, DateTimeOffset submittedAt, object? inputObject, bool fellBackToTemplate = false)
         {
+            FellBackToTemplate = fellBackToTemplate;
             MessageId = messageId;
             Status = status;
             CustomerNumber = customerNumber;
@@ -35,6 +36,9 @@ namespace SobotPS
         public string? TemplateName { get; }
 
         public DateTimeOffset SubmittedAt { get; }
+
+        /// <summary>The number's 24-hour window was closed, so -FallbackTemplate went instead of the free-form message.</summary>
+        public bool FellBackToTemplate { get; }
 
         /// <summary>
         /// The pipeline object this message was made from (e.g. the CSV row). Hidden from tables and from

@@ -22,7 +22,8 @@ Describe 'The module manifest' {
             'Send-SobotProductMessage', 'Send-SobotStickerMessage', 'Send-SobotTemplate', 'Send-SobotTextMessage', 'Send-SobotVideoMessage',
             'Set-SobotCustomer', 'Sync-SobotTemplate', 'Test-SobotConnection', 'Get-SobotJournal',
             'Start-SobotReceiver', 'Stop-SobotReceiver', 'Get-SobotEvent', 'Receive-SobotMessage', 'Wait-SobotReply', 'Wait-SobotDelivery',
-            'Get-SobotMessageStatus') | Sort-Object
+            'Get-SobotMessageStatus', 'Get-SobotCampaignReport', 'Get-SobotConversationWindow', 'Get-SobotOptOut', 'Add-SobotOptOut',
+            'Remove-SobotOptOut') | Sort-Object
         $m.ExportedCmdlets.Keys | Sort-Object | Should -Be $expected
         (Get-Command -Module SobotPS).Name | Sort-Object | Should -Be $expected
     }
@@ -53,13 +54,13 @@ Describe 'The module manifest' {
     }
 
     It 'supports -WhatIf on every cmdlet that changes something' {
-        $changing = @(Get-Command -Module SobotPS -Verb Send, Add, Set, Sync, Invoke) + (Get-Command New-SobotTemplate)
-        $changing.Count | Should -Be 15
+        $changing = @(Get-Command -Module SobotPS -Verb Send, Add, Set, Sync, Invoke, Remove, Start, Stop) + (Get-Command New-SobotTemplate, Get-SobotCampaignReport)
+        $changing.Count | Should -Be 20
         $changing | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because $_.Name }
     }
 
     It 'takes -Connection on every cmdlet that calls the API' {
-        $offline = 'Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'Start-SobotReceiver', 'Stop-SobotReceiver', 'ConvertFrom-SobotWebhook', 'Get-SobotJournal', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection'
+        $offline = 'Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'Start-SobotReceiver', 'Stop-SobotReceiver', 'ConvertFrom-SobotWebhook', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection'
         Get-Command -Module SobotPS | Where-Object Name -notin $offline | ForEach-Object {
             $_.Parameters.ContainsKey('Connection') | Should -BeTrue -Because $_.Name
         }

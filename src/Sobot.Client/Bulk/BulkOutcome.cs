@@ -24,6 +24,8 @@ namespace Sobot.Client.Bulk
         Duplicate,
         /// <summary>Only shown (-WhatIf), or declined at a -Confirm prompt.</summary>
         NotConfirmed,
+        /// <summary>The number opted out (it said STOP): nothing is sent to it.</summary>
+        OptedOut,
     }
 
     /// <summary>What became of one row.</summary>

@@ -167,12 +167,21 @@ namespace Sobot.Client.Bulk
             Complete(new BulkOutcome(null, customerNumber, state, BulkOutcomeKind.Failed, null, error));
         }
 
-        /// <summary>A row not sent on purpose (e.g. -WhatIf): counted as skipped, not journaled.</summary>
-        public void Skip(SendMessageRequest request, object? state, BulkSkipReason reason)
+        /// <summary>
+        /// A row not sent on purpose: counted as skipped. -WhatIf rows are not journaled; an opted-out row is
+        /// (as skipped, with <paramref name="why"/>), so the journal accounts for it and a later run decides again.
+        /// </summary>
+        public void Skip(SendMessageRequest request, object? state, BulkSkipReason reason, Exception? why = null, string? rowText = null)
         {
             Interlocked.Increment(ref _total);
             Interlocked.Increment(ref _outstanding);
-            Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Skipped, null, null, skipReason: reason));
+            string? rowId = rowText != null ? _rowKeys?.Next(rowText) : null;
+            if (reason == BulkSkipReason.OptedOut && _options.Journal != null)
+            {
+                string key = _bodyKeys.Next(SobotJson.Serialize(request));
+                Journal(j => j.RecordSkipped(key, request.CustomerNumber, why?.Message ?? "Opted out.", rowId));
+            }
+            Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Skipped, null, why, skipReason: reason));
         }
 
         /// <summary>A row an earlier run already settled: skip it, or report it, unless asked to send it again.</summary>

@@ -36,6 +36,18 @@ namespace Sobot.Client.Bulk
         public string? RowId { get; }
         /// <summary>Refused before anything was sent (an invalid number, a limit, a template mismatch).</summary>
         public bool Refused { get; }
+        /// <summary>
+        /// What became of the message after Sobot accepted it (joined from a webhook receiver); null when not
+        /// joined, or for a row that was never accepted.
+        /// </summary>
+        public DeliveryState? Delivery { get; internal set; }
+        public DateTimeOffset? DeliveredAt { get; internal set; }
+        public DateTimeOffset? ReadAt { get; internal set; }
+        /// <summary>WhatsApp's code and title of a failed delivery.</summary>
+        public string? FailureReason { get; internal set; }
+        /// <summary>The customer wrote to us after the send (joined from a webhook receiver); null when not joined.</summary>
+        public bool? Replied { get; internal set; }
+
         /// <summary>The row repeats an identical earlier row of the same run.</summary>
         public bool Duplicate => RowKeys.Occurrence(Key) > 1;
     }

@@ -38,6 +38,7 @@ namespace Sobot.Client.Bulk
             "S" => JournalState.Sent,
             "F" => JournalState.Failed,
             "U" => JournalState.Unknown,
+            "K" => JournalState.Skipped,
             _ => JournalState.Pending,
         };
 

@@ -8,5 +8,7 @@ namespace Sobot.Client.Bulk
         Failed,
         /// <summary>The request may or may not have been processed (500, timeout, dropped connection, or a crash while pending).</summary>
         Unknown,
+        /// <summary>Left out on purpose (the number opted out); a later run decides again.</summary>
+        Skipped,
     }
 }

@@ -201,6 +201,10 @@ namespace Sobot.Client.Bulk
         public void RecordUnknown(string key, string customerNumber, string error) =>
             Append(new JournalRecord { K = key, S = "U", N = customerNumber, E = error }, durable: false);
 
+        /// <summary>A row left out on purpose (an opted-out number): counted as skipped; a later run decides again.</summary>
+        public void RecordSkipped(string key, string customerNumber, string reason, string? rowId = null) =>
+            Append(new JournalRecord { K = key, S = "K", N = customerNumber, E = reason, I = rowId }, durable: false);
+
         /// <summary>A row refused before anything was sent (invalid input): counted as failed until a later run sends it.</summary>
         public void RecordRefused(string rowId, string? customerNumber, string error) =>
             Append(new JournalRecord { K = RefusedKey(rowId), S = "F", N = customerNumber, E = error, I = rowId, V = true }, durable: false);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Sobot.Client.Bulk
 {
@@ -37,13 +38,20 @@ namespace Sobot.Client.Bulk
         public double Rate { get; }
         public string? JournalPath { get; }
 
+        /// <summary>With a webhook receiver (Get-SobotJournal -Summary): sent rows, and how many were delivered, read, failed delivery and answered. Null otherwise.</summary>
+        public long? Submitted { get; private set; }
+        public long? Delivered { get; private set; }
+        public long? Read { get; private set; }
+        public long? DeliveryFailed { get; private set; }
+        public long? Replied { get; private set; }
+
         /// <summary>True when every row was sent or skipped: nothing failed and nothing is unknown.</summary>
         public bool Succeeded => Failed == 0 && Unknown == 0;
 
         /// <summary>The counts of a journal, the same way a run counts: a row still pending has an unknown outcome.</summary>
         public static SendSummary FromJournal(string path, IReadOnlyList<JournalEntry> entries)
         {
-            long sent = 0, failed = 0, unknown = 0, duplicates = 0;
+            long sent = 0, failed = 0, unknown = 0, skipped = 0, duplicates = 0;
             DateTimeOffset? first = null, last = null;
             foreach (var e in entries)
             {
@@ -51,6 +59,7 @@ namespace Sobot.Client.Bulk
                 {
                     case JournalState.Sent: sent++; break;
                     case JournalState.Failed: failed++; break;
+                    case JournalState.Skipped: skipped++; break;
                     default: unknown++; break;
                 }
                 if (e.Duplicate) duplicates++;
@@ -58,7 +67,16 @@ namespace Sobot.Client.Bulk
                 if (last is null || e.Time > last) last = e.Time;
             }
             var elapsed = first is null ? TimeSpan.Zero : last!.Value - first.Value;
-            return new SendSummary(entries.Count, sent, failed, 0, unknown, duplicates, elapsed, path);
+            var summary = new SendSummary(entries.Count, sent, failed, skipped, unknown, duplicates, elapsed, path);
+            if (entries.Any(e => e.Delivery != null))
+            {
+                summary.Submitted = entries.Count(e => e.Delivery != null);
+                summary.Delivered = entries.Count(e => e.Delivery == DeliveryState.Delivered || e.Delivery == DeliveryState.Read);
+                summary.Read = entries.Count(e => e.Delivery == DeliveryState.Read);
+                summary.DeliveryFailed = entries.Count(e => e.Delivery == DeliveryState.Failed);
+                summary.Replied = entries.Count(e => e.Replied == true);
+            }
+            return summary;
         }
 
         public override string ToString() =>

@@ -99,6 +99,10 @@ namespace Sobot.Client.Webhooks
         {
             var status = ReadStatusFields(record, record.GetRawText());
             status.Seq = record.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number ? seq.GetInt64() : (long?)null;
+            status.SentAt = Time(record, "sentAt");
+            status.DeliveredAt = Time(record, "deliveredAt");
+            status.ReadAt = Time(record, "readAt");
+            status.FailedAt = Time(record, "failedAt");
             return status;
         }
 

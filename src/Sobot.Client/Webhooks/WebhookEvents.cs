@@ -72,6 +72,11 @@ namespace Sobot.Client.Webhooks
         public int? ErrorCode { get; internal set; }
         /// <summary>WhatsApp's error title of a failed status (<c>errors[0].title</c>).</summary>
         public string? ErrorTitle { get; internal set; }
+        /// <summary>From a receiver's latest-status record: when each stage was first seen (WhatsApp's timestamps); null on a single webhook event.</summary>
+        public DateTimeOffset? SentAt { get; internal set; }
+        public DateTimeOffset? DeliveredAt { get; internal set; }
+        public DateTimeOffset? ReadAt { get; internal set; }
+        public DateTimeOffset? FailedAt { get; internal set; }
     }
 
     /// <summary>A payload of a shape this version does not know; its JSON is kept whole.</summary>

@@ -1,19 +1,23 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Sobot.Client.Bulk;
+using Sobot.Client.Receiver;
 
 namespace SobotPS.Commands
 {
     /// <summary>
-    /// Reads a send journal: one record per row (Sent, Failed, Unknown, Pending) with its number, message id
-    /// and error, or with -Summary the counts. Works while a run is still writing it.
+    /// Reads a send journal: one record per row (Sent, Failed, Skipped, Unknown, Pending) with its number,
+    /// message id and error, or with -Summary the counts. Works while a run is still writing it. With a
+    /// webhook receiver connected, each accepted row also says what became of it (Delivery, DeliveredAt,
+    /// ReadAt, FailureReason, Replied), joined in batches.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotJournal", DefaultParameterSetName = "Records")]
     [OutputType(typeof(JournalEntry), ParameterSetName = new[] { "Records" })]
     [OutputType(typeof(SendSummary), ParameterSetName = new[] { "Summary" })]
-    public sealed class GetSobotJournalCommand : PSCmdlet
+    public sealed class GetSobotJournalCommand : ReceiverCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "JournalPath")]
@@ -22,6 +26,14 @@ namespace SobotPS.Commands
         /// <summary>Only rows in these states.</summary>
         [Parameter(ParameterSetName = "Records")]
         public JournalState[]? State { get; set; }
+
+        /// <summary>Only accepted rows whose delivery is one of these (needs a webhook receiver).</summary>
+        [Parameter(ParameterSetName = "Records")]
+        public DeliveryState[]? Delivery { get; set; }
+
+        /// <summary>Only rows whose last record is older than this (e.g. 1h): what is worth chasing.</summary>
+        [Parameter(ParameterSetName = "Records")]
+        public TimeSpan OlderThan { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = "Summary")]
         public SwitchParameter Summary { get; set; }
@@ -34,7 +46,7 @@ namespace SobotPS.Commands
                 WriteError(new ErrorRecord(new FileNotFoundException($"No journal at '{file}'.", file), "SobotJournalNotFound", ErrorCategory.ObjectNotFound, Path));
                 return;
             }
-            System.Collections.Generic.IReadOnlyList<JournalEntry> entries;
+            IReadOnlyList<JournalEntry> entries;
             try
             {
                 entries = SendJournal.Read(file);
@@ -44,14 +56,37 @@ namespace SobotPS.Commands
                 WriteError(new ErrorRecord(ex, SobotErrorIds.JournalUnusable, ErrorCategory.ReadError, Path));
                 return;
             }
+
+            var connection = Connection ?? SobotSession.Current;
+            var receiver = connection is { IsOpen: true } ? connection.Receiver : null;
+            if (receiver is null && Delivery != null) receiver = ResolveReceiver(); // terminating: -Delivery needs one
+            if (receiver != null)
+            {
+                try
+                {
+                    Await(token => ReceiverJoin.For(receiver).JoinAsync(entries, token));
+                }
+                catch (SobotReceiverException ex)
+                {
+                    WriteReceiverError(ex, Path);
+                    return;
+                }
+            }
+
             if (Summary)
             {
                 // Counted as a run counts: a row refused before sending is failed, a row left pending is unknown.
                 WriteObject(SendSummary.FromJournal(file, entries));
                 return;
             }
+            var before = DateTimeOffset.UtcNow - OlderThan;
             foreach (var e in entries)
-                if (State is null || State.Contains(e.State)) WriteObject(e);
+            {
+                if (State != null && !State.Contains(e.State)) continue;
+                if (Delivery != null && (e.Delivery is null || !Delivery.Contains(e.Delivery.Value))) continue;
+                if (OlderThan > TimeSpan.Zero && e.Time > before) continue;
+                WriteObject(e);
+            }
         }
     }
 }

@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Sobot.Client.Receiver;
+
+namespace SobotPS.Commands
+{
+    /// <summary>
+    /// Whether a free-form message to a number would be accepted now: open for 24 hours after the customer's
+    /// last message (by its own timestamp), as the webhook receiver knows it. Only templates go outside it.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "SobotConversationWindow")]
+    [OutputType(typeof(SobotConversationWindow))]
+    public sealed class GetSobotConversationWindowCommand : ReceiverCmdlet
+    {
+        private readonly List<string> _numbers = new List<string>();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("customer_number", "Mobile", "Phone", "Number")]
+        [ValidateNotNullOrEmpty]
+        public string[] CustomerNumber { get; set; } = Array.Empty<string>();
+
+        protected override void ProcessRecord() => _numbers.AddRange(CustomerNumber.Select(OptOutNumber.Of));
+
+        protected override void EndProcessing()
+        {
+            if (_numbers.Count == 0) return;
+            var receiver = ResolveReceiver();
+            try
+            {
+                var last = Await(token => receiver.GetLastInboundAsync(_numbers.Distinct().ToList(), token))
+                    .ToDictionary(l => l.CustomerNumber, l => l, StringComparer.Ordinal);
+                var now = DateTimeOffset.UtcNow;
+                foreach (var number in _numbers)
+                {
+                    var window = ConversationWindow.From(last.TryGetValue(number, out var l) ? l : null, now);
+                    WriteObject(new SobotConversationWindow(number, window.IsOpen, window.LastInboundAt, window.ExpiresAt));
+                }
+            }
+            catch (SobotReceiverException ex)
+            {
+                WriteReceiverError(ex, null);
+            }
+        }
+    }
+}
