@@ -1,0 +1,211 @@
+# Campaign outcomes end to end: emulator -> webhooks -> receiver -> journal join, report, opt-outs, windows.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    function Get-EmulatorStat($Emulator) { Invoke-RestMethod "$($Emulator.BaseUri)/_emulator/stats" }
+
+    # The receiver has every webhook the emulator posted once the counts meet.
+    function Wait-Webhooks($Emulator, [int] $TimeoutSec = 120) {
+        Wait-Until { $s = Get-EmulatorStat $Emulator; $s.webhooks_pending -eq 0 -and ($s.webhooks_delivered + $s.webhooks_failed) -gt 0 } -TimeoutSec $TimeoutSec
+        (Get-EmulatorStat $Emulator).webhooks_failed | Should -Be 0
+    }
+
+    function Find-Chromium { Get-Command chromium, chromium-browser, google-chrome -CommandType Application -ErrorAction Ignore | Select-Object -First 1 -ExpandProperty Source }
+
+    # A PNG with something on it: inflates the image data and counts bytes that are neither 0 nor 255.
+    function Test-PngHasContent([string] $Path) {
+        $bytes = [IO.File]::ReadAllBytes($Path)
+        $data = [IO.MemoryStream]::new()
+        $i = 8
+        while ($i -lt $bytes.Length) {
+            $len = [int]$bytes[$i] * 16777216 + [int]$bytes[$i + 1] * 65536 + [int]$bytes[$i + 2] * 256 + [int]$bytes[$i + 3]
+            $type = [Text.Encoding]::ASCII.GetString($bytes, $i + 4, 4)
+            if ($type -eq 'IDAT') { $data.Write($bytes, $i + 8, $len) }
+            $i += 12 + $len
+        }
+        $data.Position = 0
+        $z = [IO.Compression.ZLibStream]::new($data, [IO.Compression.CompressionMode]::Decompress)
+        $raw = [IO.MemoryStream]::new(); $z.CopyTo($raw)
+        $pixels = $raw.ToArray()
+        $marked = 0
+        foreach ($b in $pixels) { if ($b -ne 0 -and $b -ne 255) { $marked++ } }
+        $marked / [Math]::Max(1, $pixels.Length)
+    }
+
+    $receiver = Start-SobotReceiver -Path (Join-Path $TestDrive 'campaign.db')
+    $webhook = $receiver.WebhookUrl | ConvertFrom-SecureString -AsPlainText
+    $emulator = Start-TestEmulator -ArgumentList '--webhook-url', $webhook, '--failed-rate', '0.03', '--read-rate', '0.4', '--seed', '11'
+    Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -Receiver $receiver
+}
+
+AfterAll {
+    Disconnect-Sobot
+    $emulator | Stop-SobotEmulator
+    $receiver | Stop-SobotReceiver
+}
+
+Describe 'A 2,000-row campaign' {
+    BeforeAll {
+        $csv = Join-Path $TestDrive 'campaign.csv'
+        $lines = [Collections.Generic.List[string]]::new(); $lines.Add('Name,Mobile,OrderId')
+        for ($i = 0; $i -lt 2000; $i++) { $lines.Add(('Customer {0},9199710{1:00000},{0}' -f $i, $i)) }
+        [IO.File]::WriteAllLines($csv, $lines)
+        $journal = Join-Path $TestDrive 'campaign.journal'
+        $sent = @(Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -JournalPath $journal -SummaryVariable run)
+        # 5% reply, 1% say STOP (different customers).
+        $replied = $sent | Select-Object -First 100
+        $stopped = $sent | Select-Object -Skip 100 -First 20
+        foreach ($m in $replied) { $null = Send-SobotEmulatorReply $emulator -MessageId $m.MessageId -Text 'Thanks!' }
+        foreach ($m in $stopped) { $null = Send-SobotEmulatorReply $emulator -MessageId $m.MessageId -Text 'stop' }
+        Wait-Webhooks $emulator
+        $stats = Get-EmulatorStat $emulator
+        $reportPath = Join-Path $TestDrive 'report.html'
+        $report = Get-SobotCampaignReport -JournalPath $journal -Path $reportPath -Title 'Nightly campaign'
+    }
+
+    It 'sent every row' {
+        $run.Sent | Should -Be 2000
+        $sent.Count | Should -Be 2000
+    }
+
+    It 'reports exactly the emulator''s own counts' {
+        $report.Submitted | Should -Be 2000
+        $report.Failed | Should -Be $stats.statuses.failed
+        $report.Read | Should -Be $stats.statuses.read
+        $report.Delivered | Should -Be ($stats.statuses.delivered)
+        $report.Pending | Should -Be 0
+        $report.Replied | Should -Be 120
+        $report.OptedOut | Should -Be 20
+        $report.Failed | Should -BeGreaterThan 20
+        $report.Read | Should -BeGreaterThan 600
+        ($report.FailureReasons | Measure-Object Count -Sum).Sum | Should -Be $report.Failed
+        $report.FailureReasons[0].Reason | Should -Be '131026 Message undeliverable'
+    }
+
+    It 'joins the same outcomes onto the journal, filters what to chase, and counts them in -Summary' {
+        $rows = @(Get-SobotJournal $journal)
+        @($rows | Where-Object Delivery -eq Failed).Count | Should -Be $report.Failed
+        @($rows | Where-Object Delivery -eq Read).Count | Should -Be $report.Read
+        @($rows | Where-Object Replied).Count | Should -Be 120
+        (@($rows | Where-Object Delivery -eq Failed))[0].FailureReason | Should -BeLike '131026*'
+        @(Get-SobotJournal $journal -Delivery Failed, Submitted).Count | Should -Be $report.Failed
+        @(Get-SobotJournal $journal -Delivery Failed -OlderThan 1:00:00).Count | Should -Be 0
+        $summary = Get-SobotJournal $journal -Summary
+        $summary.Delivered | Should -Be $report.Delivered
+        $summary.Read | Should -Be $report.Read
+        $summary.DeliveryFailed | Should -Be $report.Failed
+        $summary.Replied | Should -Be 120
+    }
+
+    It 'writes one self-contained page whose figures equal the object''s, checked in a real browser' -Tag Browser {
+        $html = Get-Content -Raw $reportPath
+        $html | Should -Not -Match '<script'
+        $html | Should -Not -Match 'https?://(?!www\.w3\.org/2000/svg)'
+        $chromium = Find-Chromium
+        if (-not $chromium) { Set-ItResult -Skipped -Because 'Chromium is not installed (apt-get install chromium); the browser check did not run'; return }
+        $profile = Join-Path $TestDrive 'chromium-profile'
+        $flags = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', "--user-data-dir=$profile")
+        $url = ([Uri]$reportPath).AbsoluteUri
+        $dom = & $chromium @flags --dump-dom $url 2>$null | Out-String
+        foreach ($figure in 'Submitted', 'Delivered', 'Read', 'Failed', 'Replied', 'OptedOut', 'Pending') {
+            $dom | Should -Match ('data-figure="{0}">{1}<' -f $figure, $report.$figure) -Because $figure
+        }
+        $dom | Should -Match ('data-figure="funnel:Read">{0}<' -f $report.Read)
+        $png = Join-Path $TestDrive 'report.png'
+        $null = & $chromium @flags --window-size=1200,1400 "--screenshot=$png" $url 2>$null
+        Test-Path $png | Should -BeTrue
+        Test-PngHasContent $png | Should -BeGreaterThan 0.005
+    }
+
+    It 'skips the numbers that said STOP when the campaign runs again' {
+        $again = Join-Path $TestDrive 'again.journal'
+        $null = Import-Csv $csv | Select-Object -First 150 | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -JournalPath $again -SummaryVariable second -ErrorVariable optedOut -ErrorAction SilentlyContinue
+        $second.Skipped | Should -Be 20
+        $second.Sent | Should -Be 130
+        @($optedOut).Count | Should -Be 20
+        $optedOut[0].FullyQualifiedErrorId | Should -Be 'SobotOptedOut,SobotPS.Commands.SendSobotTemplateCommand'
+        (Get-SobotJournal $again -Summary).Skipped | Should -Be 20
+        @(Get-SobotOptOut).Count | Should -Be 20
+    }
+}
+
+Describe 'Opt-outs by hand' {
+    It 'adds, lists and removes a number, and -IncludeOptedOut sends anyway with a warning' {
+        $added = Add-SobotOptOut -CustomerNumber '+91 99700 12345' -Reason 'asked by phone'
+        $added.CustomerNumber | Should -Be '919970012345'
+        $added.Source | Should -Be 'manual:asked by phone'
+        (Get-SobotOptOut -CustomerNumber 919970012345).Source | Should -Be 'manual:asked by phone'
+        $null = Send-SobotTemplate -CustomerNumber 919970012345 -TemplateName hello_world -ErrorVariable skipped -ErrorAction SilentlyContinue
+        $skipped[0].FullyQualifiedErrorId | Should -BeLike 'SobotOptedOut,*'
+        $r = Send-SobotTemplate -CustomerNumber 919970012345 -TemplateName hello_world -IncludeOptedOut -WarningVariable w -WarningAction SilentlyContinue
+        $r.MessageId | Should -Not -BeNullOrEmpty
+        $w[0].Message | Should -BeLike '*opted out*-IncludeOptedOut*'
+        Remove-SobotOptOut -CustomerNumber 919970012345 -Confirm:$false
+        Get-SobotOptOut -CustomerNumber 919970012345 | Should -BeNullOrEmpty
+        Add-SobotOptOut -CustomerNumber 919970012346 -WhatIf
+        Get-SobotOptOut -CustomerNumber 919970012346 | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The 24-hour window, known before sending' {
+    BeforeAll {
+        $open = 1..10 | ForEach-Object { '9199720{0:00000}' -f $_ }
+        $closed = 11..20 | ForEach-Object { '9199720{0:00000}' -f $_ }
+        foreach ($n in $open) { $null = Send-SobotEmulatorReply $emulator -CustomerNumber $n -Text 'hi' }
+        Start-Sleep -Milliseconds 500
+        $rows = ($open + $closed) | ForEach-Object { [pscustomobject]@{ Phone = $_; Text = 'Your order shipped' } }
+    }
+
+    It 'says which windows are open' {
+        $w = @($open[0], $closed[0] | Get-SobotConversationWindow)
+        $w[0].IsOpen | Should -BeTrue
+        $w[0].ExpiresAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddHours(23))
+        $w[1].IsOpen | Should -BeFalse
+        $w[1].LastInboundAt | Should -BeNullOrEmpty
+    }
+
+    It 'refuses free-form messages to closed windows before sending, and -FallbackTemplate sends the template instead' {
+        $before = @(Get-EmulatorMessage $emulator).Count
+        $r = @($rows | Send-SobotTextMessage -SummaryVariable plain -ErrorVariable closedErrors -ErrorAction SilentlyContinue)
+        $plain.Sent | Should -Be 10
+        $plain.Failed | Should -Be 10
+        $closedErrors[0].FullyQualifiedErrorId | Should -Be 'SobotWindowClosed,SobotPS.Commands.SendSobotTextMessageCommand'
+        $closedErrors[0].ToString() | Should -BeLike '*never opened*template*'
+        @(Get-EmulatorMessage $emulator).Count | Should -Be ($before + 10)
+
+        $f = @($rows | Send-SobotTextMessage -FallbackTemplate hello_world -SummaryVariable fallback)
+        $fallback.Sent | Should -Be 20
+        @($f | Where-Object FellBackToTemplate).Count | Should -Be 10
+        ($f | Where-Object FellBackToTemplate | Select-Object -First 1).MessageType | Should -Be 'template'
+        @($f | Where-Object { -not $_.FellBackToTemplate }).CustomerNumber | Sort-Object | Should -Be ($open | Sort-Object)
+    }
+
+    It 'does not check with -SkipWindowCheck (the API decides)' {
+        $null = Send-SobotTextMessage -CustomerNumber $closed[0] -Message 'hi' -SkipWindowCheck -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Not -BeLike 'SobotWindowClosed*'
+    }
+}
+
+Describe 'examples/Send-CampaignReport.ps1' {
+    It 'prints the summary and writes the page, as a scheduled task would run it' {
+        $journal = Join-Path $TestDrive 'small.journal'
+        $null = 1..5 | ForEach-Object { [pscustomobject]@{ Phone = '9199730{0:00000}' -f $_ } } | Send-SobotTemplate -TemplateName hello_world -JournalPath $journal
+        Wait-Webhooks $emulator
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'examples/Send-CampaignReport.ps1'), '-JournalPath', $journal)) { $psi.ArgumentList.Add($a) }
+        $psi.Environment['SOBOT_ACCESS_KEY'] = $emulator.AccessKey
+        $psi.Environment['SOBOT_SECRET_KEY'] = $emulator.SecretKey
+        $psi.Environment['SOBOT_BASE_URI'] = $emulator.BaseUri
+        $psi.Environment['SOBOT_RECEIVER_URI'] = "$($receiver.QueryUrl)"
+        $psi.Environment['SOBOT_RECEIVER_KEY'] = $receiver.QueryKey | ConvertFrom-SecureString -AsPlainText
+        $psi.Environment['PSModulePath'] = (Split-Path (Split-Path $ModuleManifest)) + [IO.Path]::PathSeparator + $env:PSModulePath
+        $psi.WorkingDirectory = $TestDrive
+        $psi.RedirectStandardOutput = $true
+        $p = [System.Diagnostics.Process]::Start($psi)
+        $out = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        $p.ExitCode | Should -Be 0
+        $out | Should -Match 'Campaign small: submitted 5, delivered \d+'
+        Test-Path ([IO.Path]::ChangeExtension($journal, '.html')) | Should -BeTrue
+    }
+}
