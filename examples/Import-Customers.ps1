@@ -25,3 +25,5 @@ if ($failed) {
         Export-Csv $FailedPath -NoTypeInformation
     "Failed rows written to $FailedPath"
 }
+# A failed row makes the exit code 1, so a scheduler shows the run as failed.
+exit $(if ($failed) { 1 } else { 0 })

@@ -85,6 +85,13 @@ Describe 'examples/' {
     It 'Import-Customers.ps1 imports a CSV and is quiet about customers already there' {
         $csv = Join-Path $examples 'customers.csv'
         (Invoke-Example 'Import-Customers.ps1' @('-CsvPath', $csv)).Output | Should -Match 'Added: 5; already there: 0; failed: 0'
-        (Invoke-Example 'Import-Customers.ps1' @('-CsvPath', $csv)).Output | Should -Match 'Added: 0; already there: 5; failed: 0'
+        $again = Invoke-Example 'Import-Customers.ps1' @('-CsvPath', $csv)
+        $again.Output | Should -Match 'Added: 0; already there: 5; failed: 0'
+        $again.ExitCode | Should -Be 0
+        $bad = Join-Path $TestDrive 'bad-customers.csv'
+        @('Name,Mobile', 'Broken,12') | Set-Content $bad
+        $failing = Invoke-Example 'Import-Customers.ps1' @('-CsvPath', $bad, '-FailedPath', (Join-Path $TestDrive 'failed.csv'))
+        $failing.ExitCode | Should -Be 1
+        $failing.Output | Should -Match 'failed: 1'
     }
 }
