@@ -191,21 +191,9 @@ Describe 'examples/Send-CampaignReport.ps1' {
         $journal = Join-Path $TestDrive 'small.journal'
         $null = 1..5 | ForEach-Object { [pscustomobject]@{ Phone = '9199730{0:00000}' -f $_ } } | Send-SobotTemplate -TemplateName hello_world -JournalPath $journal
         Wait-Webhooks $emulator
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'examples/Send-CampaignReport.ps1'), '-JournalPath', $journal)) { $psi.ArgumentList.Add($a) }
-        $psi.Environment['SOBOT_ACCESS_KEY'] = $emulator.AccessKey
-        $psi.Environment['SOBOT_SECRET_KEY'] = $emulator.SecretKey
-        $psi.Environment['SOBOT_BASE_URI'] = $emulator.BaseUri
-        $psi.Environment['SOBOT_RECEIVER_URI'] = "$($receiver.QueryUrl)"
-        $psi.Environment['SOBOT_RECEIVER_KEY'] = $receiver.QueryKey | ConvertFrom-SecureString -AsPlainText
-        $psi.Environment['PSModulePath'] = (Split-Path (Split-Path $ModuleManifest)) + [IO.Path]::PathSeparator + $env:PSModulePath
-        $psi.WorkingDirectory = $TestDrive
-        $psi.RedirectStandardOutput = $true
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $out = $p.StandardOutput.ReadToEnd()
-        $p.WaitForExit()
-        $p.ExitCode | Should -Be 0
-        $out | Should -Match 'Campaign small: submitted 5, delivered \d+'
+        $run = Complete-ScheduledExample (Start-ScheduledExample 'Send-CampaignReport.ps1' @('-JournalPath', $journal) $emulator $receiver $TestDrive)
+        $run.ExitCode | Should -Be 0
+        $run.Output | Should -Match 'Campaign small: submitted 5, delivered \d+'
         Test-Path ([IO.Path]::ChangeExtension($journal, '.html')) | Should -BeTrue
     }
 }

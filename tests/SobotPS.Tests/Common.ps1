@@ -48,3 +48,29 @@ function Wait-Until([scriptblock] $Condition, [int] $TimeoutSec = 30) {
         Start-Sleep -Milliseconds 50
     }
 }
+
+# Starts an example the way a scheduled task runs it: a fresh pwsh, the module by name, the keys (and the
+# receiver, when given) in the environment. Complete-ScheduledExample waits for it and returns its output.
+function Start-ScheduledExample([string] $Script, [string[]] $Arguments, $Emulator, $Receiver, [string] $WorkingDirectory) {
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot "examples/$Script")) + $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.Environment['SOBOT_ACCESS_KEY'] = $Emulator.AccessKey
+    $psi.Environment['SOBOT_SECRET_KEY'] = $Emulator.SecretKey
+    $psi.Environment['SOBOT_BASE_URI'] = $Emulator.BaseUri
+    if ($Receiver) {
+        $psi.Environment['SOBOT_RECEIVER_URI'] = "$($Receiver.QueryUrl)"
+        $psi.Environment['SOBOT_RECEIVER_KEY'] = $Receiver.QueryKey | ConvertFrom-SecureString -AsPlainText
+    }
+    $psi.Environment['PSModulePath'] = (Split-Path (Split-Path $ModuleManifest)) + [IO.Path]::PathSeparator + $env:PSModulePath
+    if ($WorkingDirectory) { $psi.WorkingDirectory = $WorkingDirectory }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $p = [System.Diagnostics.Process]::Start($psi)
+    [pscustomobject]@{ Process = $p; Error = $p.StandardError.ReadToEndAsync() }
+}
+
+function Complete-ScheduledExample($Run) {
+    $out = $Run.Process.StandardOutput.ReadToEnd()
+    $Run.Process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $Run.Process.ExitCode; Output = $out; Error = $Run.Error.Result }
+}

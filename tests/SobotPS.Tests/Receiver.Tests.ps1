@@ -219,45 +219,19 @@ Describe 'The receiver of a session' {
 }
 
 Describe 'examples/Request-Approval.ps1' {
-    BeforeAll {
-        # Runs the example the way a scheduled task would: a fresh pwsh, keys and receiver in the environment.
-        function Invoke-Approval([string[]] $Arguments) {
-            $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-            foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'examples/Request-Approval.ps1')) + $Arguments) { $psi.ArgumentList.Add($a) }
-            $psi.Environment['SOBOT_ACCESS_KEY'] = $emulator.AccessKey
-            $psi.Environment['SOBOT_SECRET_KEY'] = $emulator.SecretKey
-            $psi.Environment['SOBOT_BASE_URI'] = $emulator.BaseUri
-            $psi.Environment['SOBOT_RECEIVER_URI'] = "$($receiver.QueryUrl)"
-            $psi.Environment['SOBOT_RECEIVER_KEY'] = $receiver.QueryKey | ConvertFrom-SecureString -AsPlainText
-            $psi.Environment['PSModulePath'] = (Split-Path (Split-Path $ModuleManifest)) + [IO.Path]::PathSeparator + $env:PSModulePath
-            $psi.WorkingDirectory = $TestDrive
-            $psi.RedirectStandardOutput = $true
-            $psi.RedirectStandardError = $true
-            $p = [System.Diagnostics.Process]::Start($psi)
-            $stderr = $p.StandardError.ReadToEndAsync()
-            [pscustomobject]@{ Process = $p; Error = $stderr }
-        }
-
-        function Complete-Approval($Run) {
-            $out = $Run.Process.StandardOutput.ReadToEnd()
-            $Run.Process.WaitForExit()
-            [pscustomobject]@{ ExitCode = $Run.Process.ExitCode; Output = $out; Error = $Run.Error.Result }
-        }
-    }
-
     It 'acts on Yes and exits 0, with the emulator answering as the customer' {
         $number = '919970588001'
-        $run = Invoke-Approval @('-Phone', $number, '-TimeoutSec', '60')
+        $run = Start-ScheduledExample 'Request-Approval.ps1' @('-Phone', $number, '-TimeoutSec', '60') $emulator $receiver $TestDrive
         Wait-Until { @(Get-EmulatorMessage $emulator | Where-Object customer_number -eq $number).Count -ge 1 } -TimeoutSec 60
         $question = @(Get-EmulatorMessage $emulator | Where-Object customer_number -eq $number)[0]
         $null = Send-SobotEmulatorReply $emulator -MessageId $question.id -ButtonText Yes
-        $result = Complete-Approval $run
+        $result = Complete-ScheduledExample $run
         $result.ExitCode | Should -Be 0
         $result.Output | Should -BeLike "*Approved by $number*Cache cleared.*"
     }
 
     It 'exits 2 when nobody answers in time' {
-        $result = Complete-Approval (Invoke-Approval @('-Phone', '919970588002', '-TimeoutSec', '2'))
+        $result = Complete-ScheduledExample (Start-ScheduledExample 'Request-Approval.ps1' @('-Phone', '919970588002', '-TimeoutSec', '2') $emulator $receiver $TestDrive)
         $result.ExitCode | Should -Be 2
         $result.Output | Should -BeLike '*No answer from 919970588002 within 2 s*'
     }
