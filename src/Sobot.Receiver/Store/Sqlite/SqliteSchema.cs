@@ -82,13 +82,14 @@ internal static class SqliteSchema
     /// words could suppress numbers nobody meant to.
     /// </summary>
     private const string BackfillLastInbound = """
+        WITH inbound AS (
+            SELECT seq, message_id, coalesce(event_time * 1000, received_at) AS at,
+                   replace(replace(ltrim(trim(customer_number), '+'), ' ', ''), '-', '') AS number
+            FROM events WHERE kind = 'inbound' AND customer_number IS NOT NULL AND message_id IS NOT NULL),
+        ranked AS (
+            SELECT number, at, message_id, row_number() OVER (PARTITION BY number ORDER BY at DESC, seq) AS n FROM inbound)
         INSERT INTO last_inbound(customer_number, last_inbound_at, message_id)
-        SELECT number, at, message_id FROM (
-            SELECT replace(replace(replace(ltrim(trim(customer_number), '+'), ' ', ''), '-', '') AS number,
-                   coalesce(event_time * 1000, received_at) AS at, message_id,
-                   row_number() OVER (PARTITION BY replace(replace(replace(ltrim(trim(customer_number), '+'), ' ', ''), '-', '')
-                                      ORDER BY coalesce(event_time * 1000, received_at) DESC, seq) AS n
-            FROM events WHERE kind = 'inbound' AND customer_number IS NOT NULL AND message_id IS NOT NULL)
+        SELECT number, at, message_id FROM ranked
         WHERE n = 1 AND number <> '' AND length(number) <= 20 AND number NOT GLOB '*[^0-9]*'
         ON CONFLICT(customer_number) DO NOTHING;
         """;
