@@ -1,5 +1,3 @@
-using System.Text;
-using Sobot.Receiver.Ingress;
 using Sobot.Receiver.Store;
 
 namespace Sobot.Receiver.Tests;
@@ -15,11 +13,8 @@ public abstract class OptOutAndWindowContract
     /// <summary>A new, empty store; the test disposes it.</summary>
     protected abstract Task<IEventStore> CreateStoreAsync();
 
-    private static WebhookDelivery Delivery(string body) =>
-        new(Encoding.UTF8.GetBytes(body), WebhookEventMapper.Map(Encoding.UTF8.GetBytes(body)), DateTimeOffset.UtcNow, "127.0.0.1");
-
     private static Task<AppendResult> Say(IEventStore store, string id, string text, long timestamp, string from = Number) =>
-        store.AppendAsync(Delivery(Payloads.Inbound(id, from, text, timestamp)));
+        store.AppendAsync(Deliveries.Of(Payloads.Inbound(id, from, text, timestamp)));
 
     private static DateTimeOffset At(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
 
@@ -70,9 +65,9 @@ public abstract class OptOutAndWindowContract
     public async Task Button_text_stop_counts_for_quick_replies_and_template_buttons()
     {
         await using var store = await CreateStoreAsync();
-        await store.AppendAsync(Delivery(Payloads.ButtonReply("wamid.B1", "911111111111", "STOP", contextId: "wamid.Q")));
-        await store.AppendAsync(Delivery(Payloads.TemplateButton("wamid.B2", "922222222222", "Stop all")));
-        await store.AppendAsync(Delivery(Payloads.ButtonReply("wamid.B3", "933333333333", "Yes", contextId: null)));
+        await store.AppendAsync(Deliveries.Of(Payloads.ButtonReply("wamid.B1", "911111111111", "STOP", contextId: "wamid.Q")));
+        await store.AppendAsync(Deliveries.Of(Payloads.TemplateButton("wamid.B2", "922222222222", "Stop all")));
+        await store.AppendAsync(Deliveries.Of(Payloads.ButtonReply("wamid.B3", "933333333333", "Yes", contextId: null)));
         Assert.Equal(["911111111111", "922222222222"], (await store.ListOptOutsAsync()).Select(o => o.CustomerNumber));
         Assert.Equal("inbound:wamid.B2", (await store.GetOptOutAsync("922222222222"))!.Source);
     }
@@ -161,7 +156,7 @@ public abstract class OptOutAndWindowContract
         await Say(store, "wamid.B", "second", 1_700_000_200);
         await Say(store, "wamid.A", "first", 1_700_000_100);
         await Say(store, "wamid.O", "other", 1_700_000_050, from: "911111111111");
-        await store.AppendAsync(Delivery(Payloads.Status("wamid.S", "read", 1_800_000_000)));
+        await store.AppendAsync(Deliveries.Of(Payloads.Status("wamid.S", "read", 1_800_000_000)));
         var windows = await store.GetLastInboundAsync([Number, "911111111111", "922222222222"]);
         Assert.Equal(
             [new LastInboundRecord("911111111111", At(1_700_000_050), "wamid.O"), new LastInboundRecord(Number, At(1_700_000_200), "wamid.B")],

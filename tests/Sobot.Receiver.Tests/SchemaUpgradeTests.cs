@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Sobot.Receiver.Ingress;
 using Sobot.Receiver.Store;
 using Sobot.Receiver.Store.Sqlite;
 
@@ -8,9 +7,6 @@ namespace Sobot.Receiver.Tests;
 /// <summary>A store file written by the previous receiver (schema 1) opens in place under schema 2.</summary>
 public class SchemaUpgradeTests
 {
-    private static WebhookDelivery Delivery(string body) =>
-        new(System.Text.Encoding.UTF8.GetBytes(body), WebhookEventMapper.Map(System.Text.Encoding.UTF8.GetBytes(body)), DateTimeOffset.UtcNow, "127.0.0.1");
-
     [Fact]
     public async Task A_schema_1_store_upgrades_in_place_keeping_its_events_and_learning_last_inbound()
     {
@@ -18,10 +14,10 @@ public class SchemaUpgradeTests
         var options = new SqliteStoreOptions(folder.File("events.db"));
         await using (var store = SqliteEventStore.Open(options))
         {
-            await store.AppendAsync(Delivery(Payloads.Inbound("wamid.NEW", "919960123456", "later", timestamp: 1_700_000_200)));
-            await store.AppendAsync(Delivery(Payloads.Inbound("wamid.OLD", "919960123456", "STOP", timestamp: 1_700_000_100)));
-            await store.AppendAsync(Delivery(Payloads.Inbound("wamid.PLUS", "+911111111111", "hi", timestamp: 1_700_000_050)));
-            await store.AppendAsync(Delivery(Payloads.Status("wamid.S", "read", 1_700_000_300)));
+            await store.AppendAsync(Deliveries.Of(Payloads.Inbound("wamid.NEW", "919960123456", "later", timestamp: 1_700_000_200)));
+            await store.AppendAsync(Deliveries.Of(Payloads.Inbound("wamid.OLD", "919960123456", "STOP", timestamp: 1_700_000_100)));
+            await store.AppendAsync(Deliveries.Of(Payloads.Inbound("wamid.PLUS", "+911111111111", "hi", timestamp: 1_700_000_050)));
+            await store.AppendAsync(Deliveries.Of(Payloads.Status("wamid.S", "read", 1_700_000_300)));
             await store.SetConsumerAsync("helpdesk", 3);
         }
         // Schema 2 only added tables: without them, and with user_version 1, the file is what schema 1 wrote.
@@ -45,7 +41,7 @@ public class SchemaUpgradeTests
                 (await store.GetLastInboundAsync(["919960123456", "911111111111"])).OrderBy(w => w.CustomerNumber));
             // Stop words are not replayed over old messages (docs/receiver.md says why); new ones apply.
             Assert.Empty(await store.ListOptOutsAsync());
-            await store.AppendAsync(Delivery(Payloads.Inbound("wamid.STOP", "919960123456", "STOP", timestamp: 1_700_000_400)));
+            await store.AppendAsync(Deliveries.Of(Payloads.Inbound("wamid.STOP", "919960123456", "STOP", timestamp: 1_700_000_400)));
             Assert.Equal("inbound:wamid.STOP", (await store.GetOptOutAsync("919960123456"))!.Source);
         }
         using (var connection = new SqliteConnection($"Data Source={options.Path};Pooling=False"))
