@@ -27,6 +27,7 @@ public abstract class OptOutAndWindowContract
     [InlineData("Cancel")]
     [InlineData("unsubscribe")]
     [InlineData(" UNSUBSCRIBE")]
+    [InlineData("\\tstop\\n")]
     public async Task A_stop_word_in_any_case_puts_the_number_on_the_list(string text)
     {
         await using var store = await CreateStoreAsync();
@@ -48,6 +49,18 @@ public abstract class OptOutAndWindowContract
         await Say(store, "wamid.X", text, 1_700_000_000);
         Assert.Null(await store.GetOptOutAsync(Number));
         Assert.Empty(await store.ListOptOutsAsync());
+    }
+
+    [Fact]
+    public async Task A_media_caption_is_not_judged()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.AppendAsync(Deliveries.Of("""
+            [{"field":"messages","value":{"messages":[{"from":"919960123456","id":"wamid.IMG","timestamp":"1700000000","type":"image",
+              "image":{"id":"1","mime_type":"image/jpeg","caption":"STOP"}}]}}]
+            """));
+        Assert.Null(await store.GetOptOutAsync(Number));
+        Assert.Equal("wamid.IMG", Assert.Single(await store.GetLastInboundAsync([Number])).MessageId);
     }
 
     [Fact]
