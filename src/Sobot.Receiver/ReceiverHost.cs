@@ -107,6 +107,8 @@ public sealed class ReceiverHost : IAsyncDisposable
         EventEndpoints.Map(v1);
         StatusEndpoints.Map(v1);
         ConsumerEndpoints.Map(v1);
+        OptOutEndpoints.Map(v1);
+        WindowEndpoints.Map(v1);
 
         try
         {

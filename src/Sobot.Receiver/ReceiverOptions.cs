@@ -1,4 +1,5 @@
 using System.Net;
+using Sobot.Receiver.Store;
 
 namespace Sobot.Receiver;
 
@@ -29,6 +30,8 @@ public sealed class ReceiverOptions
     /// <summary>Stop when this process ends: a receiver started for one PowerShell session ends with it, crash included.</summary>
     public int? ExitWithPid { get; set; }
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
+    /// <summary>The stop and start words inbound messages are judged by (whole text, any case).</summary>
+    public ConsentWords ConsentWords { get; set; } = ConsentWords.Default;
 
     public static string Usage => $"""
         Sobot webhook receiver: stores every webhook Sobot posts, durably, and serves them to scripts.
@@ -53,6 +56,10 @@ public sealed class ReceiverOptions
           --certificate-password-file PATH
                                     password of the PFX or of an encrypted PEM key
                                     (or {CertificatePasswordVariable})
+          --stop-words WORDS        an inbound message whose whole text (trimmed, any case) is one of these
+                                    comma-separated words puts its number on the opt-out list
+                                    (default "STOP,UNSUBSCRIBE,STOP ALL,CANCEL")
+          --start-words WORDS       the same for taking a number off the list (default "START")
           --exit-with-pid PID       stop when process PID ends (Start-SobotReceiver passes its own)
           --handshake               print one JSON line on stdout when ready, with the URLs, token and
                                     query key (for a launcher); logs then go to stderr. Without it, a
@@ -65,6 +72,7 @@ public sealed class ReceiverOptions
     public static ReceiverOptions Parse(IReadOnlyList<string> args)
     {
         var o = new ReceiverOptions();
+        IReadOnlyList<string> stopWords = ConsentWords.DefaultStopWords, startWords = ConsentWords.DefaultStartWords;
         for (int i = 0; i < args.Count; i++)
         {
             string name = args[i];
@@ -87,6 +95,8 @@ public sealed class ReceiverOptions
                 case "--certificate": o.CertificatePath = NotEmpty(name, Value()); break;
                 case "--certificate-key": o.CertificateKeyPath = NotEmpty(name, Value()); break;
                 case "--certificate-password-file": o.CertificatePasswordFile = NotEmpty(name, Value()); break;
+                case "--stop-words": stopWords = ConsentWords.ParseList(name, Value()); break;
+                case "--start-words": startWords = ConsentWords.ParseList(name, Value()); break;
                 case "--handshake": o.Handshake = true; break;
                 case "--exit-with-pid":
                     o.ExitWithPid = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) && pid > 0
@@ -114,6 +124,7 @@ public sealed class ReceiverOptions
                 default: throw new ArgumentException($"Unknown option '{name}'. Use --help.");
             }
         }
+        o.ConsentWords = new ConsentWords(stopWords, startWords);
         if (o.Token != null && o.TokenFile != null) throw new ArgumentException("Give --token or --token-file, not both.");
         if (o.QueryKey != null && o.QueryKeyFile != null) throw new ArgumentException("Give --query-key or --query-key-file, not both.");
         var ports = o.IngressUrls.Concat(o.QueryUrls).Where(a => a.Port != 0).GroupBy(a => a.Port).FirstOrDefault(g => g.Count() > 1);

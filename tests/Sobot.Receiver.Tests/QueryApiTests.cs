@@ -15,6 +15,11 @@ public class QueryApiTests
         { "GET", "v1/consumers" },
         { "GET", "v1/consumers/helpdesk" },
         { "PUT", "v1/consumers/helpdesk" },
+        { "GET", "v1/optouts" },
+        { "GET", "v1/optouts/919960123456" },
+        { "PUT", "v1/optouts/919960123456" },
+        { "DELETE", "v1/optouts/919960123456" },
+        { "POST", "v1/windows/query" },
     };
 
     [Theory]

@@ -14,13 +14,14 @@ namespace Sobot.Client.Receiver
 {
     /// <summary>
     /// The webhook receiver's query API: events after a cursor (with long polling), the latest status of sent
-    /// messages, consumer cursors and health. Thread-safe; the key goes on each request and in no message.
+    /// messages, consumer cursors, the opt-out list, customers' last inbound messages and health. Thread-safe; the key goes on each request and in no message.
     /// </summary>
     public sealed class SobotReceiverClient : IDisposable
     {
         public const int MaximumWaitMilliseconds = 30000;
         public const int MaximumPageSize = 1000;
         private const int MaximumBodyBytes = 16 * 1024 * 1024;
+        private const string ManualPrefix = "manual:";
         private readonly HttpClient _http;
         private readonly Uri _base;
 
@@ -73,16 +74,109 @@ namespace Sobot.Client.Receiver
         public async Task<IReadOnlyList<SobotMessageStatus>> GetStatusesAsync(IReadOnlyList<string> messageIds, CancellationToken cancellationToken = default)
         {
             var all = new List<SobotMessageStatus>();
-            for (int start = 0; start < messageIds.Count; start += MaximumPageSize)
-            {
-                var chunk = new List<string>();
-                for (int i = start; i < Math.Min(messageIds.Count, start + MaximumPageSize); i++) chunk.Add(messageIds[i]);
-                string json = JsonSerializer.Serialize(new Dictionary<string, object> { ["messageIds"] = chunk });
-                var (_, body) = await SendAsync(HttpMethod.Post, "v1/status/query", json, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            foreach (var body in await PostInChunksAsync("v1/status/query", "messageIds", messageIds, cancellationToken).ConfigureAwait(false))
                 all.AddRange(SobotReceiverEventReader.ReadStatuses(body));
+            return all;
+        }
+
+        /// <summary>The whole opt-out list, by number.</summary>
+        public async Task<IReadOnlyList<ReceiverOptOut>> GetOptOutsAsync(CancellationToken cancellationToken = default)
+        {
+            var (_, body) = await SendAsync(HttpMethod.Get, "v1/optouts", null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(body);
+            var list = new List<ReceiverOptOut>();
+            foreach (var o in ArrayOf(document.RootElement, "optOuts")) list.Add(ReadOptOut(o));
+            return list;
+        }
+
+        /// <summary>The number's opt-out, or null when it is not on the list.</summary>
+        public async Task<ReceiverOptOut?> GetOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
+        {
+            var (status, body) = await SendAsync(HttpMethod.Get, OptOutPath(customerNumber), null, TimeSpan.Zero, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+            if (status == 404) return null;
+            using var document = JsonDocument.Parse(body);
+            return ReadOptOut(document.RootElement);
+        }
+
+        /// <summary>
+        /// Puts a number on the list by hand. <paramref name="source"/> says who (e.g. <c>alice@host</c>); it is sent as
+        /// <c>manual:&lt;source&gt;</c> unless it already starts so. A number already on the list keeps its first
+        /// record, which is returned.
+        /// </summary>
+        public async Task<ReceiverOptOut> AddOptOutAsync(string customerNumber, string source, CancellationToken cancellationToken = default)
+        {
+            if (string.IsNullOrWhiteSpace(source)) throw new SobotValidationException("source", "Say who is adding the opt-out (e.g. alice@host).");
+            string manual = source.StartsWith(ManualPrefix, StringComparison.Ordinal) ? source : ManualPrefix + source;
+            string json = JsonSerializer.Serialize(new Dictionary<string, string> { ["source"] = manual });
+            var (_, body) = await SendAsync(HttpMethod.Put, OptOutPath(customerNumber), json, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(body);
+            return ReadOptOut(document.RootElement);
+        }
+
+        /// <summary>Takes a number off the list; true when it was on it.</summary>
+        public async Task<bool> RemoveOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
+        {
+            var (_, body) = await SendAsync(HttpMethod.Delete, OptOutPath(customerNumber), null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("removed", out var r) && r.ValueKind == JsonValueKind.True;
+        }
+
+        /// <summary>
+        /// Each number's last inbound message, 1,000 numbers a request; numbers that never wrote are left out.
+        /// <see cref="ConversationWindow.Compute"/> turns an answer into the 24-hour window.
+        /// </summary>
+        public async Task<IReadOnlyList<ReceiverLastInbound>> GetLastInboundAsync(IReadOnlyList<string> customerNumbers, CancellationToken cancellationToken = default)
+        {
+            var all = new List<ReceiverLastInbound>();
+            foreach (var body in await PostInChunksAsync("v1/windows/query", "customerNumbers", customerNumbers, cancellationToken).ConfigureAwait(false))
+            {
+                using var document = JsonDocument.Parse(body);
+                foreach (var w in ArrayOf(document.RootElement, "windows"))
+                    all.Add(new ReceiverLastInbound(Required(w, "customerNumber"), RequiredTime(w, "lastInboundAt"), Required(w, "messageId")));
             }
             return all;
         }
+
+        /// <summary>One POST of <c>{"name":[...]}</c> per 1,000 values (the receiver's batch limit); the answers in order.</summary>
+        private async Task<List<string>> PostInChunksAsync(string relative, string name, IReadOnlyList<string> values, CancellationToken cancellationToken)
+        {
+            var bodies = new List<string>();
+            for (int start = 0; start < values.Count; start += MaximumPageSize)
+            {
+                var chunk = new List<string>();
+                for (int i = start; i < Math.Min(values.Count, start + MaximumPageSize); i++) chunk.Add(values[i]);
+                string json = JsonSerializer.Serialize(new Dictionary<string, object> { [name] = chunk });
+                var (_, body) = await SendAsync(HttpMethod.Post, relative, json, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                bodies.Add(body);
+            }
+            return bodies;
+        }
+
+        private static string OptOutPath(string customerNumber)
+        {
+            if (string.IsNullOrWhiteSpace(customerNumber)) throw new SobotValidationException("customerNumber", "The customer number is empty.");
+            return "v1/optouts/" + Uri.EscapeDataString(customerNumber.Trim());
+        }
+
+        private static ReceiverOptOut ReadOptOut(JsonElement o) =>
+            new ReceiverOptOut(Required(o, "customerNumber"), RequiredTime(o, "since"), Required(o, "source"));
+
+        private static IEnumerable<JsonElement> ArrayOf(JsonElement root, string name) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array
+                ? a.EnumerateArray()
+                : throw Malformed(name);
+
+        private static string Required(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Malformed(name);
+
+        private static DateTimeOffset RequiredTime(JsonElement e, string name) => TimeOf(e, name) ?? throw Malformed(name);
+
+        private static SobotReceiverException Malformed(string name) =>
+            new SobotReceiverException(200, $"The webhook receiver's answer has no valid '{name}': is it an older receiver? Update it to use opt-outs and windows.");
+
+        private static DateTimeOffset? TimeOf(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
 
         public async Task<ReceiverConsumer> GetConsumerAsync(string name, CancellationToken cancellationToken = default)
         {
@@ -117,9 +211,7 @@ namespace Sobot.Client.Receiver
             bool reachable = status == 200 && root.TryGetProperty("storeReachable", out var r) && r.ValueKind == JsonValueKind.True;
             long events = root.TryGetProperty("events", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetInt64() : 0;
             long last = root.TryGetProperty("lastSeq", out var l) && l.ValueKind == JsonValueKind.Number ? l.GetInt64() : 0;
-            DateTimeOffset? at = root.TryGetProperty("lastEventAt", out var a) && a.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(a.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
-            return new ReceiverHealth(reachable, events, last, at);
+            return new ReceiverHealth(reachable, events, last, TimeOf(root, "lastEventAt"));
         }
 
         private static string ConsumerName(string name)
@@ -135,8 +227,7 @@ namespace Sobot.Client.Receiver
         private static ReceiverConsumer ReadConsumer(JsonElement c) =>
             new ReceiverConsumer(c.GetProperty("name").GetString() ?? string.Empty,
                 c.TryGetProperty("position", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt64() : 0,
-                c.TryGetProperty("updatedAt", out var u) && u.ValueKind == JsonValueKind.String
-                    && DateTimeOffset.TryParse(u.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null);
+                TimeOf(c, "updatedAt"));
 
         private async Task<(int Status, string Body)> SendAsync(HttpMethod method, string relative, string? json, TimeSpan wait, CancellationToken cancellationToken,
             bool allowNotFound = false, bool allowUnavailable = false)

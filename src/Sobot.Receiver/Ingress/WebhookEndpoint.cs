@@ -16,10 +16,11 @@ public static class WebhookEndpoint
     public static void Map(IEndpointRouteBuilder app, SecretMatcher tokenMatcher) =>
         // Map (any method) rather than MapPost: a GET on the path must be 404 like everything else, not a 405 that
         // confirms the path exists.
-        app.Map(Pattern, (HttpContext context, string token, IEventStore store, TimeProvider clock, ILoggerFactory logs) =>
-            HandleAsync(context, token, tokenMatcher, store, clock, logs)).WithMetadata(ListenerScope.IngressOnly);
+        app.Map(Pattern, (HttpContext context, string token, IEventStore store, TimeProvider clock, ILoggerFactory logs, ReceiverOptions options) =>
+            HandleAsync(context, token, tokenMatcher, store, clock, logs, options.ConsentWords)).WithMetadata(ListenerScope.IngressOnly);
 
-    private static async Task HandleAsync(HttpContext context, string token, SecretMatcher tokenMatcher, IEventStore store, TimeProvider clock, ILoggerFactory logs)
+    private static async Task HandleAsync(HttpContext context, string token, SecretMatcher tokenMatcher, IEventStore store, TimeProvider clock, ILoggerFactory logs,
+        ConsentWords words)
     {
         var log = logs.CreateLogger(typeof(WebhookEndpoint).FullName!);
         if (!HttpMethods.IsPost(context.Request.Method) || !tokenMatcher.Matches(token))
@@ -46,7 +47,7 @@ public static class WebhookEndpoint
             await ReceiverJson.WriteErrorAsync(context, 413, $"The body is over {BoundedBodyReader.MaxBodyBytes} bytes.");
             return;
         }
-        var events = WebhookEventMapper.Map(body);
+        var events = WebhookEventMapper.Map(body, words);
         AppendResult result;
         try
         {

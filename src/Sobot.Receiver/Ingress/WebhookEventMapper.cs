@@ -14,8 +14,10 @@ namespace Sobot.Receiver.Ingress;
 /// </summary>
 public static class WebhookEventMapper
 {
-    public static IReadOnlyList<NewEvent> Map(byte[] body)
+    /// <param name="words">The stop and start words inbound messages are judged by; <see cref="ConsentWords.Default"/> when null.</param>
+    public static IReadOnlyList<NewEvent> Map(byte[] body, ConsentWords? words = null)
     {
+        words ??= ConsentWords.Default;
         string text = Encoding.UTF8.GetString(body);
         IReadOnlyList<SobotWebhookEvent> parsed;
         try
@@ -31,7 +33,7 @@ public static class WebhookEventMapper
         {
             events.Add(e switch
             {
-                SobotInboundMessage m when m.MessageId != null => Inbound(m),
+                SobotInboundMessage m when m.MessageId != null => Inbound(m, words),
                 SobotMessageStatus s when s.MessageId != null && s.Status != null => Status(s),
                 _ => Unknown(e.RawJson),
             });
@@ -39,13 +41,14 @@ public static class WebhookEventMapper
         return events;
     }
 
-    private static NewEvent Inbound(SobotInboundMessage m) => new()
+    private static NewEvent Inbound(SobotInboundMessage m, ConsentWords words) => new()
     {
         Kind = EventKind.Inbound,
         DedupKey = "inbound:" + m.MessageId,
         MessageId = m.MessageId,
         CustomerNumber = m.From,
         EventTime = m.Timestamp,
+        Consent = words.Classify(m.Type, m.Text, m.ButtonText),
         RawText = m.RawJson,
         FieldsJson = Fields(w =>
         {

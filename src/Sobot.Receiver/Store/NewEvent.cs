@@ -18,6 +18,8 @@ public sealed record NewEvent
     public DateTimeOffset? EventTime { get; init; }
     public int? ErrorCode { get; init; }
     public string? ErrorTitle { get; init; }
+    /// <summary>For an inbound message: whether it was a stop or start word (<see cref="ConsentWords"/>).</summary>
+    public ConsentChange Consent { get; init; }
     /// <summary>The parsed fields as one JSON object, written out as they are by the query API.</summary>
     public required string FieldsJson { get; init; }
     /// <summary>The event's JSON exactly as it sat in the body (the whole body when it was not JSON).</summary>

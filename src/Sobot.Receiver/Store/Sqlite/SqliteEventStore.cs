@@ -96,6 +96,20 @@ public sealed class SqliteEventStore : IEventStore
         return (ConsumerPosition)await Enqueue(new PendingWrite(s => s.SetConsumer(name, position, now), addsEvents: false)).ConfigureAwait(false);
     }
 
+    public async Task<OptOutRecord> AddOptOutAsync(string customerNumber, string source, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        string number = CustomerNumbers.Require(customerNumber);
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        return (OptOutRecord)await Enqueue(new PendingWrite(s => s.AddOptOut(number, source, since), addsEvents: false)).ConfigureAwait(false);
+    }
+
+    public async Task<bool> RemoveOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
+    {
+        string number = CustomerNumbers.Require(customerNumber);
+        var now = _clock.GetUtcNow();
+        return (bool)await Enqueue(new PendingWrite(s => s.RemoveOptOut(number, now), addsEvents: false)).ConfigureAwait(false);
+    }
+
     /// <summary>Not cancellable once queued: a caller that gives up must not leave the outcome of a write in doubt.</summary>
     private async Task<object> Enqueue(PendingWrite write)
     {
@@ -282,6 +296,47 @@ public sealed class SqliteEventStore : IEventStore
 
     private static ConsumerPosition ReadConsumer(SqliteDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
+
+    public Task<OptOutRecord?> GetOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
+    {
+        string number = CustomerNumbers.Require(customerNumber);
+        return Read(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT customer_number, since, source FROM opt_outs WHERE customer_number = $number";
+            command.Parameters.AddWithValue("$number", number);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? SqliteWriteStatements.ReadOptOut(reader) : null;
+        });
+    }
+
+    public Task<IReadOnlyList<OptOutRecord>> ListOptOutsAsync(CancellationToken cancellationToken = default) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT customer_number, since, source FROM opt_outs ORDER BY customer_number";
+        using var reader = command.ExecuteReader();
+        var list = new List<OptOutRecord>();
+        while (reader.Read()) list.Add(SqliteWriteStatements.ReadOptOut(reader));
+        return (IReadOnlyList<OptOutRecord>)list;
+    });
+
+    public Task<IReadOnlyList<LastInboundRecord>> GetLastInboundAsync(IReadOnlyCollection<string> customerNumbers, CancellationToken cancellationToken = default)
+    {
+        var numbers = customerNumbers.Select(CustomerNumbers.Require).Distinct(StringComparer.Ordinal).ToList();
+        return Read(connection =>
+        {
+            var list = new List<LastInboundRecord>(numbers.Count);
+            if (numbers.Count == 0) return (IReadOnlyList<LastInboundRecord>)list;
+            using var command = connection.CreateCommand();
+            // One JSON parameter, as for statuses: SQLite caps bound variables, not array lengths.
+            command.CommandText = "SELECT customer_number, last_inbound_at, message_id FROM last_inbound WHERE customer_number IN (SELECT value FROM json_each($numbers))";
+            command.Parameters.AddWithValue("$numbers", JsonSerializer.Serialize(numbers));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+                list.Add(new LastInboundRecord(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2)));
+            return (IReadOnlyList<LastInboundRecord>)list;
+        });
+    }
 
     public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => Read(connection =>
     {

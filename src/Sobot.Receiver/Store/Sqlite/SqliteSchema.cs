@@ -2,10 +2,13 @@ using Microsoft.Data.Sqlite;
 
 namespace Sobot.Receiver.Store.Sqlite;
 
-/// <summary>Creates the tables on first open and refuses a store written by a newer receiver.</summary>
+/// <summary>
+/// Creates the tables on first open, upgrades an older store in place, and refuses a store written by a newer
+/// receiver. Version 2 added the opt-out list, the stop/start decisions and the last inbound message per number.
+/// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     private const string Create = """
         CREATE TABLE IF NOT EXISTS bodies(
@@ -53,6 +56,42 @@ internal static class SqliteSchema
             position INTEGER NOT NULL,
             updated_at INTEGER NOT NULL
         ) WITHOUT ROWID;
+        -- Schema 2. Numbers are digits only; times are unix milliseconds.
+        CREATE TABLE IF NOT EXISTS opt_outs(
+            customer_number TEXT PRIMARY KEY,
+            since INTEGER NOT NULL,
+            source TEXT NOT NULL
+        ) WITHOUT ROWID;
+        -- The time of each number's latest stop/start decision, kept after a START too, so a STOP that arrives late
+        -- (its message older than the decision) is not applied.
+        CREATE TABLE IF NOT EXISTS consent_decisions(
+            customer_number TEXT PRIMARY KEY,
+            decided_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS last_inbound(
+            customer_number TEXT PRIMARY KEY,
+            last_inbound_at INTEGER NOT NULL,
+            message_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Fills last_inbound from the inbound events a schema 1 store already holds, so conversation windows are known
+    /// straight after an upgrade. Numbers are normalised as <see cref="CustomerNumbers"/> does; others are skipped.
+    /// Opt-outs are not rebuilt: stop words are the receiver's setting, not the store's, and a replay under today's
+    /// words could suppress numbers nobody meant to.
+    /// </summary>
+    private const string BackfillLastInbound = """
+        WITH inbound AS (
+            SELECT seq, message_id, coalesce(event_time * 1000, received_at) AS at,
+                   replace(replace(ltrim(trim(customer_number), '+'), ' ', ''), '-', '') AS number
+            FROM events WHERE kind = 'inbound' AND customer_number IS NOT NULL AND message_id IS NOT NULL),
+        ranked AS (
+            SELECT number, at, message_id, row_number() OVER (PARTITION BY number ORDER BY at DESC, seq) AS n FROM inbound)
+        INSERT INTO last_inbound(customer_number, last_inbound_at, message_id)
+        SELECT number, at, message_id FROM ranked
+        WHERE n = 1 AND number <> '' AND length(number) <= 20 AND number NOT GLOB '*[^0-9]*'
+        ON CONFLICT(customer_number) DO NOTHING;
         """;
 
     public static void Apply(SqliteConnection connection)
@@ -64,7 +103,7 @@ internal static class SqliteSchema
         using (var create = connection.CreateCommand())
         {
             create.Transaction = tx;
-            create.CommandText = Create + $"PRAGMA user_version = {Version};";
+            create.CommandText = Create + (found is > 0 and < 2 ? BackfillLastInbound : "") + $"PRAGMA user_version = {Version};";
             create.ExecuteNonQuery();
         }
         tx.Commit();

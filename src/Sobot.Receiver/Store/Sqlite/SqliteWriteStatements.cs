@@ -12,6 +12,12 @@ internal sealed class SqliteWriteStatements : IDisposable
     private readonly SqliteCommand _insertEvent;
     private readonly SqliteCommand _upsertStatus;
     private readonly SqliteCommand _setConsumer;
+    private readonly SqliteCommand _upsertLastInbound;
+    private readonly SqliteCommand _getDecision;
+    private readonly SqliteCommand _setDecision;
+    private readonly SqliteCommand _insertOptOut;
+    private readonly SqliteCommand _deleteOptOut;
+    private readonly SqliteCommand _getOptOut;
 
     public SqliteWriteStatements(SqliteConnection connection)
     {
@@ -46,6 +52,22 @@ internal sealed class SqliteWriteStatements : IDisposable
             INSERT INTO consumers(name, position, updated_at) VALUES ($name, $position, $updated_at)
             ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
             """, "$name", "$position", "$updated_at");
+        // Only a later message moves it: webhooks arrive in any order, and the window counts from the newest message.
+        _upsertLastInbound = Prepare(connection, """
+            INSERT INTO last_inbound(customer_number, last_inbound_at, message_id) VALUES ($number, $at, $message_id)
+            ON CONFLICT(customer_number) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, message_id = excluded.message_id
+            WHERE excluded.last_inbound_at > last_inbound_at
+            """, "$number", "$at", "$message_id");
+        _getDecision = Prepare(connection, "SELECT decided_at FROM consent_decisions WHERE customer_number = $number", "$number");
+        _setDecision = Prepare(connection, """
+            INSERT INTO consent_decisions(customer_number, decided_at) VALUES ($number, $at)
+            ON CONFLICT(customer_number) DO UPDATE SET decided_at = max(decided_at, excluded.decided_at)
+            """, "$number", "$at");
+        // DO NOTHING: a number already on the list keeps its first since and source.
+        _insertOptOut = Prepare(connection, "INSERT INTO opt_outs(customer_number, since, source) VALUES ($number, $since, $source) ON CONFLICT(customer_number) DO NOTHING",
+            "$number", "$since", "$source");
+        _deleteOptOut = Prepare(connection, "DELETE FROM opt_outs WHERE customer_number = $number", "$number");
+        _getOptOut = Prepare(connection, "SELECT customer_number, since, source FROM opt_outs WHERE customer_number = $number", "$number");
     }
 
     /// <summary>When a stage happened: the earliest timestamp seen for it, whatever order the webhooks came in.</summary>
@@ -58,7 +80,10 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertEvent.Transaction = transaction;
         _upsertStatus.Transaction = transaction;
         _setConsumer.Transaction = transaction;
+        foreach (var command in ConsentCommands) command.Transaction = transaction;
     }
+
+    private IEnumerable<SqliteCommand> ConsentCommands => [_upsertLastInbound, _getDecision, _setDecision, _insertOptOut, _deleteOptOut, _getOptOut];
 
     public AppendResult Append(WebhookDelivery delivery)
     {
@@ -78,6 +103,8 @@ internal sealed class SqliteWriteStatements : IDisposable
             stored++;
             if (e.Kind == EventKind.Status && e.MessageId != null && e.Status != null)
                 UpsertStatus(e, seq);
+            else if (e.Kind == EventKind.Inbound && e.MessageId != null && CustomerNumbers.Normalize(e.CustomerNumber) is string number)
+                ApplyInbound(e, number, receivedAt);
         }
         return new AppendResult(bodyId, stored, duplicates);
     }
@@ -89,6 +116,59 @@ internal sealed class SqliteWriteStatements : IDisposable
         Bind(_upsertStatus, e.MessageId, status, StatusProgression.Rank(status), time, seq, e.CustomerNumber, e.ErrorCode, e.ErrorTitle,
             status == "sent" ? time : null, status == "delivered" ? time : null, status == "read" ? time : null, status == "failed" ? time : null);
         _upsertStatus.ExecuteNonQuery();
+    }
+
+    /// <summary>Only for events new to the store, so a webhook delivered twice never applies a stop or start twice.</summary>
+    private void ApplyInbound(NewEvent e, string number, long receivedAt)
+    {
+        long at = e.EventTime?.ToUnixTimeMilliseconds() ?? receivedAt;
+        Bind(_upsertLastInbound, number, at, e.MessageId);
+        _upsertLastInbound.ExecuteNonQuery();
+        if (e.Consent == ConsentChange.None) return;
+        // A stop or start older than the latest decision arrived late: the customer has since said otherwise.
+        Bind(_getDecision, number);
+        if (_getDecision.ExecuteScalar() is long decided && at < decided) return;
+        Decide(number, at);
+        if (e.Consent == ConsentChange.OptOut) InsertOptOut(number, at, "inbound:" + e.MessageId);
+        else DeleteOptOut(number);
+    }
+
+    public OptOutRecord AddOptOut(string number, string source, DateTimeOffset since)
+    {
+        long at = since.ToUnixTimeMilliseconds();
+        Decide(number, at);
+        InsertOptOut(number, at, source);
+        Bind(_getOptOut, number);
+        using var reader = _getOptOut.ExecuteReader();
+        reader.Read();
+        return ReadOptOut(reader);
+    }
+
+    public bool RemoveOptOut(string number, DateTimeOffset now)
+    {
+        Decide(number, now.ToUnixTimeMilliseconds());
+        return DeleteOptOut(number);
+    }
+
+    public static OptOutRecord ReadOptOut(SqliteDataReader r) =>
+        new(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetString(2));
+
+    private void Decide(string number, long at)
+    {
+        Bind(_setDecision, number, at);
+        _setDecision.ExecuteNonQuery();
+    }
+
+    private void InsertOptOut(string number, long since, string source)
+    {
+        Bind(_insertOptOut, number, since, source);
+        _insertOptOut.ExecuteNonQuery();
+    }
+
+    private bool DeleteOptOut(string number)
+    {
+        Bind(_deleteOptOut, number);
+        return _deleteOptOut.ExecuteNonQuery() > 0;
     }
 
     public ConsumerPosition SetConsumer(string name, long position, DateTimeOffset now)
@@ -118,5 +198,6 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertEvent.Dispose();
         _upsertStatus.Dispose();
         _setConsumer.Dispose();
+        foreach (var command in ConsentCommands) command.Dispose();
     }
 }
