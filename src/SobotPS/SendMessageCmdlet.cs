@@ -320,7 +320,7 @@ namespace SobotPS
             if (!_windows.TryGetValue(request.CustomerNumber, out var window))
             {
                 var last = Call(token => connection.Receiver!.GetLastInboundAsync(new[] { request.CustomerNumber }, token));
-                window = ConversationWindow.From(last.Count > 0 ? last[0] : null, DateTimeOffset.UtcNow);
+                window = ConversationWindow.Compute(request.CustomerNumber, last.Count > 0 ? last[0] : null, DateTimeOffset.UtcNow);
                 _windows[request.CustomerNumber] = window;
             }
             if (window.IsOpen) return request;

@@ -53,8 +53,10 @@ Describe 'A 2,000-row campaign' {
         $journal = Join-Path $TestDrive 'campaign.journal'
         $sent = @(Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -JournalPath $journal -SummaryVariable run)
         # 5% reply, 1% say STOP (different customers).
-        $replied = $sent | Select-Object -First 100
-        $stopped = $sent | Select-Object -Skip 100 -First 20
+        # Chosen by CSV row, not by completion order: the re-run below sends the first 150 rows.
+        $inOrder = $sent | Sort-Object { [int]$_.InputObject.OrderId }
+        $replied = $inOrder | Select-Object -First 100
+        $stopped = $inOrder | Select-Object -Skip 100 -First 20
         foreach ($m in $replied) { $null = Send-SobotEmulatorReply $emulator -MessageId $m.MessageId -Text 'Thanks!' }
         foreach ($m in $stopped) { $null = Send-SobotEmulatorReply $emulator -MessageId $m.MessageId -Text 'stop' }
         Wait-Webhooks $emulator
@@ -103,9 +105,9 @@ Describe 'A 2,000-row campaign' {
         $html | Should -Not -Match 'https?://(?!www\.w3\.org/2000/svg)'
         $chromium = Find-Chromium
         if (-not $chromium) { Set-ItResult -Skipped -Because 'Chromium is not installed (apt-get install chromium); the browser check did not run'; return }
-        $profile = Join-Path $TestDrive 'chromium-profile'
-        $flags = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', "--user-data-dir=$profile")
-        $url = ([Uri]$reportPath).AbsoluteUri
+        $browserProfile = Join-Path $TestDrive 'chromium-profile'
+        $flags = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', "--user-data-dir=$browserProfile")
+        $url = [Uri]::new([IO.Path]::GetFullPath($reportPath), [UriKind]::Absolute).AbsoluteUri
         $dom = & $chromium @flags --dump-dom $url 2>$null | Out-String
         foreach ($figure in 'Submitted', 'Delivered', 'Read', 'Failed', 'Replied', 'OptedOut', 'Pending') {
             $dom | Should -Match ('data-figure="{0}">{1}<' -f $figure, $report.$figure) -Because $figure

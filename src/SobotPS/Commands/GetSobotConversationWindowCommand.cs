@@ -34,7 +34,7 @@ namespace SobotPS.Commands
                 var now = DateTimeOffset.UtcNow;
                 foreach (var number in _numbers)
                 {
-                    var window = ConversationWindow.From(last.TryGetValue(number, out var l) ? l : null, now);
+                    var window = ConversationWindow.Compute(number, last.TryGetValue(number, out var l) ? l : null, now);
                     WriteObject(new SobotConversationWindow(number, window.IsOpen, window.LastInboundAt, window.ExpiresAt));
                 }
             }
