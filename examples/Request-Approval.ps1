@@ -21,13 +21,18 @@ param(
     [string] $Question = "Disk on $([Environment]::MachineName) is nearly full. Clear the cache?",
     # What to do on Yes.
     [scriptblock] $Action = { 'Cache cleared.' },
-    [int] $TimeoutSec = 900
+    [int] $TimeoutSec = 900,
+    # An approved template with Yes/No quick-reply buttons and one body variable (the question): sent instead
+    # when the person has not written in the last 24 hours, since WhatsApp then refuses a free-form message.
+    [string] $FallbackTemplate
 )
 $ErrorActionPreference = 'Stop'
 Import-Module SobotPS
 if (-not (Get-SobotConnection)) { Connect-Sobot }   # keys and receiver from the environment
 
-$q = Send-SobotButtonMessage -CustomerNumber $Phone -Message $Question -Button Yes, No -SummaryVariable sent
+$ask = @{ CustomerNumber = $Phone; Message = $Question; Button = 'Yes', 'No'; SummaryVariable = 'sent'; ErrorAction = 'Continue' }
+if ($FallbackTemplate) { $ask.FallbackTemplate = $FallbackTemplate; $ask.FallbackBodyParameter = $Question }
+$q = Send-SobotButtonMessage @ask
 if (-not $sent.Succeeded) { "The question could not be sent: $sent"; exit 2 }
 
 $answer = $q | Wait-SobotReply -Choice Yes, No -TimeoutSec $TimeoutSec -ErrorAction SilentlyContinue -ErrorVariable late

@@ -153,8 +153,7 @@ Describe 'The 24-hour window, known before sending' {
     BeforeAll {
         $open = 1..10 | ForEach-Object { '9199720{0:00000}' -f $_ }
         $closed = 11..20 | ForEach-Object { '9199720{0:00000}' -f $_ }
-        foreach ($n in $open) { $null = Send-SobotEmulatorReply $emulator -CustomerNumber $n -Text 'hi' }
-        Start-Sleep -Milliseconds 500
+        Open-ReceiverWindow $emulator $open
         $rows = ($open + $closed) | ForEach-Object { [pscustomobject]@{ Phone = $_; Text = 'Your order shipped' } }
     }
 

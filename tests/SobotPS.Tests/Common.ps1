@@ -74,3 +74,10 @@ function Complete-ScheduledExample($Run) {
     $Run.Process.WaitForExit()
     [pscustomobject]@{ ExitCode = $Run.Process.ExitCode; Output = $out; Error = $Run.Error.Result }
 }
+
+# Opens the 24-hour windows of these numbers as the customers writing would, and waits until the connected
+# receiver knows (free-form sends check the window with it).
+function Open-ReceiverWindow($Emulator, [string[]] $Number) {
+    foreach ($n in $Number) { Open-ConversationWindow $Emulator $n }
+    Wait-Until { @($Number | Get-SobotConversationWindow | Where-Object IsOpen).Count -eq $Number.Count } -TimeoutSec 60
+}

@@ -24,6 +24,8 @@ BeforeAll {
     $webhook = $receiver.WebhookUrl | ConvertFrom-SecureString -AsPlainText
     $emulator = Start-TestEmulator -ArgumentList '--no-window', '--webhook-url', $webhook, '--status-delay-ms', 'sent=20,delivered=40,read=60'
     Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -Receiver $receiver
+    # Free-form messages go only to customers who wrote within 24 hours, and the module checks that first.
+    Open-ReceiverWindow $emulator '919970585556', '919970585557', '919970585558', '919970585559', '919970588001', '919970588002'
 }
 
 AfterAll {
@@ -132,7 +134,7 @@ Describe 'Wait-SobotReply' {
         $emu = Start-TestEmulator -ArgumentList '--no-window', '--webhook-url', $url
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emu.BaseUri)' -Receiver `$args[0]; Send-SobotTextMessage -CustomerNumber 919970585556 -Message 'Still there?' | Wait-SobotReply -TimeoutSec 60").AddArgument($r1)
+            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emu.BaseUri)' -Receiver `$args[0]; Send-SobotTextMessage -CustomerNumber 919970585556 -Message 'Still there?' -SkipWindowCheck | Wait-SobotReply -TimeoutSec 60").AddArgument($r1)
             $handle = $ps.BeginInvoke()
             Wait-Until { @(Get-EmulatorMessage $emu).Count -ge 1 }
             $r1 | Stop-SobotReceiver
@@ -234,5 +236,13 @@ Describe 'examples/Request-Approval.ps1' {
         $result = Complete-ScheduledExample (Start-ScheduledExample 'Request-Approval.ps1' @('-Phone', '919970588002', '-TimeoutSec', '2') $emulator $receiver $TestDrive)
         $result.ExitCode | Should -Be 2
         $result.Output | Should -BeLike '*No answer from 919970588002 within 2 s*'
+    }
+
+    It 'exits 2 without sending when the 24-hour window is closed and no fallback template is given' {
+        $result = Complete-ScheduledExample (Start-ScheduledExample 'Request-Approval.ps1' @('-Phone', '919970588003', '-TimeoutSec', '2') $emulator $receiver $TestDrive)
+        $result.ExitCode | Should -Be 2
+        $result.Output | Should -BeLike '*could not be sent*'
+        $result.Error | Should -BeLike '*never opened*'
+        @(Get-EmulatorMessage $emulator | Where-Object customer_number -eq '919970588003').Count | Should -Be 0
     }
 }

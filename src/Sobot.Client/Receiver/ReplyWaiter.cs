@@ -90,7 +90,7 @@ namespace Sobot.Client.Receiver
             }
             else
             {
-                question = _pending.FirstOrDefault(q => Digits(q.CustomerNumber) == from && time.ToUnixTimeSeconds() >= q.SentAt.ToUnixTimeSeconds());
+                question = _pending.FirstOrDefault(q => Digits(q.CustomerNumber) == from && After(message, time, q.SentAt));
                 if (question is null) return;
             }
             string answer = (message.ButtonText ?? message.Text ?? string.Empty).Trim();
@@ -101,6 +101,17 @@ namespace Sobot.Client.Receiver
             }
             _pending.Remove(question);
             _matches.Enqueue(new ReplyMatch(question, message));
+        }
+
+        /// <summary>
+        /// Whether a message came after a send. WhatsApp's timestamps are whole seconds: within the send's own
+        /// second, the receiver's arrival time (milliseconds) decides, so a message stored just before the send
+        /// is not taken for its answer.
+        /// </summary>
+        private static bool After(SobotInboundMessage message, DateTimeOffset time, DateTimeOffset sentAt)
+        {
+            long at = time.ToUnixTimeSeconds(), sent = sentAt.ToUnixTimeSeconds();
+            return at > sent || (at == sent && (message.ReceivedAt is null || message.ReceivedAt >= sentAt));
         }
 
         private static string Digits(string? number) => new string((number ?? string.Empty).Where(char.IsDigit).ToArray());
