@@ -38,7 +38,7 @@ try {
     $latencies = [System.Collections.Generic.List[double]]::new()
     $poster = [powershell]::Create()
     for ($i = 0; $i -lt $Trials; $i++) {
-        $q = Send-SobotTextMessage -CustomerNumber ('91997{0:0000000}' -f $i) -Message "Question $i"
+        $q = Send-SobotTextMessage -CustomerNumber ('91997{0:0000000}' -f $i) -Message "Question $i" -SkipWindowCheck
         # The reply is posted from another thread once the wait has begun; it records when it posted.
         $null = $poster.Commands.Clear()
         $null = $poster.AddScript({

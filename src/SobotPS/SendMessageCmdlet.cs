@@ -120,6 +120,19 @@ namespace SobotPS
         /// <summary>The parameter that sets a wire field, so errors speak PowerShell (e.g. "message" is -Message).</summary>
         protected virtual string? ParameterOfField(string field) => null;
 
+        private bool? _mayAsk;
+
+        /// <summary>
+        /// Whether ShouldProcess could say anything but yes (-WhatIf, -Confirm, or their preferences): only then
+        /// is each row's description built, which a bulk run of thousands of rows would otherwise pay for.
+        /// </summary>
+        private bool MayAsk => _mayAsk ??= Switch("WhatIf") || Switch("Confirm")
+            || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"))
+            || (GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium);
+
+        private bool Switch(string name) =>
+            MyInvocation.BoundParameters.TryGetValue(name, out var value) && (value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value));
+
         /// <summary>The input row being processed (what scriptblock parameters evaluate against).</summary>
         protected PSObject? CurrentRow => InputObject;
 
@@ -229,9 +242,9 @@ namespace SobotPS
                 }
             }
 
-            string whom = (request.CustomerName == request.CustomerNumber ? request.CustomerNumber : $"{request.CustomerName} ({request.CustomerNumber})")
-                + (row.FromPipeline ? ", " + row.Label : string.Empty);
-            if (!ShouldProcess(whom, "Send " + request.Describe()))
+            if (MayAsk && !ShouldProcess(
+                    (request.CustomerName == request.CustomerNumber ? request.CustomerNumber : $"{request.CustomerName} ({request.CustomerNumber})") + (row.FromPipeline ? ", " + row.Label : string.Empty),
+                    "Send " + request.Describe()))
             {
                 sender.Skip(request, row, BulkSkipReason.NotConfirmed);
                 Drain();

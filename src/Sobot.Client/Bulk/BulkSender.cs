@@ -128,8 +128,10 @@ namespace Sobot.Client.Bulk
                 return;
             }
             string body = SobotJson.Serialize(request);
-            string key = _bodyKeys.Next(body);
-            if (RowKeys.Occurrence(key) > 1)
+            // Without a journal no key is needed, only the count of identical rows (Duplicates).
+            string? key = _options.Journal != null ? _bodyKeys.Next(body) : null;
+            int occurrence = key != null ? RowKeys.Occurrence(key) : _bodyKeys.NextOccurrence(body);
+            if (occurrence > 1)
             {
                 Interlocked.Increment(ref _duplicates);
                 if (_options.SkipDuplicates)
@@ -139,7 +141,7 @@ namespace Sobot.Client.Bulk
                 }
             }
             var journal = _options.Journal;
-            if (journal != null && journal.Previous.TryGetValue(key, out var earlier) && Resolved(request, state, key, earlier)) return;
+            if (journal != null && journal.Previous.TryGetValue(key!, out var earlier) && Resolved(request, state, key!, earlier)) return;
 
             string number = request.CustomerNumber;
             if (Interlocked.Increment(ref _active) == 1) _idle.Reset();
@@ -209,7 +211,7 @@ namespace Sobot.Client.Bulk
             }
         }
 
-        private async Task RunAsync(SendMessageRequest request, object? state, string body, string key, string? rowId)
+        private async Task RunAsync(SendMessageRequest request, object? state, string body, string? key, string? rowId)
         {
             var stop = _stopStarting.Token;
             bool holding = false, onTheWire = false;
@@ -224,7 +226,7 @@ namespace Sobot.Client.Bulk
                 {
                     try
                     {
-                        await journal.RecordPendingAsync(key, request.CustomerNumber, rowId).ConfigureAwait(false);
+                        await journal.RecordPendingAsync(key!, request.CustomerNumber, rowId).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is JournalUnusableException || ex is ObjectDisposedException || ex is System.IO.IOException)
                     {
@@ -239,7 +241,7 @@ namespace Sobot.Client.Bulk
                 var response = await _client.SendMessageBodyAsync(body, _options.MaximumRetryCount, stop, _abort.Token).ConfigureAwait(false);
                 // Sent for certain: a journal that cannot record it now stops the run, but the row stays sent (the
                 // journal keeps it pending, so a re-run reports it unknown and never sends it again).
-                Journal(j => j.RecordSent(key, request.CustomerNumber, response.Data!.Id!));
+                Journal(j => j.RecordSent(key!, request.CustomerNumber, response.Data!.Id!));
                 Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Sent, response, null));
             }
             catch (StoppedBeforeSendingException)
@@ -249,7 +251,7 @@ namespace Sobot.Client.Bulk
             catch (OperationCanceledException ex) when (onTheWire)
             {
                 const string why = "The run was stopped while this request was on the wire; Sobot may or may not have processed it.";
-                Journal(j => j.RecordUnknown(key, request.CustomerNumber, why));
+                Journal(j => j.RecordUnknown(key!, request.CustomerNumber, why));
                 Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Unknown, null, new RowNotSentException(why, ex)));
             }
             catch (OperationCanceledException)
@@ -261,12 +263,12 @@ namespace Sobot.Client.Bulk
                 if (ex.KeysRejected) Stop(ex);
                 if (ex.OutcomeUnknown)
                 {
-                    Journal(j => j.RecordUnknown(key, request.CustomerNumber, ex.Message));
+                    Journal(j => j.RecordUnknown(key!, request.CustomerNumber, ex.Message));
                     Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Unknown, null, ex));
                 }
                 else
                 {
-                    Journal(j => j.RecordFailed(key, request.CustomerNumber, ex.Message, ex.NotProcessed));
+                    Journal(j => j.RecordFailed(key!, request.CustomerNumber, ex.Message, ex.NotProcessed));
                     Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Failed, null, ex));
                 }
             }

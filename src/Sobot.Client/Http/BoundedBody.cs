@@ -22,14 +22,33 @@ namespace Sobot.Client.Http
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan) timer.CancelAfter(timeout);
             using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            while (true)
+            byte[] bytes;
+            int length;
+            if (content.Headers.ContentLength is long known)
             {
-                int read = await stream.ReadAsync(chunk, 0, chunk.Length, timer.Token).ConfigureAwait(false);
-                if (read <= 0) break;
-                if (buffer.Length + read > limit) throw new TooLargeException(limit);
-                buffer.Write(chunk, 0, read);
+                // The usual case: a small reply of known length, read into one array of that size.
+                bytes = new byte[known];
+                length = 0;
+                while (length < bytes.Length)
+                {
+                    int read = await stream.ReadAsync(bytes, length, bytes.Length - length, timer.Token).ConfigureAwait(false);
+                    if (read <= 0) break;
+                    length += read;
+                }
+            }
+            else
+            {
+                using var buffer = new MemoryStream();
+                var chunk = new byte[8 * 1024];
+                while (true)
+                {
+                    int read = await stream.ReadAsync(chunk, 0, chunk.Length, timer.Token).ConfigureAwait(false);
+                    if (read <= 0) break;
+                    if (buffer.Length + read > limit) throw new TooLargeException(limit);
+                    buffer.Write(chunk, 0, read);
+                }
+                bytes = buffer.GetBuffer();
+                length = (int)buffer.Length;
             }
             var encoding = Encoding.UTF8;
             string? charset = content.Headers.ContentType?.CharSet;
@@ -38,7 +57,7 @@ namespace Sobot.Client.Http
                 try { encoding = Encoding.GetEncoding(charset!.Trim('"')); }
                 catch (ArgumentException) { }
             }
-            return encoding.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            return encoding.GetString(bytes, 0, length);
         }
     }
 }

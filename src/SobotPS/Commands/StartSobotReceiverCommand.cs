@@ -13,11 +13,13 @@ namespace SobotPS.Commands
     /// trying things and for tests (production runs it as a service: docs/receiver.md). It stops with this
     /// PowerShell session unless -Detach is given.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "SobotReceiver", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsLifecycle.Start, "SobotReceiver", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = SqliteSet)]
     [OutputType(typeof(SobotReceiverProcess))]
     public sealed class StartSobotReceiverCommand : PSCmdlet
     {
         private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+        private const string SqliteSet = "Sqlite";
+        private const string PostgresSet = "Postgres";
 
         /// <summary>The port Sobot posts to (on 127.0.0.1); 0 picks a free one.</summary>
         [Parameter]
@@ -30,9 +32,23 @@ namespace SobotPS.Commands
         public int QueryPort { get; set; }
 
         /// <summary>The SQLite store file; created when missing. Default: SobotPS/receiver-events.db in the local application data folder.</summary>
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ParameterSetName = SqliteSet)]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
+
+        /// <summary>
+        /// An Npgsql connection string: the events live in PostgreSQL, and receivers started with the same
+        /// connection string, -Token and -QueryKey form one service. It reaches the receiver through its
+        /// environment, never its command line.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = PostgresSet)]
+        [ValidateNotNull]
+        public SecureString? ConnectionString { get; set; }
+
+        /// <summary>The query key (x-receiver-key); with -ConnectionString, give every receiver of the service the same one. Generated when omitted.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public SecureString? QueryKey { get; set; }
 
         /// <summary>The secret last segment of the webhook URL (at least 22 characters of A-Z a-z 0-9 - _); when omitted, the one kept beside the store (generated on the first start).</summary>
         [Parameter]
@@ -45,25 +61,32 @@ namespace SobotPS.Commands
 
         protected override void EndProcessing()
         {
-            string store = Path != null ? GetUnresolvedProviderPathFromPSPath(Path)
+            bool postgres = ConnectionString != null;
+            string store = postgres ? "postgres"
+                : Path != null ? GetUnresolvedProviderPathFromPSPath(Path)
                 : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "SobotPS", "receiver-events.db");
             string dll = System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? string.Empty, "receiver", "Sobot.Receiver.dll");
             if (!File.Exists(dll))
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The receiver is not in this module's folder ({dll}); reinstall the module, or build it with build.ps1.", dll),
                     SobotErrorIds.ReceiverStartFailed, ErrorCategory.ObjectNotFound, dll));
             if (!ShouldProcess($"127.0.0.1:{Port} (webhooks), 127.0.0.1:{QueryPort} (queries), store {store}", "Start the webhook receiver")) return;
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(store)!);
+            if (!postgres) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(store)!);
 
             var arguments = new System.Collections.Generic.List<string> { dll, "--handshake", "--ingress-urls", $"http://127.0.0.1:{Port}", "--query-urls", $"http://127.0.0.1:{QueryPort}", "--store", store };
             // The secrets live beside the store (owner-only files, created on first start), so a restart on the
             // same store keeps the webhook URL and the query key: Sobot's portal and waiting scripts go on working.
-            arguments.AddRange(new[] { "--query-key-file", store + ".query-key" });
-            if (Token is null) arguments.AddRange(new[] { "--token-file", store + ".token" });
+            if (!postgres)
+            {
+                if (QueryKey is null) arguments.AddRange(new[] { "--query-key-file", store + ".query-key" });
+                if (Token is null) arguments.AddRange(new[] { "--token-file", store + ".token" });
+            }
             // Detached, nobody reads its log; attached, it ends with this session (crash included).
             arguments.AddRange(Detach ? new[] { "--log-level", "none" } : new[] { "--exit-with-pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var psi = new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = !Detach };
             // The token goes through the environment, never the command line (which every user of the machine can see).
             if (Token != null) psi.Environment["SOBOT_RECEIVER_TOKEN"] = Reveal(Token);
+            if (QueryKey != null) psi.Environment["SOBOT_RECEIVER_KEY"] = Reveal(QueryKey);
+            if (ConnectionString != null) psi.Environment["SOBOT_RECEIVER_CONNECTION_STRING"] = Reveal(ConnectionString);
 
             Process process;
             try
@@ -78,7 +101,9 @@ namespace SobotPS.Commands
             }
             if (!Detach)
             {
-                string log = store + ".log";
+                string log = postgres
+                    ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sobot-receiver-{Process.GetCurrentProcess().Id}-{Guid.NewGuid():N}.log")
+                    : store + ".log";
                 var writer = TextWriter.Synchronized(new StreamWriter(new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true });
                 process.ErrorDataReceived += (_, e) => { if (e.Data != null) { try { writer.WriteLine(e.Data); } catch (ObjectDisposedException) { } } };
                 process.Exited += (_, _) => writer.Dispose();
