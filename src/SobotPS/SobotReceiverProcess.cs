@@ -36,6 +36,7 @@ namespace SobotPS
 
         public int ProcessId { get; }
 
+        /// <summary>The SQLite store file, or for PostgreSQL postgresql://host:port/database (never the user or password).</summary>
         public string StorePath { get; }
 
         /// <summary>True when it outlives the PowerShell session that started it (-Detach).</summary>
