@@ -33,12 +33,10 @@ namespace SobotPS
             WriteError(record);
         }
 
-        /// <summary>Runs one wait step to completion on the thread pool; Ctrl+C cancels it at once.</summary>
-        protected T Await<T>(Func<CancellationToken, Task<T>> step) =>
-            Task.Run(() => step(CancellationToken)).GetAwaiter().GetResult();
+        /// <summary>Runs one receiver call to completion through the one sync boundary (<see cref="SobotCmdlet.Call{T}"/>); Ctrl+C cancels it at once.</summary>
+        protected T Await<T>(Func<CancellationToken, Task<T>> step) => Call(step);
 
-        protected void Await(Func<CancellationToken, Task> step) =>
-            Task.Run(() => step(CancellationToken)).GetAwaiter().GetResult();
+        protected void Await(Func<CancellationToken, Task> step) => Call(step);
 
         /// <summary>The deadline of a -TimeoutSec (0 or less: no deadline).</summary>
         protected static DateTimeOffset Deadline(int timeoutSec) =>

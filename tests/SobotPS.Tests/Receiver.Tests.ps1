@@ -205,6 +205,11 @@ Describe 'Get-SobotEvent and Receive-SobotMessage' {
         @(Receive-SobotMessage -Consumer failing).Text | Should -Contain 'ticket please'
         @(Receive-SobotMessage -Consumer failing).Count | Should -Be 0
     }
+
+    It 'completes -Consumer with the names the receiver keeps' {
+        $line = 'Receive-SobotMessage -Consumer fail'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'failing'
+    }
 }
 
 Describe 'The receiver of a session' {
