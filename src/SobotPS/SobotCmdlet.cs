@@ -47,7 +47,10 @@ namespace SobotPS
         protected T Call<T>(Func<CancellationToken, Task<T>> call)
         {
             Task<T> task;
-            using (TraceListening()) task = Task.Run(() => call(CancellationToken));
+            // Started here, it runs synchronously up to its first real await: a call answered from a cache (the
+            // template of every row of a bulk send) completes without a thread hop or a blocking wait. Every await
+            // in the client uses ConfigureAwait(false), so what continues later never needs this thread.
+            using (TraceListening()) task = SynchronizationContext.Current is null ? call(CancellationToken) : Task.Run(() => call(CancellationToken));
             try
             {
                 return task.GetAwaiter().GetResult();
