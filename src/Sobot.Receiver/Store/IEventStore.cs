@@ -2,7 +2,7 @@ namespace Sobot.Receiver.Store;
 
 /// <summary>
 /// Everything the receiver keeps. Narrow on purpose: the SQLite store is the embedded default and a PostgreSQL
-/// store is to implement the same contract (opt-outs and conversation windows grow here as further methods).
+/// store implements the same contract (opt-outs and conversation windows grow here as further methods).
 /// Every method throws <see cref="StoreUnavailableException"/> when the store cannot answer.
 /// </summary>
 public interface IEventStore : IAsyncDisposable
@@ -30,6 +30,12 @@ public interface IEventStore : IAsyncDisposable
     Task<ConsumerPosition> SetConsumerAsync(string name, long position, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes up to <paramref name="maxRows"/> events (and as many bodies) received before <paramref name="receivedBefore"/>,
+    /// oldest first, in one short transaction; returns how many rows went. Seqs of pruned events are never reused.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset receivedBefore, int maxRows, CancellationToken cancellationToken = default);
 
     Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default);
 }

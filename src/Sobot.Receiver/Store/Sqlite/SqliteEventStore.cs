@@ -96,6 +96,13 @@ public sealed class SqliteEventStore : IEventStore
         return (ConsumerPosition)await Enqueue(new PendingWrite(s => s.SetConsumer(name, position, now), addsEvents: false)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Through the writer like any write (SQLite has one writer), but as its own small transaction of at most
+    /// <paramref name="maxRows"/> rows per table, so ingest waits for one short delete at most, never for the whole purge.
+    /// </summary>
+    public async Task<int> PruneAsync(DateTimeOffset receivedBefore, int maxRows, CancellationToken cancellationToken = default) =>
+        (int)await Enqueue(new PendingWrite(s => s.Prune(receivedBefore, Math.Max(1, maxRows)), addsEvents: false, alone: true)).ConfigureAwait(false);
+
     /// <summary>Not cancellable once queued: a caller that gives up must not leave the outcome of a write in doubt.</summary>
     private async Task<object> Enqueue(PendingWrite write)
     {
@@ -117,7 +124,11 @@ public sealed class SqliteEventStore : IEventStore
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
-            while (batch.Count < _options.MaxBatch && reader.TryRead(out var write)) batch.Add(write);
+            while (batch.Count < _options.MaxBatch && reader.TryPeek(out var next) && (batch.Count == 0 || !next.Alone) && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+                if (write.Alone) break;
+            }
             if (batch.Count == 0) continue;
             var failure = TryCommit(batch);
             if (failure == null) continue;

@@ -12,6 +12,8 @@ internal sealed class SqliteWriteStatements : IDisposable
     private readonly SqliteCommand _insertEvent;
     private readonly SqliteCommand _upsertStatus;
     private readonly SqliteCommand _setConsumer;
+    private readonly SqliteCommand _pruneEvents;
+    private readonly SqliteCommand _pruneBodies;
 
     public SqliteWriteStatements(SqliteConnection connection)
     {
@@ -46,6 +48,11 @@ internal sealed class SqliteWriteStatements : IDisposable
             INSERT INTO consumers(name, position, updated_at) VALUES ($name, $position, $updated_at)
             ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
             """, "$name", "$position", "$updated_at");
+        // By seq, which follows arrival here (one writer): the scan stops at the first young event it has no use for.
+        _pruneEvents = Prepare(connection, "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE received_at < $cutoff ORDER BY seq LIMIT $limit)",
+            "$cutoff", "$limit");
+        _pruneBodies = Prepare(connection, "DELETE FROM bodies WHERE id IN (SELECT id FROM bodies WHERE received_at < $cutoff ORDER BY id LIMIT $limit)",
+            "$cutoff", "$limit");
     }
 
     /// <summary>When a stage happened: the earliest timestamp seen for it, whatever order the webhooks came in.</summary>
@@ -58,6 +65,17 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertEvent.Transaction = transaction;
         _upsertStatus.Transaction = transaction;
         _setConsumer.Transaction = transaction;
+        _pruneEvents.Transaction = transaction;
+        _pruneBodies.Transaction = transaction;
+    }
+
+    public int Prune(DateTimeOffset receivedBefore, int maxRows)
+    {
+        long cutoff = receivedBefore.ToUnixTimeMilliseconds();
+        Bind(_pruneEvents, cutoff, maxRows);
+        int events = _pruneEvents.ExecuteNonQuery();
+        Bind(_pruneBodies, cutoff, maxRows);
+        return events + _pruneBodies.ExecuteNonQuery();
     }
 
     public AppendResult Append(WebhookDelivery delivery)
@@ -118,5 +136,7 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertEvent.Dispose();
         _upsertStatus.Dispose();
         _setConsumer.Dispose();
+        _pruneEvents.Dispose();
+        _pruneBodies.Dispose();
     }
 }
