@@ -60,9 +60,10 @@ internal static class PostgresAppend
                 bodies.BatchCommands.Add(insert);
             }
             await using var reader = await bodies.ExecuteReaderAsync().ConfigureAwait(false);
+            // The reader starts on the first INSERT's result (SET returns none).
             for (int i = 0; i < deliveries.Count; i++)
             {
-                await reader.NextResultAsync().ConfigureAwait(false);
+                if (i > 0) await reader.NextResultAsync().ConfigureAwait(false);
                 await reader.ReadAsync().ConfigureAwait(false);
                 bodyIds[i] = reader.GetInt64(0);
             }
@@ -97,6 +98,7 @@ internal static class PostgresAppend
                     events.BatchCommands.Add(insert);
                 }
             }
+            // The reader starts on the lock's result; each event's result follows.
             await using var reader = await events.ExecuteReaderAsync().ConfigureAwait(false);
             for (int i = 0; i < deliveries.Count; i++)
             {

@@ -47,8 +47,8 @@ internal sealed class PostgresCommitListener : IAsyncDisposable
                 await using (var listen = new NpgsqlCommand("LISTEN " + PostgresSchema.Channel, connection))
                     await listen.ExecuteNonQueryAsync(_stop.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _connections);
-                _firstListen.TrySetResult();
                 _signal.Pulse();
+                _firstListen.TrySetResult();
                 pause = TimeSpan.FromMilliseconds(100);
                 while (true) await connection.WaitAsync(_stop.Token).ConfigureAwait(false);
             }
