@@ -149,6 +149,15 @@ public sealed class PostgresEventStore : IEventStore
             while (batch.Count < _options.MaxBatch && reader.TryRead(out var write)) batch.Add(write);
             if (batch.Count == 0) continue;
             var failure = await TryCommitAsync(batch).ConfigureAwait(false);
+            if (failure is PostgresRetryableFailure retry)
+            {
+                // The transaction never reached COMMIT, so nothing of it is stored. After a PostgreSQL restart every idle
+                // pooled connection is dead: drop them all and try once more on a fresh one, rather than answer 503 for a
+                // server that is back (Sobot never retries, so a needless 503 is a lost webhook).
+                _dataSource.Clear();
+                failure = await TryCommitAsync(batch).ConfigureAwait(false);
+                if (failure is PostgresRetryableFailure again) failure = again.InnerException;
+            }
             if (failure == null) continue;
             if (batch.Count > 1 && !IsServerWide(failure))
             {
@@ -167,7 +176,7 @@ public sealed class PostgresEventStore : IEventStore
     private async Task<Exception?> TryCommitAsync(IReadOnlyList<PostgresPendingWrite> writes)
     {
         var results = new object[writes.Count];
-        bool added = false;
+        bool added = false, committing = false;
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
@@ -189,7 +198,12 @@ public sealed class PostgresEventStore : IEventStore
                 }
                 if (_options.BeforeCommit != null) await _options.BeforeCommit().ConfigureAwait(false);
             }
+            committing = true;
             await tx.CommitAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!committing && IsServerWide(ex))
+        {
+            return new PostgresRetryableFailure(ex);
         }
         catch (Exception ex)
         {
@@ -202,8 +216,11 @@ public sealed class PostgresEventStore : IEventStore
         return null;
     }
 
-    private static void Fail(PostgresPendingWrite write, Exception ex) =>
+    private static void Fail(PostgresPendingWrite write, Exception ex)
+    {
+        if (ex is PostgresRetryableFailure { InnerException: Exception inner }) ex = inner;
         write.Done.TrySetException(new StoreUnavailableException("The event store could not commit: " + ex.Message, ex));
+    }
 
     /// <summary>
     /// Failures of the server or the connection rather than of one write's data: cannot connect, connection lost,
@@ -332,8 +349,18 @@ public sealed class PostgresEventStore : IEventStore
     {
         try
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            return await read(connection).ConfigureAwait(false);
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                return await read(connection).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsServerWide(ex) && ex is not ObjectDisposedException)
+            {
+                // A read is safe to repeat; after a restart the pooled connections are dead, so drop them and retry once.
+                _dataSource.Clear();
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                return await read(connection).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is NpgsqlException || ex is TimeoutException || ex is IOException || ex is ObjectDisposedException)
         {
