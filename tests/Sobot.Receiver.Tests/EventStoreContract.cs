@@ -58,6 +58,19 @@ public abstract class EventStoreContract
     }
 
     [Fact]
+    public async Task The_retention_service_prunes_everything_older_than_its_period_batch_after_batch()
+    {
+        await using var store = await OpenAsync();
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        for (int i = 0; i < 3; i++) await store.AppendAsync(Delivery(Payloads.Inbound($"wamid.OLD{i}", "911", "old"), old.AddHours(i)));
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.YOUNG", "911", "young"), DateTimeOffset.UtcNow.AddDays(-29)));
+        var retention = new RetentionService(store, TimeSpan.FromDays(30), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RetentionService>.Instance);
+        Assert.Equal(6, await retention.PruneAllAsync(CancellationToken.None));
+        Assert.Equal(["wamid.YOUNG"], (await store.ReadEventsAsync(new EventQuery())).Select(e => e.MessageId));
+        Assert.Equal(0, await retention.PruneAllAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_commit_signal_fires_after_the_events_are_readable_and_not_for_duplicates()
     {
         await using var store = await OpenAsync();
