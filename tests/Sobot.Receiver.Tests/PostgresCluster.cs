@@ -10,8 +10,9 @@ namespace Sobot.Receiver.Tests;
 /// unix socket in that folder, pg_ctl stop and the folder removed at the end. Run as the <c>postgres</c> user when the
 /// tests run as root (the server refuses root). Only the server this class started is ever stopped. When PostgreSQL
 /// cannot be found or started, the tests that need it fail with the reason: they are never skipped.
+/// The benchmark compiles this file too (scenario 10), which is why xunit's interface is added in another file.
 /// </summary>
-public sealed class PostgresCluster : IAsyncLifetime
+public sealed partial class PostgresCluster
 {
     private static readonly string[] Folders = ["/usr/local/bin", "/usr/local/pgsql/bin", "/usr/bin"];
 

@@ -67,6 +67,13 @@ public sealed class PostgresEventStore : IEventStore
         {
             throw new StoreUnavailableException("The PostgreSQL connection string is not valid: " + ex.Message, ex);
         }
+        // The same few statements run thousands of times a second: prepared once per connection, PostgreSQL skips
+        // parsing and planning them on every event (unless the connection string says otherwise).
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {
