@@ -41,6 +41,8 @@ public sealed class ReceiverOptions
         Sobot webhook receiver: stores every webhook Sobot posts, durably, and serves them to scripts.
 
         Usage: Sobot.Receiver [options]
+               Sobot.Receiver copy-store --from FILE --to-connection-string-file FILE
+                                    (copies a SQLite store into PostgreSQL; copy-store --help)
 
           --ingress-urls URLS       where Sobot posts (comma-separated; default http://127.0.0.1:8080).
                                     Only POST /webhook/<token> and GET /healthz answer there.

@@ -124,7 +124,7 @@ public abstract class EventStoreContract
 
         // The earliest time of a stage wins when it comes twice.
         await store.AppendAsync(Delivery(Payloads.Status("wamid.E", "sent", 500)));
-        await store.AppendAsync(Delivery(Payloads.Array(Payloads.Status("wamid.E", "sent", 400) + "", Payloads.Status("wamid.E", "delivered", 600))));
+        await store.AppendAsync(Delivery(Payloads.Array(Payloads.Status("wamid.E", "sent", 400), Payloads.Status("wamid.E", "delivered", 600))));
         Assert.Equal(500L, (await store.GetStatusAsync("wamid.E"))!.SentAt!.Value.ToUnixTimeSeconds());
 
         await store.AppendAsync(Delivery(Payloads.Status("wamid.N", "delivered", 200)));

@@ -183,10 +183,11 @@ public sealed class PostgresEventStore : IEventStore
     private async Task<Exception?> TryCommitAsync(IReadOnlyList<PostgresPendingWrite> writes)
     {
         var results = new object[writes.Count];
-        bool added = false, committing = false;
+        bool added = false, opened = false, committing = false;
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            opened = true;
             await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
             var appends = new List<int>();
             for (int i = 0; i < writes.Count; i++)
@@ -208,7 +209,9 @@ public sealed class PostgresEventStore : IEventStore
             committing = true;
             await tx.CommitAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (!committing && IsServerWide(ex))
+        // Only a connection that opened and then failed is worth a second try (a dead pooled one); when opening itself
+        // failed, the server is down or unreachable, and trying again would only keep the poster waiting for its 503.
+        catch (Exception ex) when (opened && !committing && IsServerWide(ex))
         {
             return new PostgresRetryableFailure(ex);
         }
