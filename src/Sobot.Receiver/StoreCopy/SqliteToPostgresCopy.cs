@@ -171,7 +171,7 @@ public static class SqliteToPostgresCopy
             for (int c = 0; c < columns.Length; c++) columns[c] = [];
             using (var read = source.CreateCommand())
             {
-                read.CommandText = "SELECT message_id, status, rank, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at FROM message_status WHERE message_id > $after ORDER BY message_id LIMIT $page";
+                read.CommandText = $"SELECT {PostgresStatusMerge.Columns} FROM message_status WHERE message_id > $after ORDER BY message_id LIMIT $page";
                 read.Parameters.AddWithValue("$after", after);
                 read.Parameters.AddWithValue("$page", Page);
                 using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -181,21 +181,10 @@ public static class SqliteToPostgresCopy
             if (columns[0].Count == 0) break;
             after = (string)columns[0][^1]!;
             // The same forward-only rule as an append: the higher rank wins, each stage keeps its earliest time.
-            await using var merge = new NpgsqlCommand("""
-                INSERT INTO message_status AS m(message_id, status, rank, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at)
+            await using var merge = new NpgsqlCommand($"""
+                INSERT INTO message_status AS m({PostgresStatusMerge.Columns})
                 SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::text[], $7::int[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])
-                ON CONFLICT (message_id) DO UPDATE SET
-                    status = CASE WHEN excluded.rank > m.rank THEN excluded.status ELSE m.status END,
-                    status_time = CASE WHEN excluded.rank > m.rank THEN excluded.status_time ELSE m.status_time END,
-                    seq = CASE WHEN excluded.rank > m.rank THEN excluded.seq ELSE m.seq END,
-                    rank = greatest(m.rank, excluded.rank),
-                    recipient_id = coalesce(m.recipient_id, excluded.recipient_id),
-                    error_code = coalesce(m.error_code, excluded.error_code),
-                    error_title = coalesce(m.error_title, excluded.error_title),
-                    sent_at = least(m.sent_at, excluded.sent_at),
-                    delivered_at = least(m.delivered_at, excluded.delivered_at),
-                    read_at = least(m.read_at, excluded.read_at),
-                    failed_at = least(m.failed_at, excluded.failed_at)
+                {PostgresStatusMerge.OnConflict}
                 """, target);
             for (int c = 0; c < columns.Length; c++)
             {

@@ -12,10 +12,8 @@ internal static class PostgresAppend
 {
     // NOT EXISTS rather than ON CONFLICT alone: ON CONFLICT takes the seq from the sequence before it finds the conflict,
     // leaving a hole for every duplicate. Under the seq lock no other transaction can be inserting, so the check is exact;
-    // ON CONFLICT stays as the backstop the unique index enforces anyway. The status upsert follows the SQLite store's
-    // rules: the higher rank wins (failed, rank 4, is terminal), each stage keeps its earliest time (LEAST ignores NULL),
-    // recipient and error are kept from the first event that had them.
-    private const string InsertEvent = """
+    // ON CONFLICT stays as the backstop the unique index enforces anyway. The status upsert is PostgresStatusMerge.
+    private const string InsertEvent = $"""
         WITH e AS (
             INSERT INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw)
             SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::bigint, $9::text, $10::text
@@ -23,23 +21,12 @@ internal static class PostgresAppend
             ON CONFLICT (dedup_key) DO NOTHING
             RETURNING seq
         ), s AS (
-            INSERT INTO message_status AS m(message_id, status, rank, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at)
+            INSERT INTO message_status AS m({PostgresStatusMerge.Columns})
             SELECT $4::text, $11::text, $12::integer, $7::bigint, e.seq, $5::text, $13::integer, $14::text,
                    CASE WHEN $11::text = 'sent' THEN $7::bigint END, CASE WHEN $11::text = 'delivered' THEN $7::bigint END,
                    CASE WHEN $11::text = 'read' THEN $7::bigint END, CASE WHEN $11::text = 'failed' THEN $7::bigint END
             FROM e WHERE $11::text IS NOT NULL
-            ON CONFLICT (message_id) DO UPDATE SET
-                status = CASE WHEN excluded.rank > m.rank THEN excluded.status ELSE m.status END,
-                status_time = CASE WHEN excluded.rank > m.rank THEN excluded.status_time ELSE m.status_time END,
-                seq = CASE WHEN excluded.rank > m.rank THEN excluded.seq ELSE m.seq END,
-                rank = greatest(m.rank, excluded.rank),
-                recipient_id = coalesce(m.recipient_id, excluded.recipient_id),
-                error_code = coalesce(m.error_code, excluded.error_code),
-                error_title = coalesce(m.error_title, excluded.error_title),
-                sent_at = least(m.sent_at, excluded.sent_at),
-                delivered_at = least(m.delivered_at, excluded.delivered_at),
-                read_at = least(m.read_at, excluded.read_at),
-                failed_at = least(m.failed_at, excluded.failed_at)
+            {PostgresStatusMerge.OnConflict}
         )
         SELECT seq FROM e
         """;

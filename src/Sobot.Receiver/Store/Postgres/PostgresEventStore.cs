@@ -248,7 +248,7 @@ public sealed class PostgresEventStore : IEventStore
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => Run(async connection =>
     {
         await using var command = new NpgsqlCommand { Connection = connection };
-        var sql = new StringBuilder("SELECT seq, kind, received_at, message_id, customer_number, status, event_time, fields, raw FROM events WHERE seq > $1");
+        var sql = new StringBuilder($"SELECT {StoreRows.EventColumns} FROM events WHERE seq > $1");
         command.Parameters.Add(new NpgsqlParameter { Value = query.After });
         void Filter(string condition, object value)
         {
@@ -267,31 +267,17 @@ public sealed class PostgresEventStore : IEventStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            EventKindNames.TryParse(reader.GetString(1), out var k);
-            events.Add(new StoredEvent
-            {
-                Seq = reader.GetInt64(0),
-                Kind = k,
-                ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                MessageId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                CustomerNumber = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Status = reader.IsDBNull(5) ? null : reader.GetString(5),
-                EventTime = reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(6)),
-                FieldsJson = reader.GetString(7),
-                RawText = reader.GetString(8),
-            });
+            events.Add(StoreRows.Event(reader));
         }
         return (IReadOnlyList<StoredEvent>)events;
     }, cancellationToken);
 
-    private const string StatusColumns = "message_id, status, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at";
-
     public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => Run(async connection =>
     {
-        await using var command = new NpgsqlCommand($"SELECT {StatusColumns} FROM message_status WHERE message_id = $1", connection);
+        await using var command = new NpgsqlCommand($"SELECT {StoreRows.StatusColumns} FROM message_status WHERE message_id = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = messageId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadStatus(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.Status(reader) : null;
     }, cancellationToken);
 
     public Task<IReadOnlyList<MessageStatusRecord>> GetStatusesAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => Run(async connection =>
@@ -299,50 +285,30 @@ public sealed class PostgresEventStore : IEventStore
         var statuses = new List<MessageStatusRecord>(messageIds.Count);
         if (messageIds.Count == 0) return (IReadOnlyList<MessageStatusRecord>)statuses;
         // One array parameter whatever the batch size.
-        await using var command = new NpgsqlCommand($"SELECT {StatusColumns} FROM message_status WHERE message_id = ANY($1)", connection);
+        await using var command = new NpgsqlCommand($"SELECT {StoreRows.StatusColumns} FROM message_status WHERE message_id = ANY($1)", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = messageIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) statuses.Add(ReadStatus(reader));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) statuses.Add(StoreRows.Status(reader));
         return (IReadOnlyList<MessageStatusRecord>)statuses;
     }, cancellationToken);
 
-    private static MessageStatusRecord ReadStatus(NpgsqlDataReader r) => new()
-    {
-        MessageId = r.GetString(0),
-        Status = r.GetString(1),
-        Timestamp = Seconds(r, 2),
-        Seq = r.GetInt64(3),
-        RecipientId = r.IsDBNull(4) ? null : r.GetString(4),
-        ErrorCode = r.IsDBNull(5) ? null : r.GetInt32(5),
-        ErrorTitle = r.IsDBNull(6) ? null : r.GetString(6),
-        SentAt = Seconds(r, 7),
-        DeliveredAt = Seconds(r, 8),
-        ReadAt = Seconds(r, 9),
-        FailedAt = Seconds(r, 10),
-    };
-
-    private static DateTimeOffset? Seconds(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(i));
-
     public Task<ConsumerPosition?> GetConsumerAsync(string name, CancellationToken cancellationToken = default) => Run(async connection =>
     {
-        await using var command = new NpgsqlCommand("SELECT name, position, updated_at FROM consumers WHERE name = $1", connection);
+        await using var command = new NpgsqlCommand($"SELECT {StoreRows.ConsumerColumns} FROM consumers WHERE name = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = name });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadConsumer(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.Consumer(reader) : null;
     }, cancellationToken);
 
     public Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default) => Run(async connection =>
     {
         // COLLATE "C": the same order as SQLite's binary comparison, whatever the database's locale.
-        await using var command = new NpgsqlCommand("SELECT name, position, updated_at FROM consumers ORDER BY name COLLATE \"C\"", connection);
+        await using var command = new NpgsqlCommand($"SELECT {StoreRows.ConsumerColumns} FROM consumers ORDER BY name COLLATE \"C\"", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var consumers = new List<ConsumerPosition>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) consumers.Add(ReadConsumer(reader));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) consumers.Add(StoreRows.Consumer(reader));
         return (IReadOnlyList<ConsumerPosition>)consumers;
     }, cancellationToken);
-
-    private static ConsumerPosition ReadConsumer(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
 
     public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => Run(async connection =>
     {

@@ -184,7 +184,7 @@ public sealed class SqliteEventStore : IEventStore
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT seq, kind, received_at, message_id, customer_number, status, event_time, fields, raw FROM events WHERE seq > $after");
+        var sql = new StringBuilder($"SELECT {StoreRows.EventColumns} FROM events WHERE seq > $after");
         command.Parameters.AddWithValue("$after", query.After);
         if (query.Kind is EventKind kind)
         {
@@ -214,32 +214,18 @@ public sealed class SqliteEventStore : IEventStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            EventKindNames.TryParse(reader.GetString(1), out var k);
-            events.Add(new StoredEvent
-            {
-                Seq = reader.GetInt64(0),
-                Kind = k,
-                ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                MessageId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                CustomerNumber = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Status = reader.IsDBNull(5) ? null : reader.GetString(5),
-                EventTime = reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(6)),
-                FieldsJson = reader.GetString(7),
-                RawText = reader.GetString(8),
-            });
+            events.Add(StoreRows.Event(reader));
         }
         return (IReadOnlyList<StoredEvent>)events;
     });
 
-    private const string StatusColumns = "message_id, status, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at";
-
     public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {StatusColumns} FROM message_status WHERE message_id = $id";
+        command.CommandText = $"SELECT {StoreRows.StatusColumns} FROM message_status WHERE message_id = $id";
         command.Parameters.AddWithValue("$id", messageId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadStatus(reader) : null;
+        return reader.Read() ? StoreRows.Status(reader) : null;
     });
 
     public Task<IReadOnlyList<MessageStatusRecord>> GetStatusesAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => Read(connection =>
@@ -248,51 +234,31 @@ public sealed class SqliteEventStore : IEventStore
         if (messageIds.Count == 0) return (IReadOnlyList<MessageStatusRecord>)statuses;
         using var command = connection.CreateCommand();
         // One parameter whatever the batch size: SQLite caps the number of bound variables, not the length of a JSON array.
-        command.CommandText = $"SELECT {StatusColumns} FROM message_status WHERE message_id IN (SELECT value FROM json_each($ids))";
+        command.CommandText = $"SELECT {StoreRows.StatusColumns} FROM message_status WHERE message_id IN (SELECT value FROM json_each($ids))";
         command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(messageIds));
         using var reader = command.ExecuteReader();
-        while (reader.Read()) statuses.Add(ReadStatus(reader));
+        while (reader.Read()) statuses.Add(StoreRows.Status(reader));
         return (IReadOnlyList<MessageStatusRecord>)statuses;
     });
-
-    private static MessageStatusRecord ReadStatus(SqliteDataReader r) => new()
-    {
-        MessageId = r.GetString(0),
-        Status = r.GetString(1),
-        Timestamp = Seconds(r, 2),
-        Seq = r.GetInt64(3),
-        RecipientId = r.IsDBNull(4) ? null : r.GetString(4),
-        ErrorCode = r.IsDBNull(5) ? null : r.GetInt32(5),
-        ErrorTitle = r.IsDBNull(6) ? null : r.GetString(6),
-        SentAt = Seconds(r, 7),
-        DeliveredAt = Seconds(r, 8),
-        ReadAt = Seconds(r, 9),
-        FailedAt = Seconds(r, 10),
-    };
-
-    private static DateTimeOffset? Seconds(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(i));
 
     public Task<ConsumerPosition?> GetConsumerAsync(string name, CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, position, updated_at FROM consumers WHERE name = $name";
+        command.CommandText = $"SELECT {StoreRows.ConsumerColumns} FROM consumers WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadConsumer(reader) : null;
+        return reader.Read() ? StoreRows.Consumer(reader) : null;
     });
 
     public Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, position, updated_at FROM consumers ORDER BY name";
+        command.CommandText = $"SELECT {StoreRows.ConsumerColumns} FROM consumers ORDER BY name";
         using var reader = command.ExecuteReader();
         var consumers = new List<ConsumerPosition>();
-        while (reader.Read()) consumers.Add(ReadConsumer(reader));
+        while (reader.Read()) consumers.Add(StoreRows.Consumer(reader));
         return (IReadOnlyList<ConsumerPosition>)consumers;
     });
-
-    private static ConsumerPosition ReadConsumer(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
 
     public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => Read(connection =>
     {
