@@ -60,6 +60,40 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster)
         Assert.True(events[0].Seq < events[1].Seq);
     }
 
+    /// <summary>
+    /// A receiver frozen in the middle of a commit (holding the seq lock) must not hold the others up for longer than
+    /// the stuck-transaction timeout: PostgreSQL ends its transaction, the others go on, and the frozen one's post is
+    /// refused (503), never acknowledged.
+    /// </summary>
+    [Fact]
+    public async Task A_receiver_frozen_while_holding_the_seq_lock_holds_the_others_up_only_briefly()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int held = 0;
+        await using var frozen = await OpenAsync(new PostgresStoreOptions(database)
+        {
+            StuckTransactionTimeout = TimeSpan.FromSeconds(1),
+            BeforeCommit = async () =>
+            {
+                if (Interlocked.Exchange(ref held, 1) != 0) return;
+                holding.SetResult();
+                await release.Task;
+            },
+        });
+        await using var other = await OpenAsync(new PostgresStoreOptions(database));
+        var stuck = frozen.AppendAsync(Delivery(Payloads.Inbound("wamid.FROZEN", "911", "never acknowledged")));
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var clock = Stopwatch.StartNew();
+        await other.AppendAsync(Delivery(Payloads.Inbound("wamid.OTHER", "922", "goes on"))).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.InRange(clock.ElapsedMilliseconds, 500, 4000);
+        release.SetResult();
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => stuck);
+        Assert.Equal(["wamid.OTHER"], (await other.ReadEventsAsync(new EventQuery())).Select(e => e.MessageId));
+        Assert.Equal(1, (await frozen.AppendAsync(Delivery(Payloads.Inbound("wamid.THAWED", "911", "back")))).Stored);
+    }
+
     /// <summary>Many writers on two stores and a reader following the cursor all the while: it sees every event once.</summary>
     [Fact]
     public async Task A_cursor_following_two_busy_writers_sees_every_event_exactly_once()

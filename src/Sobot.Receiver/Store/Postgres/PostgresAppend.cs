@@ -36,8 +36,6 @@ internal static class PostgresAppend
         var bodyIds = new long[deliveries.Count];
         await using (var bodies = new NpgsqlBatch(connection, tx))
         {
-            // Whatever the server's or the database's default, an acknowledged event must be flushed to the WAL.
-            bodies.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
             foreach (var d in deliveries)
             {
                 var insert = new NpgsqlBatchCommand("INSERT INTO bodies(received_at, remote_address, body) VALUES ($1, $2, $3) RETURNING id");
@@ -47,7 +45,7 @@ internal static class PostgresAppend
                 bodies.BatchCommands.Add(insert);
             }
             await using var reader = await bodies.ExecuteReaderAsync().ConfigureAwait(false);
-            // The reader starts on the first INSERT's result (SET returns none).
+            // The reader starts on the first INSERT's result.
             for (int i = 0; i < deliveries.Count; i++)
             {
                 if (i > 0) await reader.NextResultAsync().ConfigureAwait(false);

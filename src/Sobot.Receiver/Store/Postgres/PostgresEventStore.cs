@@ -36,12 +36,16 @@ public sealed class PostgresEventStore : IEventStore
         FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly Task _writer;
+    private readonly string _transactionSettings;
 
     private PostgresEventStore(PostgresStoreOptions options, NpgsqlDataSource dataSource, TimeProvider clock)
     {
         _options = options;
         _dataSource = dataSource;
         _clock = clock;
+        long stuckMs = (long)options.StuckTransactionTimeout.TotalMilliseconds;
+        _transactionSettings = FormattableString.Invariant(
+            $"SET LOCAL synchronous_commit = on; SET LOCAL lock_timeout = {stuckMs}; SET LOCAL idle_in_transaction_session_timeout = {stuckMs}");
         _listener = new PostgresCommitListener(options.ConnectionString, Commits, options.ListenerRetryMax);
         _writer = Task.Run(RunWriterAsync);
     }
@@ -189,6 +193,10 @@ public sealed class PostgresEventStore : IEventStore
             await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
             opened = true;
             await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            // Whatever the server's or the database's default, an acknowledged write must be flushed to the WAL; and no
+            // transaction may wait for the seq lock, or hold it while idle, past the stuck-transaction timeout.
+            await using (var settings = new NpgsqlCommand(_transactionSettings, connection, tx))
+                await settings.ExecuteNonQueryAsync().ConfigureAwait(false);
             var appends = new List<int>();
             for (int i = 0; i < writes.Count; i++)
             {
@@ -234,13 +242,14 @@ public sealed class PostgresEventStore : IEventStore
 
     /// <summary>
     /// Failures of the server or the connection rather than of one write's data: cannot connect, connection lost,
-    /// shutting down, out of resources, read-only, deadlock or serialization (all of a batch would meet the same).
+    /// shutting down, out of resources, read-only, deadlock or serialization, the seq lock not granted in time (all of
+    /// a batch would meet the same).
     /// </summary>
     private static bool IsServerWide(Exception ex) => ex switch
     {
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
             || pg.SqlState.StartsWith("57", StringComparison.Ordinal) || pg.SqlState.StartsWith("58", StringComparison.Ordinal)
-            || pg.SqlState.StartsWith("40", StringComparison.Ordinal) || pg.SqlState == "25006",
+            || pg.SqlState.StartsWith("40", StringComparison.Ordinal) || pg.SqlState == "25006" || pg.SqlState == "55P03",
         NpgsqlException => true,
         _ => ex is IOException || ex is TimeoutException,
     };
