@@ -95,6 +95,22 @@ public sealed class PostgresReceiverTests(PostgresCluster cluster, ITestOutputHe
         Assert.True((await copy.GetHealthAsync()).LastSeq > want[^1].Seq);
     }
 
+    [Fact]
+    public async Task Copy_store_refuses_a_database_where_receivers_already_stored_other_events()
+    {
+        using var folder = new TempDirectory();
+        string sqlite = folder.File("events.db");
+        await using (var source = Sobot.Receiver.Store.Sqlite.SqliteEventStore.Open(new Sobot.Receiver.Store.Sqlite.SqliteStoreOptions(sqlite)))
+            await source.AppendAsync(new Store.WebhookDelivery("[]"u8.ToArray(), Ingress.WebhookEventMapper.Map(System.Text.Encoding.UTF8.GetBytes(Payloads.Inbound("wamid.SQLITE", "911", "x"))), DateTimeOffset.UtcNow, null));
+        string database = await cluster.CreateDatabaseAsync();
+        await using (var live = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(database)))
+            await live.AppendAsync(new Store.WebhookDelivery("[]"u8.ToArray(), Ingress.WebhookEventMapper.Map(System.Text.Encoding.UTF8.GetBytes(Payloads.Inbound("wamid.LIVE", "922", "y"))), DateTimeOffset.UtcNow, null));
+        var errors = new StringWriter();
+        Assert.Equal(1, await StoreCopy.CopyStoreCommand.RunAsync(["--from", sqlite, "--to-connection-string", database], new StringWriter(), errors, _ => null));
+        Assert.Contains("different event at seq 1", errors.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, await StoreCopy.CopyStoreCommand.RunAsync(["--to-connection-string", database], new StringWriter(), new StringWriter(), _ => null));
+    }
+
     private static async Task<List<Store.StoredEvent>> ReadAllAsync(Store.IEventStore store)
     {
         var all = new List<Store.StoredEvent>();
