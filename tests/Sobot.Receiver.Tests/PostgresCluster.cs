@@ -16,7 +16,9 @@ public sealed partial class PostgresCluster
 {
     private static readonly string[] Folders = ["/usr/local/bin", "/usr/local/pgsql/bin", "/usr/bin"];
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "sobot-pg-" + Guid.NewGuid().ToString("N"));
+    // As root the server runs as postgres, which must reach the folder: /tmp is open to every user, while a TMPDIR of
+    // root's own may not be. The unix socket lives here too, and its path must stay under ~100 characters.
+    private readonly string _folder = Path.Combine(RunningAsRoot ? "/tmp" : Path.GetTempPath(), "sobot-pg-" + Guid.NewGuid().ToString("N"));
     private string _bin = "";
     private bool _started;
 
