@@ -175,6 +175,62 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster)
         Assert.Contains("newer", refused.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A database at schema 1 (events, no opt-out tables) is upgraded in place: its events are kept, each number's
+    /// last inbound is filled from them (latest by message time, numbers as digits), and the opt-out list starts empty.
+    /// </summary>
+    [Fact]
+    public async Task A_schema_1_database_is_upgraded_and_its_windows_filled_from_the_stored_events()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await using (var before = await OpenAsync(new PostgresStoreOptions(database)))
+        {
+            await before.AppendAsync(Delivery(Payloads.Inbound("wamid.OLD1", "+91 99601-23456", "STOP", 1_700_000_200)));
+            await before.AppendAsync(Delivery(Payloads.Inbound("wamid.OLD0", "919960123456", "hello", 1_700_000_100)));
+            await before.AppendAsync(Delivery(Payloads.Inbound("wamid.ODD", "call me", "hi", 1_700_000_300)));
+        }
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = new NpgsqlCommand("DROP TABLE opt_outs, consent_decisions, last_inbound; UPDATE store_schema SET version = 1", connection);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+        await using var store = await OpenAsync(new PostgresStoreOptions(database));
+        Assert.Equal(3, (await store.GetHealthAsync()).EventCount);
+        Assert.Equal(
+            new LastInboundRecord("919960123456", DateTimeOffset.FromUnixTimeSeconds(1_700_000_200), "wamid.OLD1"),
+            Assert.Single(await store.GetLastInboundAsync(["919960123456"])));
+        Assert.Empty(await store.ListOptOutsAsync());
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var version = new NpgsqlCommand("SELECT version FROM store_schema", connection);
+            Assert.Equal(PostgresSchema.Version, Convert.ToInt32(await version.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        // The upgraded store keeps its windows and list from here on.
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.NEW", "919960123456", "stop", 1_700_000_400)));
+        Assert.Equal("inbound:wamid.NEW", (await store.GetOptOutAsync("919960123456"))!.Source);
+        Assert.Equal("wamid.NEW", Assert.Single(await store.GetLastInboundAsync(["919960123456"])).MessageId);
+    }
+
+    /// <summary>Two receivers on one database share one opt-out list, and each applies decisions in the other's light.</summary>
+    [Fact]
+    public async Task Two_receivers_share_the_opt_out_list_and_the_decisions()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await using var a = await OpenAsync(new PostgresStoreOptions(database));
+        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        await a.AppendAsync(Delivery(Payloads.Inbound("wamid.S", "919960123456", "STOP", 1_700_000_100)));
+        Assert.Equal("inbound:wamid.S", (await b.GetOptOutAsync("919960123456"))!.Source);
+        Assert.True(await b.RemoveOptOutAsync("919960123456"));
+        // A STOP written before that removal, stored through the other receiver, is not applied.
+        await a.AppendAsync(Delivery(Payloads.Inbound("wamid.LATE", "919960123456", "STOP", 1_700_000_200)));
+        Assert.Null(await a.GetOptOutAsync("919960123456"));
+        await b.AddOptOutAsync("911111111111", "manual:alice@host", DateTimeOffset.UtcNow);
+        Assert.Equal(["911111111111"], (await a.ListOptOutsAsync()).Select(o => o.CustomerNumber));
+        Assert.Equal("wamid.LATE", Assert.Single(await b.GetLastInboundAsync(["919960123456"])).MessageId);
+    }
+
     [Fact]
     public async Task An_unreachable_database_is_refused_at_start_as_unavailable()
     {

@@ -96,6 +96,41 @@ public sealed class PostgresReceiverTests(PostgresCluster cluster, ITestOutputHe
     }
 
     [Fact]
+    public async Task Copy_store_copies_the_opt_out_list_decisions_and_windows_and_a_second_run_changes_nothing()
+    {
+        using var folder = new TempDirectory();
+        string sqlite = folder.File("events.db");
+        static Store.WebhookDelivery Say(string id, string from, string text, long timestamp)
+        {
+            byte[] body = System.Text.Encoding.UTF8.GetBytes(Payloads.Inbound(id, from, text, timestamp));
+            return new Store.WebhookDelivery(body, Ingress.WebhookEventMapper.Map(body), DateTimeOffset.UtcNow, null);
+        }
+        await using (var source = Sobot.Receiver.Store.Sqlite.SqliteEventStore.Open(new Sobot.Receiver.Store.Sqlite.SqliteStoreOptions(sqlite)))
+        {
+            await source.AppendAsync(Say("wamid.A1", "911111111111", "STOP", 1_700_000_100));
+            await source.AppendAsync(Say("wamid.B1", "922222222222", "STOP", 1_700_000_100));
+            await source.AppendAsync(Say("wamid.B2", "922222222222", "START", 1_700_000_300));
+            await source.AddOptOutAsync("933333333333", "manual:alice@host", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123));
+        }
+        string database = await cluster.CreateDatabaseAsync();
+        var said = new StringWriter();
+        Assert.Equal(0, await StoreCopy.CopyStoreCommand.RunAsync(["--from", sqlite, "--to-connection-string", database], said, new StringWriter(), _ => null));
+        Assert.Contains("opt-outs: 2 copied, 0 already there; decisions: 3 merged; last inbound: 2 merged", said.ToString(), StringComparison.Ordinal);
+        var again = new StringWriter();
+        Assert.Equal(0, await StoreCopy.CopyStoreCommand.RunAsync(["--from", sqlite, "--to-connection-string", database], again, new StringWriter(), _ => null));
+        Assert.Contains("opt-outs: 0 copied, 2 already there; decisions: 0 merged; last inbound: 0 merged", again.ToString(), StringComparison.Ordinal);
+
+        await using var original = Sobot.Receiver.Store.Sqlite.SqliteEventStore.Open(new Sobot.Receiver.Store.Sqlite.SqliteStoreOptions(sqlite));
+        await using var copy = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(database));
+        Assert.Equal(await original.ListOptOutsAsync(), await copy.ListOptOutsAsync());
+        string[] numbers = ["911111111111", "922222222222", "933333333333"];
+        Assert.Equal((await original.GetLastInboundAsync(numbers)).OrderBy(w => w.CustomerNumber), (await copy.GetLastInboundAsync(numbers)).OrderBy(w => w.CustomerNumber));
+        // The decisions came too: a STOP older than the copied START, arriving now, is not applied.
+        await copy.AppendAsync(Say("wamid.B0", "922222222222", "STOP", 1_700_000_200));
+        Assert.Null(await copy.GetOptOutAsync("922222222222"));
+    }
+
+    [Fact]
     public async Task Copy_store_refuses_a_database_where_receivers_already_stored_other_events()
     {
         using var folder = new TempDirectory();

@@ -4,7 +4,8 @@ namespace Sobot.Receiver.StoreCopy;
 public static class CopyStoreCommand
 {
     public const string Usage = $"""
-        Copies a SQLite event store into PostgreSQL (events with their raw bodies, statuses, consumers).
+        Copies a SQLite event store into PostgreSQL (events with their raw bodies, statuses, consumers,
+        the opt-out list with its stop/start decisions, and each number's last inbound message).
         Safe to run again: only what is missing is copied. Copy before receivers write to the database.
 
         Usage: Sobot.Receiver copy-store --from PATH (--to-connection-string-file PATH | --to-connection-string TEXT)

@@ -9,7 +9,8 @@ namespace Sobot.Receiver.StoreCopy;
 
 /// <summary>
 /// Copies a SQLite store into PostgreSQL: bodies byte for byte, events with their seqs (so consumer positions keep
-/// their meaning), statuses merged by the forward-only rule, consumers. Re-running it copies only what is missing:
+/// their meaning), statuses merged by the forward-only rule, consumers, and the opt-out list with its decisions and
+/// each number's last inbound. Re-running it copies only what is missing:
 /// bodies by id, events by dedup key, consumers by name (a position already in PostgreSQL is left alone, since
 /// receivers on PostgreSQL may have moved it). Meant for a database no receiver has written to yet, or to finish an
 /// interrupted copy; a target holding other events at the same seqs is refused rather than mixed.
@@ -37,7 +38,14 @@ public static class SqliteToPostgresCopy
         var (eventsCopied, eventsPresent) = await CopyEventsAsync(source, target, progress, cancellationToken).ConfigureAwait(false);
         long statuses = await MergeStatusesAsync(source, target, cancellationToken).ConfigureAwait(false);
         var (consumersCopied, consumersPresent) = await CopyConsumersAsync(source, target, cancellationToken).ConfigureAwait(false);
-        return new StoreCopyCounts(bodiesCopied, bodiesPresent, eventsCopied, eventsPresent, statuses, consumersCopied, consumersPresent);
+        var (optOutsCopied, optOutsPresent, decisions, lastInbound) = await CopyConsentAsync(source, target, cancellationToken).ConfigureAwait(false);
+        return new StoreCopyCounts(bodiesCopied, bodiesPresent, eventsCopied, eventsPresent, statuses, consumersCopied, consumersPresent)
+        {
+            OptOutsCopied = optOutsCopied,
+            OptOutsPresent = optOutsPresent,
+            DecisionsMerged = decisions,
+            LastInboundMerged = lastInbound,
+        };
     }
 
     /// <summary>
@@ -199,6 +207,74 @@ public static class SqliteToPostgresCopy
         }
         return merged;
     }
+
+    /// <summary>
+    /// The opt-out list, the stop/start decisions and each number's last inbound, in one transaction under the seq lock
+    /// (the lock every append takes to keep them), merged so that running it again changes nothing: a number already on
+    /// the list keeps its since and source, a decision keeps the later time, a last inbound only moves to a later message.
+    /// </summary>
+    private static async Task<(long OptOutsCopied, long OptOutsPresent, long Decisions, long LastInbound)> CopyConsentAsync(
+        SqliteConnection source, NpgsqlConnection target, CancellationToken cancellationToken)
+    {
+        var optOuts = await ReadRowsAsync(source, $"SELECT {StoreRows.OptOutColumns} FROM opt_outs ORDER BY customer_number", cancellationToken).ConfigureAwait(false);
+        var decisions = await ReadRowsAsync(source, "SELECT customer_number, decided_at FROM consent_decisions ORDER BY customer_number", cancellationToken).ConfigureAwait(false);
+        var lastInbound = await ReadRowsAsync(source, $"SELECT {StoreRows.LastInboundColumns} FROM last_inbound ORDER BY customer_number", cancellationToken).ConfigureAwait(false);
+
+        await using var tx = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(target, tx);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({PostgresSchema.SeqLock})"));
+        var decide = new NpgsqlBatchCommand("""
+            INSERT INTO consent_decisions AS c(customer_number, decided_at)
+            SELECT * FROM unnest($1::text[], $2::bigint[])
+            ON CONFLICT (customer_number) DO UPDATE SET decided_at = excluded.decided_at WHERE excluded.decided_at > c.decided_at
+            """);
+        decide.Parameters.Add(Texts(decisions, 0));
+        decide.Parameters.Add(Numbers(decisions, 1));
+        batch.BatchCommands.Add(decide);
+        var optOut = new NpgsqlBatchCommand("""
+            INSERT INTO opt_outs(customer_number, since, source)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+            ON CONFLICT (customer_number) DO NOTHING
+            """);
+        optOut.Parameters.Add(Texts(optOuts, 0));
+        optOut.Parameters.Add(Numbers(optOuts, 1));
+        optOut.Parameters.Add(Texts(optOuts, 2));
+        batch.BatchCommands.Add(optOut);
+        var inbound = new NpgsqlBatchCommand("""
+            INSERT INTO last_inbound AS l(customer_number, last_inbound_at, message_id)
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+            ON CONFLICT (customer_number) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, message_id = excluded.message_id
+            WHERE excluded.last_inbound_at > l.last_inbound_at
+            """);
+        inbound.Parameters.Add(Texts(lastInbound, 0));
+        inbound.Parameters.Add(Numbers(lastInbound, 1));
+        inbound.Parameters.Add(Texts(lastInbound, 2));
+        batch.BatchCommands.Add(inbound);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (optOut.RecordsAffected, optOuts.Count - optOut.RecordsAffected, decide.RecordsAffected, inbound.RecordsAffected);
+    }
+
+    private static async Task<List<object[]>> ReadRowsAsync(SqliteConnection source, string sql, CancellationToken cancellationToken)
+    {
+        var rows = new List<object[]>();
+        using var read = source.CreateCommand();
+        read.CommandText = sql;
+        using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static NpgsqlParameter Texts(List<object[]> rows, int column) =>
+        new() { Value = rows.Select(r => (string)r[column]).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Numbers(List<object[]> rows, int column) =>
+        new() { Value = rows.Select(r => Convert.ToInt64(r[column], System.Globalization.CultureInfo.InvariantCulture)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint };
 
     private static async Task<(long Copied, long Present)> CopyConsumersAsync(SqliteConnection source, NpgsqlConnection target, CancellationToken cancellationToken)
     {

@@ -5,15 +5,15 @@ namespace Sobot.Receiver.Store.Postgres;
 
 /// <summary>
 /// Appends a group of deliveries inside the writer's transaction, in three round trips: the bodies (before the seq
-/// lock, so the bulk of the bytes never holds other receivers up), then the seq lock and every event with its status,
-/// then, only when something new was stored, the NOTIFY that wakes the other receivers' long polls at commit.
+/// lock, so the bulk of the bytes never holds other receivers up), then the seq lock and every event with its status
+/// (and, for an inbound message, its number's last inbound and any stop or start it says), then, only when something new was stored, the NOTIFY that wakes the other receivers' long polls at commit.
 /// </summary>
 internal static class PostgresAppend
 {
     // NOT EXISTS rather than ON CONFLICT alone: ON CONFLICT takes the seq from the sequence before it finds the conflict,
     // leaving a hole for every duplicate. Under the seq lock no other transaction can be inserting, so the check is exact;
     // ON CONFLICT stays as the backstop the unique index enforces anyway. The status upsert is PostgresStatusMerge.
-    private const string InsertEvent = $"""
+    private const string InsertEventAndStatus = $"""
         WITH e AS (
             INSERT INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw)
             SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::bigint, $9::text, $10::text
@@ -27,6 +27,33 @@ internal static class PostgresAppend
                    CASE WHEN $11::text = 'read' THEN $7::bigint END, CASE WHEN $11::text = 'failed' THEN $7::bigint END
             FROM e WHERE $11::text IS NOT NULL
             {PostgresStatusMerge.OnConflict}
+        )
+        """;
+
+    private const string InsertEvent = InsertEventAndStatus + "SELECT seq FROM e";
+
+    // An inbound message new to the store ($15 its number, digits only; $16 its time in milliseconds; $17 its consent
+    // change) also moves the number's last inbound (only forward: webhooks come in any order) and applies a stop or
+    // start unless a later decision is already kept. Only for a new event (FROM e), so a duplicate never applies again;
+    // and under the seq lock, so receivers sharing the database apply decisions one at a time, each seeing the last.
+    private const string InsertInbound = InsertEventAndStatus + """
+        , li AS (
+            INSERT INTO last_inbound AS l(customer_number, last_inbound_at, message_id)
+            SELECT $15::text, $16::bigint, $4::text FROM e
+            ON CONFLICT (customer_number) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, message_id = excluded.message_id
+            WHERE excluded.last_inbound_at > l.last_inbound_at
+        ), ok AS (
+            SELECT 1 FROM e WHERE $17::integer <> 0
+              AND NOT EXISTS (SELECT 1 FROM consent_decisions WHERE customer_number = $15::text AND decided_at > $16::bigint)
+        ), d AS (
+            INSERT INTO consent_decisions AS c(customer_number, decided_at) SELECT $15::text, $16::bigint FROM ok
+            ON CONFLICT (customer_number) DO UPDATE SET decided_at = greatest(c.decided_at, excluded.decided_at)
+        ), o AS (
+            INSERT INTO opt_outs(customer_number, since, source) SELECT $15::text, $16::bigint, 'inbound:' || $4::text FROM ok
+            WHERE $17::integer = 1
+            ON CONFLICT (customer_number) DO NOTHING
+        ), x AS (
+            DELETE FROM opt_outs WHERE customer_number = $15::text AND $17::integer = 2 AND EXISTS (SELECT 1 FROM ok)
         )
         SELECT seq FROM e
         """;
@@ -65,7 +92,8 @@ internal static class PostgresAppend
                 foreach (var e in deliveries[i].Events)
                 {
                     string? status = e.Kind == EventKind.Status && e.MessageId != null && e.Status != null ? e.Status.ToLowerInvariant() : null;
-                    var insert = new NpgsqlBatchCommand(InsertEvent);
+                    string? number = e.Kind == EventKind.Inbound && e.MessageId != null ? CustomerNumbers.Normalize(e.CustomerNumber) : null;
+                    var insert = new NpgsqlBatchCommand(number != null ? InsertInbound : InsertEvent);
                     Add(insert, bodyIds[i]);
                     Add(insert, e.Kind.ToName());
                     Add(insert, Text(e.DedupKey));
@@ -80,6 +108,12 @@ internal static class PostgresAppend
                     Add(insert, StatusProgression.Rank(status));
                     Add(insert, e.ErrorCode);
                     Add(insert, Text(e.ErrorTitle));
+                    if (number != null)
+                    {
+                        Add(insert, number);
+                        Add(insert, e.EventTime?.ToUnixTimeMilliseconds() ?? receivedAt);
+                        Add(insert, e.Consent switch { ConsentChange.OptOut => 1, ConsentChange.OptIn => 2, _ => 0 });
+                    }
                     events.BatchCommands.Add(insert);
                 }
             }

@@ -9,7 +9,8 @@ namespace Sobot.Receiver.Store.Postgres;
 /// The shared store: several receivers on one PostgreSQL database form one service. Same guarantees as the SQLite
 /// store: a delivery is committed with synchronous_commit on before its 200; an event is stored once by its dedup key
 /// (a unique index, so the same webhook stored by two receivers is one row); statuses only move forward
-/// (<see cref="StatusProgression"/>); consumer cursors live in the database and are shared.
+/// (<see cref="StatusProgression"/>); consumer cursors live in the database and are shared; the opt-out list, the
+/// stop/start decisions and each number's last inbound are kept in the append's transaction, by the SQLite rules.
 ///
 /// Writes go through one writer loop per receiver that commits whatever has queued up in one transaction (group
 /// commit): one WAL flush acknowledges a whole batch.
@@ -197,10 +198,15 @@ public sealed class PostgresEventStore : IEventStore
             // transaction may wait for the seq lock, or hold it while idle, past the stuck-transaction timeout.
             await using (var settings = new NpgsqlCommand(_transactionSettings, connection, tx))
                 await settings.ExecuteNonQueryAsync().ConfigureAwait(false);
+            // Lock order, the same in every transaction on the database: row locks taken outside the seq lock
+            // (consumers) first, then the seq lock, then the rows only ever written under it (events, opt-outs,
+            // decisions, last inbound). Taking the seq lock before a consumer row could deadlock with another receiver.
             var appends = new List<int>();
+            var locked = new List<int>();
             for (int i = 0; i < writes.Count; i++)
             {
                 if (writes[i].Delivery != null) appends.Add(i);
+                else if (writes[i].UnderSeqLock) locked.Add(i);
                 else results[i] = await writes[i].Apply!(connection, tx).ConfigureAwait(false);
             }
             if (appends.Count > 0)
@@ -212,8 +218,9 @@ public sealed class PostgresEventStore : IEventStore
                     results[appends[j]] = appended[j];
                     added |= appended[j].Stored > 0;
                 }
-                if (_options.BeforeCommit != null) await _options.BeforeCommit().ConfigureAwait(false);
             }
+            foreach (int i in locked) results[i] = await writes[i].Apply!(connection, tx).ConfigureAwait(false);
+            if (appends.Count > 0 && _options.BeforeCommit != null) await _options.BeforeCommit().ConfigureAwait(false);
             committing = true;
             await tx.CommitAsync().ConfigureAwait(false);
         }
@@ -319,21 +326,96 @@ public sealed class PostgresEventStore : IEventStore
         return (IReadOnlyList<ConsumerPosition>)consumers;
     }, cancellationToken);
 
-    // Opt-outs and conversation windows arrive on this store in the next commit; until then it refuses them.
-    public Task<OptOutRecord?> GetOptOutAsync(string customerNumber, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The PostgreSQL store does not keep opt-outs yet.");
+    public Task<OptOutRecord?> GetOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
+    {
+        string number = CustomerNumbers.Require(customerNumber);
+        return Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT {StoreRows.OptOutColumns} FROM opt_outs WHERE customer_number = $1", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = number });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.OptOut(reader) : null;
+        }, cancellationToken);
+    }
 
-    public Task<IReadOnlyList<OptOutRecord>> ListOptOutsAsync(CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The PostgreSQL store does not keep opt-outs yet.");
+    public Task<IReadOnlyList<OptOutRecord>> ListOptOutsAsync(CancellationToken cancellationToken = default) => Run(async connection =>
+    {
+        await using var command = new NpgsqlCommand($"SELECT {StoreRows.OptOutColumns} FROM opt_outs ORDER BY customer_number COLLATE \"C\"", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<OptOutRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(StoreRows.OptOut(reader));
+        return (IReadOnlyList<OptOutRecord>)list;
+    }, cancellationToken);
 
-    public Task<OptOutRecord> AddOptOutAsync(string customerNumber, string source, DateTimeOffset since, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The PostgreSQL store does not keep opt-outs yet.");
+    public async Task<OptOutRecord> AddOptOutAsync(string customerNumber, string source, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        string number = CustomerNumbers.Require(customerNumber);
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        long at = since.ToUnixTimeMilliseconds();
+        return (OptOutRecord)await Enqueue(new PostgresPendingWrite(null, async (connection, tx) =>
+        {
+            await DecideAsync(connection, tx, number, at).ConfigureAwait(false);
+            // DO NOTHING: a number already on the list keeps its first since and source.
+            await using (var insert = new NpgsqlCommand("INSERT INTO opt_outs(customer_number, since, source) VALUES ($1, $2, $3) ON CONFLICT (customer_number) DO NOTHING", connection, tx))
+            {
+                insert.Parameters.Add(new NpgsqlParameter { Value = number });
+                insert.Parameters.Add(new NpgsqlParameter { Value = at });
+                insert.Parameters.Add(new NpgsqlParameter { Value = source });
+                await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            await using var read = new NpgsqlCommand($"SELECT {StoreRows.OptOutColumns} FROM opt_outs WHERE customer_number = $1", connection, tx);
+            read.Parameters.Add(new NpgsqlParameter { Value = number });
+            await using var reader = await read.ExecuteReaderAsync().ConfigureAwait(false);
+            await reader.ReadAsync().ConfigureAwait(false);
+            return StoreRows.OptOut(reader);
+        }, underSeqLock: true)).ConfigureAwait(false);
+    }
 
-    public Task<bool> RemoveOptOutAsync(string customerNumber, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The PostgreSQL store does not keep opt-outs yet.");
+    public async Task<bool> RemoveOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
+    {
+        string number = CustomerNumbers.Require(customerNumber);
+        long now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return (bool)await Enqueue(new PostgresPendingWrite(null, async (connection, tx) =>
+        {
+            await DecideAsync(connection, tx, number, now).ConfigureAwait(false);
+            await using var delete = new NpgsqlCommand("DELETE FROM opt_outs WHERE customer_number = $1", connection, tx);
+            delete.Parameters.Add(new NpgsqlParameter { Value = number });
+            return await delete.ExecuteNonQueryAsync().ConfigureAwait(false) > 0;
+        }, underSeqLock: true)).ConfigureAwait(false);
+    }
 
-    public Task<IReadOnlyList<LastInboundRecord>> GetLastInboundAsync(IReadOnlyCollection<string> customerNumbers, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The PostgreSQL store does not keep conversation windows yet.");
+    /// <summary>
+    /// A manual decision, under the seq lock like the stops and starts of appends (so a decision made through one
+    /// receiver and a message stored through another are applied one after the other, never interleaved).
+    /// </summary>
+    private static async Task DecideAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string number, long at)
+    {
+        await using var batch = new NpgsqlBatch(connection, tx);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({PostgresSchema.SeqLock})"));
+        var decide = new NpgsqlBatchCommand("""
+            INSERT INTO consent_decisions AS c(customer_number, decided_at) VALUES ($1, $2)
+            ON CONFLICT (customer_number) DO UPDATE SET decided_at = greatest(c.decided_at, excluded.decided_at)
+            """);
+        decide.Parameters.Add(new NpgsqlParameter { Value = number });
+        decide.Parameters.Add(new NpgsqlParameter { Value = at });
+        batch.BatchCommands.Add(decide);
+        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<LastInboundRecord>> GetLastInboundAsync(IReadOnlyCollection<string> customerNumbers, CancellationToken cancellationToken = default)
+    {
+        var numbers = customerNumbers.Select(CustomerNumbers.Require).Distinct(StringComparer.Ordinal).ToArray();
+        return Run(async connection =>
+        {
+            var list = new List<LastInboundRecord>(numbers.Length);
+            if (numbers.Length == 0) return (IReadOnlyList<LastInboundRecord>)list;
+            await using var command = new NpgsqlCommand($"SELECT {StoreRows.LastInboundColumns} FROM last_inbound WHERE customer_number = ANY($1)", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = numbers, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(StoreRows.LastInbound(reader));
+            return (IReadOnlyList<LastInboundRecord>)list;
+        }, cancellationToken);
+    }
 
     public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => Run(async connection =>
     {

@@ -68,6 +68,36 @@ internal static class PostgresSchema
             updated_at bigint NOT NULL        -- unix milliseconds
         );
         """,
+        // Step 2: the opt-out list and conversation windows, as in the SQLite store's schema 2. Numbers are digits only;
+        // times are unix milliseconds. All three are kept by the append's transaction, under the seq lock.
+        """
+        CREATE TABLE opt_outs(
+            customer_number text PRIMARY KEY,
+            since bigint NOT NULL,
+            source text NOT NULL
+        );
+        -- The time of each number's latest stop/start decision, kept after a START too, so a STOP that arrives late
+        -- (its message older than the decision) is not applied.
+        CREATE TABLE consent_decisions(
+            customer_number text PRIMARY KEY,
+            decided_at bigint NOT NULL
+        );
+        CREATE TABLE last_inbound(
+            customer_number text PRIMARY KEY,
+            last_inbound_at bigint NOT NULL,
+            message_id text NOT NULL
+        );
+        -- Windows are known straight after an upgrade: each number's latest inbound message by its own time (arrival
+        -- when it has none; a tie keeps the one stored first), numbers normalised as CustomerNumbers does, others
+        -- skipped. Opt-outs are not rebuilt: stop words are the receiver's setting, not the store's.
+        INSERT INTO last_inbound(customer_number, last_inbound_at, message_id)
+        SELECT DISTINCT ON (number) number, at, message_id
+        FROM (SELECT seq, message_id, coalesce(event_time * 1000, received_at) AS at,
+                     replace(replace(regexp_replace(btrim(customer_number), '^[+]', ''), ' ', ''), '-', '') AS number
+              FROM events WHERE kind = 'inbound' AND customer_number IS NOT NULL AND message_id IS NOT NULL) AS inbound
+        WHERE number ~ '^[0-9]{1,20}$'
+        ORDER BY number, at DESC, seq;
+        """,
     ];
 
     public static int Version => Steps.Length;
