@@ -6,7 +6,8 @@ namespace Sobot.Receiver.Store.Postgres;
 /// <summary>
 /// Appends a group of deliveries inside the writer's transaction, in three round trips: the bodies (before the seq
 /// lock, so the bulk of the bytes never holds other receivers up), then the seq lock and every event with its status
-/// (and, for an inbound message, its number's last inbound and any stop or start it says), then, only when something new was stored, the NOTIFY that wakes the other receivers' long polls at commit.
+/// (and, for an inbound message, its number's last inbound and any stop or start it says), then, only when something
+/// new was stored, the NOTIFY that wakes the other receivers' long polls at commit.
 /// </summary>
 internal static class PostgresAppend
 {
