@@ -19,10 +19,16 @@ public sealed class Child : IDisposable
     public string WebhookUrl { get; }
     public int ProcessId => _process.Id;
 
-    public static Child StartReceiver(string store)
+    public static Child StartReceiver(string store) => StartReceiver(["--store", store], null);
+
+    /// <summary>A receiver on PostgreSQL; the connection string goes through the environment, never the command line.</summary>
+    public static Child StartPostgresReceiver(string connectionString, string token, string queryKey) =>
+        StartReceiver(["--store", "postgres", "--token", token, "--query-key", queryKey], new() { ["SOBOT_RECEIVER_CONNECTION_STRING"] = connectionString });
+
+    private static Child StartReceiver(string[] storeArguments, Dictionary<string, string>? environment)
     {
         var ready = Start([Path.Combine(AppContext.BaseDirectory, "Sobot.Receiver.dll"), "--handshake", "--ingress-urls", "http://127.0.0.1:0",
-            "--query-urls", "http://127.0.0.1:0", "--store", store], out var process);
+            "--query-urls", "http://127.0.0.1:0", .. storeArguments], out var process, environment);
         if ((string?)ready["event"] != "ready") throw new InvalidOperationException("The receiver did not start: " + ready.ToJsonString());
         return new Child(process, (string)ready["webhookUrl"]!, (string)ready["queryUrl"]!, (string)ready["queryKey"]!);
     }
@@ -33,9 +39,10 @@ public sealed class Child : IDisposable
         return new Child(process, (string)ready["webhookUrl"]!, "", "");
     }
 
-    private static JsonNode Start(string[] arguments, out Process process)
+    private static JsonNode Start(string[] arguments, out Process process, Dictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? []) info.Environment[name] = value;
         foreach (var a in arguments) info.ArgumentList.Add(a);
         process = Process.Start(info)!;
         process.ErrorDataReceived += (_, _) => { };

@@ -4,7 +4,12 @@
 // Scenario 9: fills a fresh store with M events (batched bodies of 100 statuses, to get there in minutes), reads some
 // back through the query API, and prints the receiver's working set.
 //
+// Scenario 10 (--postgres): the same posters spread over two receivers sharing one PostgreSQL database (a throwaway
+// cluster started with initdb/pg_ctl, fsync and synchronous_commit on), beside one receiver on SQLite; scenarios 7's
+// bare endpoint and 9 are skipped then.
+//
 // dotnet run -c Release --project bench/ReceiverBench -- [--events 100000] [--posters 32] [--memory-events 1000000] [--skip-memory]
+// dotnet run -c Release --project bench/ReceiverBench -- --postgres [--events 50000] [--posters 32]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -15,6 +20,7 @@ if (args.Contains("--bare-server")) return await BareServer.RunAsync();
 
 int events = Option("--events", 100_000), posters = Option("--posters", 32), memoryEvents = Option("--memory-events", 1_000_000);
 bool skipMemory = args.Contains("--skip-memory");
+if (args.Contains("--postgres")) return await PostgresScenario.RunAsync(Option("--events", 50_000), posters);
 string work = Path.Combine(Path.GetTempPath(), "sobot-receiver-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);
 try

@@ -7,6 +7,7 @@ using Sobot.Receiver.Ingress;
 using Sobot.Receiver.Query;
 using Sobot.Receiver.Security;
 using Sobot.Receiver.Store;
+using Sobot.Receiver.Store.Postgres;
 using Sobot.Receiver.Store.Sqlite;
 
 namespace Sobot.Receiver;
@@ -50,10 +51,21 @@ public sealed class ReceiverHost : IAsyncDisposable
     {
         environment ??= Environment.GetEnvironmentVariable;
         X509Certificate2? certificate = options.CertificatePath != null ? CertificateLoader.Load(options, environment) : null;
-        var store = SqliteEventStore.Open(storeOptions ?? new SqliteStoreOptions(options.StorePath));
+        IEventStore store;
+        string storeName;
+        if (options.UsePostgres)
+        {
+            var postgres = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(options.ResolveConnectionString(environment)));
+            (store, storeName) = (postgres, postgres.Description);
+        }
+        else
+        {
+            var sqlite = SqliteEventStore.Open(storeOptions ?? new SqliteStoreOptions(options.StorePath));
+            (store, storeName) = (sqlite, sqlite.Path);
+        }
         try
         {
-            return await StartAsync(options, secrets, store, store.Path, certificate, configureLogging);
+            return await StartAsync(options, secrets, store, storeName, certificate, configureLogging);
         }
         catch
         {
@@ -87,6 +99,8 @@ public sealed class ReceiverHost : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        if (options.RetentionDays is int days)
+            builder.Services.AddHostedService(sp => new RetentionService(store, TimeSpan.FromDays(days), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionService>>()));
         if (options.ExitWithPid is int parent) builder.Services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>()));
 
         var app = builder.Build();

@@ -9,10 +9,17 @@ public sealed class ReceiverOptions
     public const string TokenVariable = "SOBOT_RECEIVER_TOKEN";
     public const string QueryKeyVariable = "SOBOT_RECEIVER_KEY";
     public const string CertificatePasswordVariable = "SOBOT_RECEIVER_CERTIFICATE_PASSWORD";
+    public const string ConnectionStringVariable = "SOBOT_RECEIVER_CONNECTION_STRING";
 
     public IReadOnlyList<ListenAddress> IngressUrls { get; set; } = [new ListenAddress(false, "127.0.0.1", 8080)];
     public IReadOnlyList<ListenAddress> QueryUrls { get; set; } = [new ListenAddress(false, "127.0.0.1", 8081)];
     public string StorePath { get; set; } = "sobot-events.db";
+    /// <summary><c>--store postgres</c>: the events live in PostgreSQL, shared by every receiver given the same database.</summary>
+    public bool UsePostgres { get; set; }
+    public string? ConnectionString { get; set; }
+    public string? ConnectionStringFile { get; set; }
+    /// <summary>Events older than this many days are pruned in the background; null keeps everything.</summary>
+    public int? RetentionDays { get; set; }
     public string? Token { get; set; }
     public string? TokenFile { get; set; }
     public string? QueryKey { get; set; }
@@ -37,12 +44,23 @@ public sealed class ReceiverOptions
         Sobot webhook receiver: stores every webhook Sobot posts, durably, and serves them to scripts.
 
         Usage: Sobot.Receiver [options]
+               Sobot.Receiver copy-store --from FILE --to-connection-string-file FILE
+                                    (copies a SQLite store into PostgreSQL; copy-store --help)
 
           --ingress-urls URLS       where Sobot posts (comma-separated; default http://127.0.0.1:8080).
                                     Only POST /webhook/<token> and GET /healthz answer there.
           --query-urls URLS         the query API for scripts (default http://127.0.0.1:8081); every
                                     request needs the header x-receiver-key.
           --store PATH              the SQLite file (default ./sobot-events.db); created when missing
+          --store postgres          keep the events in PostgreSQL instead; several receivers on one database
+                                    form one service. The Npgsql connection string comes from:
+          --connection-string-file PATH
+                                    a file holding the connection string (keep it owner-readable), or
+                                    {ConnectionStringVariable} in the environment, or
+          --connection-string TEXT  on the command line, where other users of the machine can read it
+                                    (ps, /proc): avoid it when the string holds a password
+          --retention-days N        prune events received more than N days ago, in small batches in the
+                                    background (default: keep everything)
           --token TOKEN             the secret path segment of the webhook URL
           --token-file PATH         read the token from a file; a missing file is created with a new token
           --query-key KEY           the x-receiver-key the query API accepts
@@ -85,7 +103,18 @@ public sealed class ReceiverOptions
             {
                 case "--ingress-urls": o.IngressUrls = ListenAddress.ParseList(name, Value()); break;
                 case "--query-urls": o.QueryUrls = ListenAddress.ParseList(name, Value()); break;
-                case "--store": o.StorePath = NotEmpty(name, Value()); break;
+                case "--store":
+                    string store = NotEmpty(name, Value());
+                    // A SQLite file that happens to be called postgres can still be named as ./postgres.
+                    if (store.Equals("postgres", StringComparison.OrdinalIgnoreCase) || store.Equals("postgresql", StringComparison.OrdinalIgnoreCase)) o.UsePostgres = true;
+                    else o.StorePath = store;
+                    break;
+                case "--connection-string": o.ConnectionString = NotEmpty(name, Value()); break;
+                case "--connection-string-file": o.ConnectionStringFile = NotEmpty(name, Value()); break;
+                case "--retention-days":
+                    o.RetentionDays = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int days) && days > 0
+                        ? days : throw new ArgumentException($"{name} needs a whole number of days, 1 or more.");
+                    break;
                 case "--token": o.Token = NotEmpty(name, Value()); break;
                 case "--token-file": o.TokenFile = NotEmpty(name, Value()); break;
                 case "--query-key": o.QueryKey = NotEmpty(name, Value()); break;
@@ -127,11 +156,28 @@ public sealed class ReceiverOptions
         o.ConsentWords = new ConsentWords(stopWords, startWords);
         if (o.Token != null && o.TokenFile != null) throw new ArgumentException("Give --token or --token-file, not both.");
         if (o.QueryKey != null && o.QueryKeyFile != null) throw new ArgumentException("Give --query-key or --query-key-file, not both.");
+        if (o.ConnectionString != null && o.ConnectionStringFile != null) throw new ArgumentException("Give --connection-string or --connection-string-file, not both.");
+        if (!o.UsePostgres && (o.ConnectionString != null || o.ConnectionStringFile != null))
+            throw new ArgumentException("A connection string is for --store postgres; without it the store is a SQLite file.");
         var ports = o.IngressUrls.Concat(o.QueryUrls).Where(a => a.Port != 0).GroupBy(a => a.Port).FirstOrDefault(g => g.Count() > 1);
         if (ports != null) throw new ArgumentException($"Port {ports.Key} is given twice: the ingress and the query API need listeners of their own.");
         if (o.IngressUrls.Concat(o.QueryUrls).Any(a => a.Https) && o.CertificatePath == null)
             throw new ArgumentException("An https:// URL needs --certificate.");
         return o;
+    }
+
+    /// <summary>The PostgreSQL connection string: option, file, then environment.</summary>
+    public string ResolveConnectionString(Func<string, string?> environment)
+    {
+        if (ConnectionString != null) return ConnectionString;
+        if (ConnectionStringFile != null)
+        {
+            string text = File.ReadAllText(ConnectionStringFile).Trim();
+            return text.Length > 0 ? text : throw new ArgumentException($"The connection string file {ConnectionStringFile} is empty.");
+        }
+        string? fromEnvironment = environment(ConnectionStringVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment.Trim();
+        throw new ArgumentException($"--store postgres needs a connection string: --connection-string-file PATH or {ConnectionStringVariable}.");
     }
 
     private static string NotEmpty(string name, string value) =>

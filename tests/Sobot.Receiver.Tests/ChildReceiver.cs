@@ -27,10 +27,14 @@ public sealed class ChildReceiver : IDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    public static async Task<ChildReceiver> StartAsync(params string[] args)
+    public static Task<ChildReceiver> StartAsync(params string[] args) => StartAsync(null, args);
+
+    /// <param name="environment">Variables added to the child's environment (e.g. a connection string kept off the command line).</param>
+    public static async Task<ChildReceiver> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "Sobot.Receiver.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--handshake");
         foreach (var a in args) info.ArgumentList.Add(a);

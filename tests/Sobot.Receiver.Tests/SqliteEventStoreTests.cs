@@ -5,7 +5,7 @@ using Sobot.Receiver.Store.Sqlite;
 
 namespace Sobot.Receiver.Tests;
 
-/// <summary>The SQLite store on its own, without HTTP: what a second store implementation would have to match.</summary>
+/// <summary>What only the SQLite store has to show (the shared contract is in <see cref="EventStoreContract"/>).</summary>
 public class SqliteEventStoreTests
 {
     private static WebhookDelivery Delivery(string body) =>
@@ -56,32 +56,5 @@ public class SqliteEventStoreTests
             bump.ExecuteNonQuery();
         }
         Assert.Contains("newer", Assert.Throws<StoreUnavailableException>(() => SqliteEventStore.Open(options)).Message);
-    }
-
-    [Fact]
-    public async Task The_commit_signal_fires_after_the_events_are_readable()
-    {
-        using var folder = new TempDirectory();
-        await using var store = SqliteEventStore.Open(new SqliteStoreOptions(folder.File("events.db")));
-        var next = store.Commits.NextCommit;
-        var append = store.AppendAsync(Delivery(Payloads.Inbound("wamid.S", "911", "hi")));
-        await next.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Single(await store.ReadEventsAsync(new EventQuery()));
-        await append;
-        // A delivery that adds nothing new (a duplicate) wakes nobody.
-        var quiet = store.Commits.NextCommit;
-        var again = await store.AppendAsync(Delivery(Payloads.Inbound("wamid.S", "911", "hi")));
-        Assert.Equal((0, 1), (again.Stored, again.Duplicates));
-        await Task.Delay(100);
-        Assert.False(quiet.IsCompleted);
-    }
-
-    [Fact]
-    public async Task Writes_after_shutdown_are_refused_as_unavailable()
-    {
-        using var folder = new TempDirectory();
-        var store = SqliteEventStore.Open(new SqliteStoreOptions(folder.File("events.db")));
-        await store.DisposeAsync();
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AppendAsync(Delivery("[]")));
     }
 }

@@ -2,7 +2,8 @@ namespace Sobot.Receiver.Store;
 
 /// <summary>
 /// Everything the receiver keeps. Narrow on purpose: the SQLite store is the embedded default and a PostgreSQL
-/// store is to implement the same contract (the tests in OptOutAndWindowContract hold every implementation to it).
+/// store implements the same contract (the tests in EventStoreContract and OptOutAndWindowContract hold every
+/// implementation to it).
 /// Every method throws <see cref="StoreUnavailableException"/> when the store cannot answer.
 ///
 /// Numbers given to the opt-out and window methods are normalised by <see cref="CustomerNumbers"/> (digits only);
@@ -55,6 +56,12 @@ public interface IEventStore : IAsyncDisposable
 
     /// <summary>The last inbound message of each of those numbers that has one; numbers without one are left out.</summary>
     Task<IReadOnlyList<LastInboundRecord>> GetLastInboundAsync(IReadOnlyCollection<string> customerNumbers, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes up to <paramref name="maxRows"/> events (and as many bodies) received before <paramref name="receivedBefore"/>,
+    /// oldest first, in one short transaction; returns how many rows went. Seqs of pruned events are never reused.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset receivedBefore, int maxRows, CancellationToken cancellationToken = default);
 
     Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default);
 }

@@ -110,6 +110,13 @@ public sealed class SqliteEventStore : IEventStore
         return (bool)await Enqueue(new PendingWrite(s => s.RemoveOptOut(number, now), addsEvents: false)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Through the writer like any write (SQLite has one writer), but as its own small transaction of at most
+    /// <paramref name="maxRows"/> rows per table, so ingest waits for one short delete at most, never for the whole purge.
+    /// </summary>
+    public async Task<int> PruneAsync(DateTimeOffset receivedBefore, int maxRows, CancellationToken cancellationToken = default) =>
+        (int)await Enqueue(new PendingWrite(s => s.Prune(receivedBefore, Math.Max(1, maxRows)), addsEvents: false, alone: true)).ConfigureAwait(false);
+
     /// <summary>Not cancellable once queued: a caller that gives up must not leave the outcome of a write in doubt.</summary>
     private async Task<object> Enqueue(PendingWrite write)
     {
@@ -131,7 +138,11 @@ public sealed class SqliteEventStore : IEventStore
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
-            while (batch.Count < _options.MaxBatch && reader.TryRead(out var write)) batch.Add(write);
+            while (batch.Count < _options.MaxBatch && reader.TryPeek(out var next) && (batch.Count == 0 || !next.Alone) && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+                if (write.Alone) break;
+            }
             if (batch.Count == 0) continue;
             var failure = TryCommit(batch);
             if (failure == null) continue;
@@ -187,7 +198,7 @@ public sealed class SqliteEventStore : IEventStore
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT seq, kind, received_at, message_id, customer_number, status, event_time, fields, raw FROM events WHERE seq > $after");
+        var sql = new StringBuilder($"SELECT {StoreRows.EventColumns} FROM events WHERE seq > $after");
         command.Parameters.AddWithValue("$after", query.After);
         if (query.Kind is EventKind kind)
         {
@@ -217,32 +228,18 @@ public sealed class SqliteEventStore : IEventStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            EventKindNames.TryParse(reader.GetString(1), out var k);
-            events.Add(new StoredEvent
-            {
-                Seq = reader.GetInt64(0),
-                Kind = k,
-                ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                MessageId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                CustomerNumber = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Status = reader.IsDBNull(5) ? null : reader.GetString(5),
-                EventTime = reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(6)),
-                FieldsJson = reader.GetString(7),
-                RawText = reader.GetString(8),
-            });
+            events.Add(StoreRows.Event(reader));
         }
         return (IReadOnlyList<StoredEvent>)events;
     });
 
-    private const string StatusColumns = "message_id, status, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at";
-
     public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {StatusColumns} FROM message_status WHERE message_id = $id";
+        command.CommandText = $"SELECT {StoreRows.StatusColumns} FROM message_status WHERE message_id = $id";
         command.Parameters.AddWithValue("$id", messageId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadStatus(reader) : null;
+        return reader.Read() ? StoreRows.Status(reader) : null;
     });
 
     public Task<IReadOnlyList<MessageStatusRecord>> GetStatusesAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => Read(connection =>
@@ -251,51 +248,31 @@ public sealed class SqliteEventStore : IEventStore
         if (messageIds.Count == 0) return (IReadOnlyList<MessageStatusRecord>)statuses;
         using var command = connection.CreateCommand();
         // One parameter whatever the batch size: SQLite caps the number of bound variables, not the length of a JSON array.
-        command.CommandText = $"SELECT {StatusColumns} FROM message_status WHERE message_id IN (SELECT value FROM json_each($ids))";
+        command.CommandText = $"SELECT {StoreRows.StatusColumns} FROM message_status WHERE message_id IN (SELECT value FROM json_each($ids))";
         command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(messageIds));
         using var reader = command.ExecuteReader();
-        while (reader.Read()) statuses.Add(ReadStatus(reader));
+        while (reader.Read()) statuses.Add(StoreRows.Status(reader));
         return (IReadOnlyList<MessageStatusRecord>)statuses;
     });
-
-    private static MessageStatusRecord ReadStatus(SqliteDataReader r) => new()
-    {
-        MessageId = r.GetString(0),
-        Status = r.GetString(1),
-        Timestamp = Seconds(r, 2),
-        Seq = r.GetInt64(3),
-        RecipientId = r.IsDBNull(4) ? null : r.GetString(4),
-        ErrorCode = r.IsDBNull(5) ? null : r.GetInt32(5),
-        ErrorTitle = r.IsDBNull(6) ? null : r.GetString(6),
-        SentAt = Seconds(r, 7),
-        DeliveredAt = Seconds(r, 8),
-        ReadAt = Seconds(r, 9),
-        FailedAt = Seconds(r, 10),
-    };
-
-    private static DateTimeOffset? Seconds(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(i));
 
     public Task<ConsumerPosition?> GetConsumerAsync(string name, CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, position, updated_at FROM consumers WHERE name = $name";
+        command.CommandText = $"SELECT {StoreRows.ConsumerColumns} FROM consumers WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadConsumer(reader) : null;
+        return reader.Read() ? StoreRows.Consumer(reader) : null;
     });
 
     public Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, position, updated_at FROM consumers ORDER BY name";
+        command.CommandText = $"SELECT {StoreRows.ConsumerColumns} FROM consumers ORDER BY name";
         using var reader = command.ExecuteReader();
         var consumers = new List<ConsumerPosition>();
-        while (reader.Read()) consumers.Add(ReadConsumer(reader));
+        while (reader.Read()) consumers.Add(StoreRows.Consumer(reader));
         return (IReadOnlyList<ConsumerPosition>)consumers;
     });
-
-    private static ConsumerPosition ReadConsumer(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
 
     public Task<OptOutRecord?> GetOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
     {
@@ -303,20 +280,20 @@ public sealed class SqliteEventStore : IEventStore
         return Read(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT customer_number, since, source FROM opt_outs WHERE customer_number = $number";
+            command.CommandText = $"SELECT {StoreRows.OptOutColumns} FROM opt_outs WHERE customer_number = $number";
             command.Parameters.AddWithValue("$number", number);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? SqliteWriteStatements.ReadOptOut(reader) : null;
+            return reader.Read() ? StoreRows.OptOut(reader) : null;
         });
     }
 
     public Task<IReadOnlyList<OptOutRecord>> ListOptOutsAsync(CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT customer_number, since, source FROM opt_outs ORDER BY customer_number";
+        command.CommandText = $"SELECT {StoreRows.OptOutColumns} FROM opt_outs ORDER BY customer_number";
         using var reader = command.ExecuteReader();
         var list = new List<OptOutRecord>();
-        while (reader.Read()) list.Add(SqliteWriteStatements.ReadOptOut(reader));
+        while (reader.Read()) list.Add(StoreRows.OptOut(reader));
         return (IReadOnlyList<OptOutRecord>)list;
     });
 
@@ -329,11 +306,11 @@ public sealed class SqliteEventStore : IEventStore
             if (numbers.Count == 0) return (IReadOnlyList<LastInboundRecord>)list;
             using var command = connection.CreateCommand();
             // One JSON parameter, as for statuses: SQLite caps bound variables, not array lengths.
-            command.CommandText = "SELECT customer_number, last_inbound_at, message_id FROM last_inbound WHERE customer_number IN (SELECT value FROM json_each($numbers))";
+            command.CommandText = $"SELECT {StoreRows.LastInboundColumns} FROM last_inbound WHERE customer_number IN (SELECT value FROM json_each($numbers))";
             command.Parameters.AddWithValue("$numbers", JsonSerializer.Serialize(numbers));
             using var reader = command.ExecuteReader();
             while (reader.Read())
-                list.Add(new LastInboundRecord(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2)));
+                list.Add(StoreRows.LastInbound(reader));
             return (IReadOnlyList<LastInboundRecord>)list;
         });
     }

@@ -18,6 +18,8 @@ internal sealed class SqliteWriteStatements : IDisposable
     private readonly SqliteCommand _insertOptOut;
     private readonly SqliteCommand _deleteOptOut;
     private readonly SqliteCommand _getOptOut;
+    private readonly SqliteCommand _pruneEvents;
+    private readonly SqliteCommand _pruneBodies;
 
     public SqliteWriteStatements(SqliteConnection connection)
     {
@@ -67,7 +69,12 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertOptOut = Prepare(connection, "INSERT INTO opt_outs(customer_number, since, source) VALUES ($number, $since, $source) ON CONFLICT(customer_number) DO NOTHING",
             "$number", "$since", "$source");
         _deleteOptOut = Prepare(connection, "DELETE FROM opt_outs WHERE customer_number = $number", "$number");
-        _getOptOut = Prepare(connection, "SELECT customer_number, since, source FROM opt_outs WHERE customer_number = $number", "$number");
+        _getOptOut = Prepare(connection, $"SELECT {StoreRows.OptOutColumns} FROM opt_outs WHERE customer_number = $number", "$number");
+        // By seq, which follows arrival here (one writer): the scan stops at the first young event it has no use for.
+        _pruneEvents = Prepare(connection, "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE received_at < $cutoff ORDER BY seq LIMIT $limit)",
+            "$cutoff", "$limit");
+        _pruneBodies = Prepare(connection, "DELETE FROM bodies WHERE id IN (SELECT id FROM bodies WHERE received_at < $cutoff ORDER BY id LIMIT $limit)",
+            "$cutoff", "$limit");
     }
 
     /// <summary>When a stage happened: the earliest timestamp seen for it, whatever order the webhooks came in.</summary>
@@ -81,6 +88,17 @@ internal sealed class SqliteWriteStatements : IDisposable
         _upsertStatus.Transaction = transaction;
         _setConsumer.Transaction = transaction;
         foreach (var command in ConsentCommands) command.Transaction = transaction;
+        _pruneEvents.Transaction = transaction;
+        _pruneBodies.Transaction = transaction;
+    }
+
+    public int Prune(DateTimeOffset receivedBefore, int maxRows)
+    {
+        long cutoff = receivedBefore.ToUnixTimeMilliseconds();
+        Bind(_pruneEvents, cutoff, maxRows);
+        int events = _pruneEvents.ExecuteNonQuery();
+        Bind(_pruneBodies, cutoff, maxRows);
+        return events + _pruneBodies.ExecuteNonQuery();
     }
 
     private IEnumerable<SqliteCommand> ConsentCommands => [_upsertLastInbound, _getDecision, _setDecision, _insertOptOut, _deleteOptOut, _getOptOut];
@@ -141,7 +159,7 @@ internal sealed class SqliteWriteStatements : IDisposable
         Bind(_getOptOut, number);
         using var reader = _getOptOut.ExecuteReader();
         reader.Read();
-        return ReadOptOut(reader);
+        return StoreRows.OptOut(reader);
     }
 
     public bool RemoveOptOut(string number, DateTimeOffset now)
@@ -149,9 +167,6 @@ internal sealed class SqliteWriteStatements : IDisposable
         Decide(number, now.ToUnixTimeMilliseconds());
         return DeleteOptOut(number);
     }
-
-    public static OptOutRecord ReadOptOut(SqliteDataReader r) =>
-        new(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetString(2));
 
     private void Decide(string number, long at)
     {
@@ -199,5 +214,7 @@ internal sealed class SqliteWriteStatements : IDisposable
         _upsertStatus.Dispose();
         _setConsumer.Dispose();
         foreach (var command in ConsentCommands) command.Dispose();
+        _pruneEvents.Dispose();
+        _pruneBodies.Dispose();
     }
 }

@@ -1,0 +1,61 @@
+using System.Data.Common;
+
+namespace Sobot.Receiver.Store;
+
+/// <summary>
+/// The column lists both stores select, and the one mapping from a row to a record: the stores differ in SQL
+/// dialect, never in what a row means.
+/// </summary>
+internal static class StoreRows
+{
+    public const string EventColumns = "seq, kind, received_at, message_id, customer_number, status, event_time, fields, raw";
+    public const string StatusColumns = "message_id, status, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at";
+    public const string ConsumerColumns = "name, position, updated_at";
+    public const string OptOutColumns = "customer_number, since, source";
+    public const string LastInboundColumns = "customer_number, last_inbound_at, message_id";
+
+    public static StoredEvent Event(DbDataReader r)
+    {
+        EventKindNames.TryParse(r.GetString(1), out var kind);
+        return new StoredEvent
+        {
+            Seq = r.GetInt64(0),
+            Kind = kind,
+            ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
+            MessageId = Text(r, 3),
+            CustomerNumber = Text(r, 4),
+            Status = Text(r, 5),
+            EventTime = Seconds(r, 6),
+            FieldsJson = r.GetString(7),
+            RawText = r.GetString(8),
+        };
+    }
+
+    public static MessageStatusRecord Status(DbDataReader r) => new()
+    {
+        MessageId = r.GetString(0),
+        Status = r.GetString(1),
+        Timestamp = Seconds(r, 2),
+        Seq = r.GetInt64(3),
+        RecipientId = Text(r, 4),
+        ErrorCode = r.IsDBNull(5) ? null : r.GetInt32(5),
+        ErrorTitle = Text(r, 6),
+        SentAt = Seconds(r, 7),
+        DeliveredAt = Seconds(r, 8),
+        ReadAt = Seconds(r, 9),
+        FailedAt = Seconds(r, 10),
+    };
+
+    public static ConsumerPosition Consumer(DbDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
+
+    public static OptOutRecord OptOut(DbDataReader r) =>
+        new(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetString(2));
+
+    public static LastInboundRecord LastInbound(DbDataReader r) =>
+        new(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetString(2));
+
+    private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DateTimeOffset? Seconds(DbDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(i));
+}

@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Npgsql;
+using Sobot.Receiver.Ingress;
+using Sobot.Receiver.Store;
+using Sobot.Receiver.Store.Postgres;
+
+namespace Sobot.Receiver.Tests;
+
+/// <summary>What only the PostgreSQL store has to show: several receivers (here, several stores) on one database.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEventStoreTests(PostgresCluster cluster)
+{
+    private static WebhookDelivery Delivery(string body) =>
+        new(Encoding.UTF8.GetBytes(body), WebhookEventMapper.Map(Encoding.UTF8.GetBytes(body)), DateTimeOffset.UtcNow, "127.0.0.1");
+
+    private static async Task<PostgresEventStore> OpenAsync(PostgresStoreOptions options)
+    {
+        var store = await PostgresEventStore.OpenAsync(options);
+        await store.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        return store;
+    }
+
+    /// <summary>
+    /// The case a plain sequence gets wrong: A takes a seq and is slow to commit, B commits after it. A reader that
+    /// looks while A is still open must not be able to move its cursor past A's event. With seqs taken under the seq
+    /// lock, B cannot take a seq until A has committed, so the reader sees neither, then A before B.
+    /// </summary>
+    [Fact]
+    public async Task A_reader_never_skips_an_event_whose_transaction_commits_late()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int held = 0;
+        await using var a = await OpenAsync(new PostgresStoreOptions(database)
+        {
+            BeforeCommit = async () =>
+            {
+                if (Interlocked.Exchange(ref held, 1) != 0) return;
+                holding.SetResult();
+                await release.Task;
+            },
+        });
+        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+
+        var appendA = a.AppendAsync(Delivery(Payloads.Inbound("wamid.LATE", "911", "first to take a seq")));
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var appendB = b.AppendAsync(Delivery(Payloads.Inbound("wamid.EARLY", "922", "second")));
+        await Task.Delay(300);
+        Assert.False(appendB.IsCompleted, "B committed while A held a seq: a reader could now pass A's event");
+        var cursor = await b.ReadEventsAsync(new EventQuery());
+        Assert.Empty(cursor);
+
+        release.SetResult();
+        await Task.WhenAll(appendA, appendB).WaitAsync(TimeSpan.FromSeconds(10));
+        var events = await b.ReadEventsAsync(new EventQuery());
+        Assert.Equal(["wamid.LATE", "wamid.EARLY"], events.Select(e => e.MessageId));
+        Assert.True(events[0].Seq < events[1].Seq);
+    }
+
+    /// <summary>
+    /// A receiver frozen in the middle of a commit (holding the seq lock) must not hold the others up for longer than
+    /// the stuck-transaction timeout: PostgreSQL ends its transaction, the others go on, and the frozen one's post is
+    /// refused (503), never acknowledged.
+    /// </summary>
+    [Fact]
+    public async Task A_receiver_frozen_while_holding_the_seq_lock_holds_the_others_up_only_briefly()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int held = 0;
+        await using var frozen = await OpenAsync(new PostgresStoreOptions(database)
+        {
+            StuckTransactionTimeout = TimeSpan.FromSeconds(1),
+            BeforeCommit = async () =>
+            {
+                if (Interlocked.Exchange(ref held, 1) != 0) return;
+                holding.SetResult();
+                await release.Task;
+            },
+        });
+        await using var other = await OpenAsync(new PostgresStoreOptions(database));
+        var stuck = frozen.AppendAsync(Delivery(Payloads.Inbound("wamid.FROZEN", "911", "never acknowledged")));
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var clock = Stopwatch.StartNew();
+        await other.AppendAsync(Delivery(Payloads.Inbound("wamid.OTHER", "922", "goes on"))).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.InRange(clock.ElapsedMilliseconds, 500, 4000);
+        release.SetResult();
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => stuck);
+        Assert.Equal(["wamid.OTHER"], (await other.ReadEventsAsync(new EventQuery())).Select(e => e.MessageId));
+        Assert.Equal(1, (await frozen.AppendAsync(Delivery(Payloads.Inbound("wamid.THAWED", "911", "back")))).Stored);
+    }
+
+    /// <summary>Many writers on two stores and a reader following the cursor all the while: it sees every event once.</summary>
+    [Fact]
+    public async Task A_cursor_following_two_busy_writers_sees_every_event_exactly_once()
+    {
+        const int total = 3000;
+        string database = await cluster.CreateDatabaseAsync();
+        await using var a = await OpenAsync(new PostgresStoreOptions(database));
+        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        int next = -1;
+        var writers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < total)
+                await (w % 2 == 0 ? a : b).AppendAsync(Delivery(Payloads.Status($"wamid.C{n}", "sent", n)));
+        })).ToArray();
+        var seen = new List<string>();
+        long after = 0;
+        var reading = Stopwatch.StartNew();
+        while (seen.Count < total && reading.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var page = await a.ReadEventsAsync(new EventQuery { After = after, Limit = 50 });
+            foreach (var e in page)
+            {
+                Assert.True(e.Seq > after);
+                seen.Add(e.MessageId!);
+                after = e.Seq;
+            }
+        }
+        await Task.WhenAll(writers);
+        Assert.Equal(total, seen.Count);
+        Assert.Equal(total, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_wait_on_one_store_wakes_within_250_ms_of_a_commit_through_another()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await using var a = await OpenAsync(new PostgresStoreOptions(database));
+        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        for (int i = 0; i < 3; i++)
+        {
+            var woken = a.Commits.NextCommit;
+            var clock = Stopwatch.StartNew();
+            await b.AppendAsync(Delivery(Payloads.Inbound($"wamid.W{i}", "911", "hi")));
+            await woken.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.True(clock.ElapsedMilliseconds < 250, $"woken after {clock.ElapsedMilliseconds} ms");
+            Assert.Equal(i + 1, (await a.ReadEventsAsync(new EventQuery())).Count);
+        }
+    }
+
+    [Fact]
+    public async Task The_same_webhook_stored_by_two_receivers_is_one_row()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await using var a = await OpenAsync(new PostgresStoreOptions(database));
+        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        string body = Payloads.Status("wamid.TWICE", "delivered", 7);
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? a : b).AppendAsync(Delivery(body))));
+        Assert.Equal(1, results.Sum(r => r.Stored));
+        Assert.Single(await b.ReadEventsAsync(new EventQuery()));
+        Assert.Equal("delivered", (await a.GetStatusAsync("wamid.TWICE"))!.Status);
+        await a.SetConsumerAsync("shared", 1);
+        Assert.Equal(1, (await b.GetConsumerAsync("shared"))!.Position);
+    }
+
+    [Fact]
+    public async Task Receivers_starting_at_the_same_moment_migrate_once_and_a_newer_schema_is_refused()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostgresEventStore.OpenAsync(new PostgresStoreOptions(database))));
+        foreach (var s in stores) await s.DisposeAsync();
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var bump = new NpgsqlCommand($"UPDATE store_schema SET version = {PostgresSchema.Version + 1}", connection);
+            await bump.ExecuteNonQueryAsync();
+        }
+        var refused = await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgresEventStore.OpenAsync(new PostgresStoreOptions(database)));
+        Assert.Contains("newer", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A database at schema 1 (events, no opt-out tables) is upgraded in place: its events are kept, each number's
+    /// last inbound is filled from them (latest by message time, numbers as digits), and the opt-out list starts empty.
+    /// </summary>
+    [Fact]
+    public async Task A_schema_1_database_is_upgraded_and_its_windows_filled_from_the_stored_events()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await using (var before = await OpenAsync(new PostgresStoreOptions(database)))
+        {
+            await before.AppendAsync(Delivery(Payloads.Inbound("wamid.OLD1", "+91 99601-23456", "STOP", 1_700_000_200)));
+            await before.AppendAsync(Delivery(Payloads.Inbound("wamid.OLD0", "919960123456", "hello", 1_700_000_100)));
+            await before.AppendAsync(Delivery(Payloads.Inbound("wamid.ODD", "call me", "hi", 1_700_000_300)));
+        }
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var downgrade = new NpgsqlCommand("DROP TABLE opt_outs, consent_decisions, last_inbound; UPDATE store_schema SET version = 1", connection);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+        await using var store = await OpenAsync(new PostgresStoreOptions(database));
+        Assert.Equal(3, (await store.GetHealthAsync()).EventCount);
+        Assert.Equal(
+            new LastInboundRecord("919960123456", DateTimeOffset.FromUnixTimeSeconds(1_700_000_200), "wamid.OLD1"),
+            Assert.Single(await store.GetLastInboundAsync(["919960123456"])));
+        Assert.Empty(await store.ListOptOutsAsync());
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var version = new NpgsqlCommand("SELECT version FROM store_schema", connection);
+            Assert.Equal(PostgresSchema.Version, Convert.ToInt32(await version.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        // The upgraded store keeps its windows and list from here on.
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.NEW", "919960123456", "stop", 1_700_000_400)));
+        Assert.Equal("inbound:wamid.NEW", (await store.GetOptOutAsync("919960123456"))!.Source);
+        Assert.Equal("wamid.NEW", Assert.Single(await store.GetLastInboundAsync(["919960123456"])).MessageId);
+    }
+
+    /// <summary>Two receivers on one database share one opt-out list, and each applies decisions in the other's light.</summary>
+    [Fact]
+    public async Task Two_receivers_share_the_opt_out_list_and_the_decisions()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await using var a = await OpenAsync(new PostgresStoreOptions(database));
+        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        await a.AppendAsync(Delivery(Payloads.Inbound("wamid.S", "919960123456", "STOP", 1_700_000_100)));
+        Assert.Equal("inbound:wamid.S", (await b.GetOptOutAsync("919960123456"))!.Source);
+        Assert.True(await b.RemoveOptOutAsync("919960123456"));
+        // A STOP written before that removal, stored through the other receiver, is not applied.
+        await a.AppendAsync(Delivery(Payloads.Inbound("wamid.LATE", "919960123456", "STOP", 1_700_000_200)));
+        Assert.Null(await a.GetOptOutAsync("919960123456"));
+        await b.AddOptOutAsync("911111111111", "manual:alice@host", DateTimeOffset.UtcNow);
+        Assert.Equal(["911111111111"], (await a.ListOptOutsAsync()).Select(o => o.CustomerNumber));
+        Assert.Equal("wamid.LATE", Assert.Single(await b.GetLastInboundAsync(["919960123456"])).MessageId);
+    }
+
+    /// <summary>
+    /// Stops and starts for a few numbers, posted in shuffled order through two receivers at once, with consumer moves
+    /// and manual removals in the same batches: no write fails, no deadlock between the seq lock and consumer rows, and
+    /// each number ends as its latest message (by message time) said.
+    /// </summary>
+    [Fact]
+    public async Task Stops_and_starts_stored_concurrently_through_two_receivers_end_at_each_numbers_latest_word()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await using var a = await OpenAsync(new PostgresStoreOptions(database));
+        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        var random = new Random(7);
+        var messages = Enumerable.Range(0, 400)
+            .Select(i => (Id: $"wamid.C{i}", Number: $"9190000000{i % 8}", Stop: random.Next(2) == 0, Time: 1_700_000_000L + i))
+            .OrderBy(_ => random.Next()).ToList();
+        var stores = new[] { a, b };
+        await Task.WhenAll(messages.Select((m, i) => Task.Run(async () =>
+        {
+            var store = stores[i % 2];
+            // Queued together, so batches hold all three kinds of write in every order.
+            await Task.WhenAll(
+                store.RemoveOptOutAsync("15550000000"),
+                store.AppendAsync(Delivery(Payloads.Inbound(m.Id, m.Number, m.Stop ? "STOP" : "START", m.Time))),
+                store.SetConsumerAsync("follower", i));
+        })));
+        foreach (var number in messages.GroupBy(m => m.Number))
+        {
+            var latest = number.MaxBy(m => m.Time);
+            var optOut = await a.GetOptOutAsync(number.Key);
+            if (latest.Stop) Assert.NotNull(optOut);
+            else Assert.Null(optOut);
+            Assert.Equal(latest.Id, Assert.Single(await b.GetLastInboundAsync([number.Key])).MessageId);
+        }
+        // A deadlock would have been broken by PostgreSQL and the batch retried, so it would not fail a write: look
+        // for it in the database's statistics (which its backends report within about a second).
+        await Task.Delay(1500);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var deadlocks = new NpgsqlCommand("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", connection);
+        Assert.Equal(0L, (long)(await deadlocks.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_refused_at_start_as_unavailable()
+    {
+        var options = new PostgresStoreOptions(new NpgsqlConnectionStringBuilder(cluster.ConnectionString("postgres")) { Port = 1, Timeout = 2 }.ConnectionString);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => PostgresEventStore.OpenAsync(options));
+    }
+}
