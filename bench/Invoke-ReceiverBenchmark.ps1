@@ -3,7 +3,7 @@
     The receiver scenarios of the benchmark, printed and appended to bench/results.md:
     7. ingest, 32 posters, 100,000 status events, durable before 200 (events/s, p99 ack) beside a bare
        Kestrel endpoint that only answers 200; 9. the receiver's working set after 1,000,000 events
-       (both by bench/ReceiverBench); 8. wait latency: 200 trials of post-a-reply -> Wait-SobotReply returns;
+       (both by bench/ReceiverBench); 10. two receivers on one PostgreSQL database (ReceiverBench --postgres); 8. wait latency: 200 trials of post-a-reply -> Wait-SobotReply returns;
     11. Get-SobotJournal -Summary on 200,000 rows joined with 600,000 status events.
     Run through: dotnet pwsh ./build.ps1 -Task Bench
 #>
@@ -26,6 +26,10 @@ if (-not $SkipIngest) {
     Write-Host 'Scenarios 7 and 9: bench/ReceiverBench (ingest and memory)'
     $output = & dotnet run -c Release --project (Join-Path $PSScriptRoot 'ReceiverBench') 2>&1
     if ($LASTEXITCODE -ne 0) { throw "ReceiverBench failed: $output" }
+    $output | ForEach-Object { Write-Host $_; $lines.Add("    $_") }
+    Write-Host 'Scenario 10: bench/ReceiverBench --postgres (two receivers on one PostgreSQL database, beside SQLite)'
+    $output = & dotnet run -c Release --project (Join-Path $PSScriptRoot 'ReceiverBench') -- --postgres --events 50000 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "ReceiverBench --postgres failed: $output" }
     $output | ForEach-Object { Write-Host $_; $lines.Add("    $_") }
 }
 

@@ -38,6 +38,30 @@ namespace SobotPS
 
         protected void Await(Func<CancellationToken, Task> step) => Call(step);
 
+        /// <summary>
+        /// The loop both waits share: asks <paramref name="next"/> for the next result until it says there is
+        /// none (deadline) or <paramref name="take"/> says enough, writing the waiter's notes as verbose lines.
+        /// False when the receiver failed (its error is written).
+        /// </summary>
+        protected bool Drain<T>(Func<CancellationToken, Task<T?>> next, System.Collections.Concurrent.ConcurrentQueue<string> notes, Func<T, bool> take) where T : class
+        {
+            while (true)
+            {
+                T? item;
+                try
+                {
+                    item = Await(next);
+                }
+                catch (SobotReceiverException ex)
+                {
+                    WriteReceiverError(ex, null);
+                    return false;
+                }
+                while (notes.TryDequeue(out var line)) WriteVerbose(line);
+                if (item is null || !take(item)) return true;
+            }
+        }
+
         /// <summary>The deadline of a -TimeoutSec (0 or less: no deadline).</summary>
         protected static DateTimeOffset Deadline(int timeoutSec) =>
             timeoutSec > 0 ? DateTimeOffset.UtcNow.AddSeconds(timeoutSec) : DateTimeOffset.MaxValue;

@@ -6,7 +6,7 @@ namespace SobotPS.Commands
 {
     /// <summary>Puts numbers on the opt-out list by hand (a complaint by phone, a request by mail): Send-Sobot* then skips them.</summary>
     [Cmdlet(VerbsCommon.Add, "SobotOptOut", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(SobotOptOut))]
+    [OutputType(typeof(ReceiverOptOut))]
     public sealed class AddSobotOptOutCommand : ReceiverCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -28,7 +28,7 @@ namespace SobotPS.Commands
             try
             {
                 var added = Await(token => receiver.AddOptOutAsync(number, source, token));
-                WriteObject(new SobotOptOut(added.CustomerNumber, added.Since, added.Source));
+                WriteObject(added);
             }
             catch (SobotReceiverException ex)
             {

@@ -11,7 +11,7 @@ namespace SobotPS.Commands
     /// last message (by its own timestamp), as the webhook receiver knows it. Only templates go outside it.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotConversationWindow")]
-    [OutputType(typeof(SobotConversationWindow))]
+    [OutputType(typeof(ConversationWindow))]
     public sealed class GetSobotConversationWindowCommand : ReceiverCmdlet
     {
         private readonly List<string> _numbers = new List<string>();
@@ -34,8 +34,7 @@ namespace SobotPS.Commands
                 var now = DateTimeOffset.UtcNow;
                 foreach (var number in _numbers)
                 {
-                    var window = ConversationWindow.Compute(number, last.TryGetValue(number, out var l) ? l : null, now);
-                    WriteObject(new SobotConversationWindow(number, window.IsOpen, window.LastInboundAt, window.ExpiresAt));
+                    WriteObject(ConversationWindow.Compute(number, last.TryGetValue(number, out var l) ? l : null, now));
                 }
             }
             catch (SobotReceiverException ex)

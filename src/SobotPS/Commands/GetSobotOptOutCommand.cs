@@ -5,7 +5,7 @@ namespace SobotPS.Commands
 {
     /// <summary>The numbers that asked not to be messaged (STOP), kept by the webhook receiver; Send-Sobot* skips them.</summary>
     [Cmdlet(VerbsCommon.Get, "SobotOptOut")]
-    [OutputType(typeof(SobotOptOut))]
+    [OutputType(typeof(ReceiverOptOut))]
     public sealed class GetSobotOptOutCommand : ReceiverCmdlet
     {
         /// <summary>Only this number (wildcards are not supported; a number not on the list returns nothing).</summary>
@@ -21,11 +21,10 @@ namespace SobotPS.Commands
                 if (!string.IsNullOrWhiteSpace(CustomerNumber))
                 {
                     var one = Await(token => receiver.GetOptOutAsync(OptOutNumber.Of(CustomerNumber!), token));
-                    if (one != null) WriteObject(new SobotOptOut(one.CustomerNumber, one.Since, one.Source));
+                    if (one != null) WriteObject(one);
                     return;
                 }
-                foreach (var o in Await(token => receiver.GetOptOutsAsync(token)))
-                    WriteObject(new SobotOptOut(o.CustomerNumber, o.Since, o.Source));
+                foreach (var o in Await(token => receiver.GetOptOutsAsync(token))) WriteObject(o);
             }
             catch (SobotReceiverException ex)
             {

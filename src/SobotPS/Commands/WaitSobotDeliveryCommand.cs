@@ -52,29 +52,19 @@ namespace SobotPS.Commands
             var retries = new System.Collections.Concurrent.ConcurrentQueue<string>();
             waiter.Retrying = ex => retries.Enqueue("The receiver did not answer; retrying: " + ex.Message);
             var deadline = Deadline(TimeoutSec);
-            while (true)
+            bool reached = Drain(token => waiter.NextAsync(deadline, token), retries, outcome =>
             {
-                DeliveryOutcome? outcome;
-                try
-                {
-                    outcome = Await(token => waiter.NextAsync(deadline, token));
-                }
-                catch (SobotReceiverException ex)
-                {
-                    WriteReceiverError(ex, null);
-                    return;
-                }
-                while (retries.TryDequeue(out var line)) WriteVerbose(line);
-                if (outcome is null) break;
                 if (!outcome.Failed)
                 {
                     WriteObject(outcome.Status);
-                    continue;
+                    return true;
                 }
                 string reason = outcome.Status.ErrorCode is int code ? $"{code} {outcome.Status.ErrorTitle}".Trim() : outcome.Status.ErrorTitle ?? "no reason given";
                 WriteError(new ErrorRecord(new InvalidOperationException($"WhatsApp reports message {outcome.MessageId} failed: {reason}."),
-                    SobotErrorIds.DeliveryFailed, ErrorCategory.InvalidResult, outcome.State) { ErrorDetails = null });
-            }
+                    SobotErrorIds.DeliveryFailed, ErrorCategory.InvalidResult, outcome.State));
+                return true;
+            });
+            if (!reached) return;
             foreach (var id in waiter.Pending)
                 WriteError(new ErrorRecord(new TimeoutException($"Message {id} was not {Until.ToString().ToLowerInvariant()} within {TimeoutSec} s."),
                     SobotErrorIds.DeliveryTimeout, ErrorCategory.OperationTimeout, waiter.StateOf(id)));

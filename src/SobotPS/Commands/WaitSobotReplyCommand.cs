@@ -69,24 +69,13 @@ namespace SobotPS.Commands
             waiter.Retrying = ex => ignored.Enqueue("The receiver did not answer; retrying: " + ex.Message);
             var deadline = Deadline(TimeoutSec);
             int answered = 0;
-            while (First == 0 || answered < First)
+            bool reached = Drain(token => waiter.NextAsync(deadline, token), ignored, match =>
             {
-                ReplyMatch? match;
-                try
-                {
-                    match = Await(token => waiter.NextAsync(deadline, token));
-                }
-                catch (SobotReceiverException ex)
-                {
-                    WriteReceiverError(ex, null);
-                    return;
-                }
-                while (ignored.TryDequeue(out var line)) WriteVerbose(line);
-                if (match is null) break;
                 answered++;
                 WriteObject(Output(match.Reply, match.Question.MessageId, match.Question.State));
-            }
-            if (First > 0 && answered >= First) return;
+                return First == 0 || answered < First;
+            });
+            if (!reached || (First > 0 && answered >= First)) return;
             foreach (var q in waiter.Pending)
             {
                 string about = q.MessageId is null ? string.Empty : $" to message {q.MessageId}";
