@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
 
@@ -33,10 +32,9 @@ namespace Sobot.Client
             }
             else
             {
-                _secretKey = new SecureString();
-                foreach (char c in cleanSecret) _secretKey.AppendChar(c);
+                _secretKey = SecureText.Secure(cleanSecret);
             }
-            _secretKey.MakeReadOnly();
+            if (!_secretKey.IsReadOnly()) _secretKey.MakeReadOnly();
             Notices = notices;
             _redactions = Forms(_accessKey, cleanSecret);
         }
@@ -51,19 +49,7 @@ namespace Sobot.Client
 
         internal string RevealSecret() => Reveal(_secretKey);
 
-        private static string Reveal(SecureString secure)
-        {
-            IntPtr ptr = IntPtr.Zero;
-            try
-            {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
-                return Marshal.PtrToStringUni(ptr, secure.Length) ?? string.Empty;
-            }
-            finally
-            {
-                if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-            }
-        }
+        private static string Reveal(SecureString secure) => SecureText.Reveal(secure);
 
         private static string CleanKey(string? key, string what, List<string> notices)
         {

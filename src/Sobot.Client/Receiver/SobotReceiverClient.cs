@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Net.Http;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -287,19 +286,7 @@ namespace Sobot.Client.Receiver
             }
         }
 
-        private string RevealKey()
-        {
-            IntPtr ptr = IntPtr.Zero;
-            try
-            {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(Options.Key);
-                return Marshal.PtrToStringUni(ptr, Options.Key.Length) ?? string.Empty;
-            }
-            finally
-            {
-                if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-            }
-        }
+        private string RevealKey() => SecureText.Reveal(Options.Key);
 
         private static Exception Innermost(Exception ex)
         {

@@ -192,7 +192,7 @@ namespace SobotPS.Commands
                             ThrowMissingKeys($"The environment variable {AccessKeyVariable} is not set (or empty), though {SecretKeyVariable} is: set both, or pass -AccessKey and -SecretKey.");
                         if (!hasSecret)
                             ThrowMissingKeys($"The environment variable {SecretKeyVariable} is not set (or empty), though {AccessKeyVariable} is: set both, or pass -AccessKey and -SecretKey.");
-                        using (var secure = ToSecureString(secret!))
+                        using (var secure = SecureText.Secure(secret!))
                             return new SobotCredential(access!, secure);
                 }
             }
@@ -224,7 +224,7 @@ namespace SobotPS.Commands
                     ThrowReceiver($"The environment variable {ReceiverUriVariable} is not set to an absolute URI, though {ReceiverKeyVariable} is set.", SobotErrorIds.ReceiverFailed);
                 if (string.IsNullOrWhiteSpace(envKey))
                     ThrowReceiver($"The environment variable {ReceiverKeyVariable} is not set, though {ReceiverUriVariable} is.", SobotErrorIds.ReceiverFailed);
-                key = ToSecureString(envKey!.Trim());
+                key = SecureText.Secure(envKey!.Trim());
             }
             if (uri is null || key is null)
                 ThrowReceiver(uri is null ? "-ReceiverKey goes with -ReceiverUri." : "-ReceiverUri needs -ReceiverKey (the receiver's query key).", SobotErrorIds.ReceiverFailed);
@@ -283,13 +283,5 @@ namespace SobotPS.Commands
 
         private void ThrowMissingKeys(string message) =>
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), SobotErrorIds.MissingKeys, ErrorCategory.AuthenticationError, null));
-
-        private static SecureString ToSecureString(string text)
-        {
-            var secure = new SecureString();
-            foreach (char c in text) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
-        }
     }
 }

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Text.Json;
+using Sobot.Client;
 
 namespace SobotPS.Commands
 {
@@ -84,9 +85,9 @@ namespace SobotPS.Commands
             arguments.AddRange(Detach ? new[] { "--log-level", "none" } : new[] { "--exit-with-pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var psi = new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = !Detach };
             // The token goes through the environment, never the command line (which every user of the machine can see).
-            if (Token != null) psi.Environment["SOBOT_RECEIVER_TOKEN"] = Reveal(Token);
-            if (QueryKey != null) psi.Environment["SOBOT_RECEIVER_KEY"] = Reveal(QueryKey);
-            if (ConnectionString != null) psi.Environment["SOBOT_RECEIVER_CONNECTION_STRING"] = Reveal(ConnectionString);
+            if (Token != null) psi.Environment["SOBOT_RECEIVER_TOKEN"] = SecureText.Reveal(Token);
+            if (QueryKey != null) psi.Environment["SOBOT_RECEIVER_KEY"] = SecureText.Reveal(QueryKey);
+            if (ConnectionString != null) psi.Environment["SOBOT_RECEIVER_CONNECTION_STRING"] = SecureText.Reveal(ConnectionString);
 
             Process process;
             try
@@ -128,8 +129,8 @@ namespace SobotPS.Commands
             }
             string webhookUrl = root.GetProperty("webhookUrl").GetString()!;
             string token = root.GetProperty("token").GetString()!;
-            var result = new SobotReceiverProcess(Secure(webhookUrl), webhookUrl.Replace(token, Sobot.Client.SobotCredential.Mask(token)),
-                new Uri(root.GetProperty("queryUrl").GetString()!), Secure(root.GetProperty("queryKey").GetString()!),
+            var result = new SobotReceiverProcess(SecureText.Secure(webhookUrl), webhookUrl.Replace(token, Sobot.Client.SobotCredential.Mask(token)),
+                new Uri(root.GetProperty("queryUrl").GetString()!), SecureText.Secure(root.GetProperty("queryKey").GetString()!),
                 root.GetProperty("pid").GetInt32(), root.GetProperty("store").GetString()!, Detach, process);
             WriteVerbose($"Receiver {result.WebhookUrlMasked} (queries at {result.QueryUrl}), pid {result.ProcessId}, store {result.StorePath}.");
             WriteObject(result);
@@ -164,28 +165,6 @@ namespace SobotPS.Commands
                 if (File.Exists(candidate)) return candidate;
             }
             return exe;
-        }
-
-        private static string Reveal(SecureString secure)
-        {
-            IntPtr ptr = IntPtr.Zero;
-            try
-            {
-                ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
-                return Marshal.PtrToStringUni(ptr, secure.Length) ?? string.Empty;
-            }
-            finally
-            {
-                if (ptr != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-            }
-        }
-
-        private static SecureString Secure(string text)
-        {
-            var secure = new SecureString();
-            foreach (char c in text) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
         }
     }
 }
