@@ -33,11 +33,6 @@ namespace SobotPS
             WriteError(record);
         }
 
-        /// <summary>Runs one receiver call to completion through the one sync boundary (<see cref="SobotCmdlet.Call{T}"/>); Ctrl+C cancels it at once.</summary>
-        protected T Await<T>(Func<CancellationToken, Task<T>> step) => Call(step);
-
-        protected void Await(Func<CancellationToken, Task> step) => Call(step);
-
         /// <summary>
         /// The loop both waits share: asks <paramref name="next"/> for the next result until it says there is
         /// none (deadline) or <paramref name="take"/> says enough, writing the waiter's notes as verbose lines.
@@ -50,7 +45,7 @@ namespace SobotPS
                 T? item;
                 try
                 {
-                    item = Await(next);
+                    item = Call(next);
                 }
                 catch (SobotReceiverException ex)
                 {

@@ -126,12 +126,9 @@ namespace SobotPS
         /// Whether ShouldProcess could say anything but yes (-WhatIf, -Confirm, or their preferences): only then
         /// is each row's description built, which a bulk run of thousands of rows would otherwise pay for.
         /// </summary>
-        private bool MayAsk => _mayAsk ??= Switch("WhatIf") || Switch("Confirm")
+        private bool MayAsk => _mayAsk ??= BoundSwitch("WhatIf") || BoundSwitch("Confirm")
             || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"))
             || (GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium);
-
-        private bool Switch(string name) =>
-            MyInvocation.BoundParameters.TryGetValue(name, out var value) && (value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value));
 
         /// <summary>The input row being processed (what scriptblock parameters evaluate against).</summary>
         protected PSObject? CurrentRow => InputObject;
@@ -164,7 +161,7 @@ namespace SobotPS
                 try
                 {
                     _optOuts = new System.Collections.Generic.Dictionary<string, ReceiverOptOut>(StringComparer.Ordinal);
-                    foreach (var o in System.Threading.Tasks.Task.Run(() => receiver.GetOptOutsAsync(CancellationToken)).GetAwaiter().GetResult()) _optOuts[o.CustomerNumber] = o;
+                    foreach (var o in Call(receiver.GetOptOutsAsync)) _optOuts[o.CustomerNumber] = o;
                 }
                 catch (SobotReceiverException ex)
                 {
@@ -189,7 +186,7 @@ namespace SobotPS
             var connection = _connection!;
             var sender = _sender!;
             _row++;
-            var row = new SendRow(PipelineTarget(InputObject, CustomerNumber), RowLabel(), CustomerNumber, MyInvocation.ExpectingInput);
+            var row = new SendRow(PipelineTarget(InputObject, CustomerNumber), CustomerNumber, MyInvocation.ExpectingInput, _row, FromCsv());
             string? rowText = sender.WantsRowText ? RowText() : null;
             if (sender.Stopped) { sender.Refuse(CustomerNumber, row, new RowNotSentException("Not sent: the run was stopping."), rowText); Drain(); return; }
 
@@ -200,6 +197,19 @@ namespace SobotPS
                 string name = string.IsNullOrWhiteSpace(CustomerName) ? number : CustomerName!.Trim();
                 request = BuildRequest(connection, number, name);
                 request.Validate();
+                if (_optOuts != null && _optOuts.TryGetValue(request.CustomerNumber, out var optOut))
+                {
+                    var why = new SobotOptedOutException(request.CustomerNumber, optOut.Since, optOut.Source);
+                    if (!IncludeOptedOut)
+                    {
+                        sender.Skip(request, row, BulkSkipReason.OptedOut, why, rowText);
+                        Drain();
+                        return;
+                    }
+                    WriteWarning($"{row.Label}: {request.CustomerNumber} opted out on {optOut.Since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC; sending anyway (-IncludeOptedOut).");
+                }
+                if (!(request is TemplateMessageRequest) && !SkipWindowCheck && connection.Receiver != null)
+                    request = CheckWindow(connection, request, row);
             }
             catch (Exception ex) when (ex is SobotException || ex is RowInputException)
             {
@@ -213,33 +223,6 @@ namespace SobotPS
                     ThrowTerminatingError(SobotErrors.FromApi(api, api.Path));
                 }
                 return;
-            }
-
-            if (_optOuts != null && _optOuts.TryGetValue(request.CustomerNumber, out var optOut))
-            {
-                var why = new SobotOptedOutException(request.CustomerNumber, optOut.Since, optOut.Source);
-                if (!IncludeOptedOut)
-                {
-                    sender.Skip(request, row, BulkSkipReason.OptedOut, why, rowText);
-                    Drain();
-                    return;
-                }
-                WriteWarning($"{row.Label}: {request.CustomerNumber} opted out on {optOut.Since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC; sending anyway (-IncludeOptedOut).");
-            }
-            if (!(request is TemplateMessageRequest) && !SkipWindowCheck && connection.Receiver != null)
-            {
-                try
-                {
-                    var replaced = CheckWindow(connection, request, row);
-                    if (replaced is null) return;
-                    request = replaced;
-                }
-                catch (Exception ex) when (ex is SobotException || ex is RowInputException)
-                {
-                    sender.Refuse(CustomerNumber, row, ex, rowText);
-                    Drain();
-                    return;
-                }
             }
 
             if (MayAsk && !ShouldProcess(
@@ -491,14 +474,11 @@ namespace SobotPS
 
         private string Hint(Exception ex, SendRow row) => Hint(ex, row.FromPipeline);
 
-        /// <summary>"CSV line 13" when the rows come straight from Import-Csv (line 1 is the header), else "input row 12".</summary>
-        private string RowLabel()
+        /// <summary>Whether this row comes straight from Import-Csv, so its label can name the CSV line.</summary>
+        private bool FromCsv()
         {
-            if (!MyInvocation.ExpectingInput) return "the given row";
             _fromCsv ??= MyInvocation.PipelinePosition > 1 && (MyInvocation.Line ?? string.Empty).IndexOf("Import-Csv", StringComparison.OrdinalIgnoreCase) >= 0;
-            return _fromCsv.Value && InputObject?.BaseObject is PSCustomObject
-                ? "CSV line " + (_row + 1).ToString(CultureInfo.InvariantCulture)
-                : "input row " + _row.ToString(CultureInfo.InvariantCulture);
+            return _fromCsv.Value && InputObject?.BaseObject is PSCustomObject;
         }
 
         /// <summary>The input row's values, which name it in the journal across runs.</summary>
@@ -522,16 +502,27 @@ namespace SobotPS
         /// <summary>What a row's errors and results point back to.</summary>
         private sealed class SendRow
         {
-            public SendRow(object target, string label, string? number, bool fromPipeline)
+            private readonly long _index;
+            private readonly bool _fromCsv;
+
+            public SendRow(object target, string? number, bool fromPipeline, long index, bool fromCsv)
             {
                 Target = target;
-                Label = label;
                 Number = number;
                 FromPipeline = fromPipeline;
+                _index = index;
+                _fromCsv = fromCsv;
             }
 
             public object Target { get; }
-            public string Label { get; }
+
+            /// <summary>
+            /// "CSV line 13" when the rows come straight from Import-Csv (line 1 is the header), else "input row 12";
+            /// made only when a message needs it, not for every row of a bulk run.
+            /// </summary>
+            public string Label => !FromPipeline ? "the given row"
+                : _fromCsv ? "CSV line " + (_index + 1).ToString(CultureInfo.InvariantCulture)
+                : "input row " + _index.ToString(CultureInfo.InvariantCulture);
             public string? Number { get; }
             public bool FromPipeline { get; }
             /// <summary>The window was closed and -FallbackTemplate went instead.</summary>

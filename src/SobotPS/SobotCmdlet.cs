@@ -104,11 +104,14 @@ namespace SobotPS
 
         private bool Wants(string parameter, string preference)
         {
-            if (MyInvocation.BoundParameters.TryGetValue(parameter, out var value))
-                return value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value);
+            if (MyInvocation.BoundParameters.ContainsKey(parameter)) return BoundSwitch(parameter);
             var current = GetVariableValue(preference);
             return current is ActionPreference p ? p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore : current != null;
         }
+
+        /// <summary>True when a switch (or a common parameter such as -WhatIf) was given and is on.</summary>
+        protected bool BoundSwitch(string name) =>
+            MyInvocation.BoundParameters.TryGetValue(name, out var value) && (value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value));
 
         protected void FlushTrace()
         {

@@ -27,7 +27,7 @@ namespace SobotPS.Commands
             string source = "manual:" + (Reason ?? Environment.UserName + "@" + Environment.MachineName);
             try
             {
-                var added = Await(token => receiver.AddOptOutAsync(number, source, token));
+                var added = Call(token => receiver.AddOptOutAsync(number, source, token));
                 WriteObject(added);
             }
             catch (SobotReceiverException ex)

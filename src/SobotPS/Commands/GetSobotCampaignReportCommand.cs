@@ -47,8 +47,8 @@ namespace SobotPS.Commands
             try
             {
                 var entries = SendJournal.Read(journal);
-                Await(token => ReceiverJoin.For(receiver).JoinAsync(entries, token));
-                var optOuts = Await(token => receiver.GetOptOutsAsync(token));
+                Call(token => ReceiverJoin.For(receiver).JoinAsync(entries, token));
+                var optOuts = Call(token => receiver.GetOptOutsAsync(token));
                 var since = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
                 foreach (var o in optOuts) since[o.CustomerNumber] = o.Since;
                 report = CampaignReport.From(journal, entries, since, DateTimeOffset.UtcNow);

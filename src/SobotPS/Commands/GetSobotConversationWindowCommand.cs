@@ -29,7 +29,7 @@ namespace SobotPS.Commands
             var receiver = ResolveReceiver();
             try
             {
-                var last = Await(token => receiver.GetLastInboundAsync(_numbers.Distinct().ToList(), token))
+                var last = Call(token => receiver.GetLastInboundAsync(_numbers.Distinct().ToList(), token))
                     .ToDictionary(l => l.CustomerNumber, l => l, StringComparer.Ordinal);
                 var now = DateTimeOffset.UtcNow;
                 foreach (var number in _numbers)

@@ -68,7 +68,7 @@ namespace SobotPS.Commands
                 {
                     var left = deadline - DateTimeOffset.UtcNow;
                     var wait = Wait && left > TimeSpan.Zero ? left : TimeSpan.Zero;
-                    var page = Await(token => receiver.GetEventsAsync(filter, cursor, SobotReceiverClient.MaximumPageSize, wait, token));
+                    var page = Call(token => receiver.GetEventsAsync(filter, cursor, SobotReceiverClient.MaximumPageSize, wait, token));
                     foreach (var e in page.Events) WriteObject(e);
                     cursor = Math.Max(cursor, page.Next);
                     if (page.Events.Count == 0 && (!Wait || DateTimeOffset.UtcNow >= deadline)) return;

@@ -64,7 +64,7 @@ namespace SobotPS.Commands
             {
                 try
                 {
-                    Await(token => ReceiverJoin.For(receiver).JoinAsync(entries, token));
+                    Call(token => ReceiverJoin.For(receiver).JoinAsync(entries, token));
                 }
                 catch (SobotReceiverException ex)
                 {

@@ -29,7 +29,7 @@ namespace SobotPS.Commands
             var receiver = ResolveReceiver();
             try
             {
-                var status = Await(token => receiver.GetStatusAsync(MessageId!, token));
+                var status = Call(token => receiver.GetStatusAsync(MessageId!, token));
                 if (status is null)
                     WriteError(new ErrorRecord(new ItemNotFoundException($"The receiver has no status for message {MessageId} yet."),
                         SobotErrorIds.NotFound, ErrorCategory.ObjectNotFound, MessageId));

@@ -20,11 +20,11 @@ namespace SobotPS.Commands
             {
                 if (!string.IsNullOrWhiteSpace(CustomerNumber))
                 {
-                    var one = Await(token => receiver.GetOptOutAsync(OptOutNumber.Of(CustomerNumber!), token));
+                    var one = Call(token => receiver.GetOptOutAsync(OptOutNumber.Of(CustomerNumber!), token));
                     if (one != null) WriteObject(one);
                     return;
                 }
-                foreach (var o in Await(token => receiver.GetOptOutsAsync(token))) WriteObject(o);
+                foreach (var o in Call(token => receiver.GetOptOutsAsync(token))) WriteObject(o);
             }
             catch (SobotReceiverException ex)
             {

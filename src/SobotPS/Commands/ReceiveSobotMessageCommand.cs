@@ -32,14 +32,14 @@ namespace SobotPS.Commands
             long handed;
             try
             {
-                handed = Await(token => receiver.GetConsumerAsync(Consumer, token)).Position;
+                handed = Call(token => receiver.GetConsumerAsync(Consumer, token)).Position;
                 long start = handed;
                 int count = 0;
                 while (First == 0 || count < First)
                 {
                     long cursor = handed;
                     int limit = First == 0 ? SobotReceiverClient.MaximumPageSize : System.Math.Min(SobotReceiverClient.MaximumPageSize, First - count);
-                    var page = Await(token => receiver.GetEventsAsync(filter, cursor, limit, System.TimeSpan.Zero, token));
+                    var page = Call(token => receiver.GetEventsAsync(filter, cursor, limit, System.TimeSpan.Zero, token));
                     if (page.Events.Count == 0) break;
                     foreach (var e in page.Events)
                     {
@@ -52,7 +52,7 @@ namespace SobotPS.Commands
                 if (handed != start)
                 {
                     long position = handed;
-                    Await(token => receiver.SetConsumerAsync(Consumer, position, token));
+                    Call(token => receiver.SetConsumerAsync(Consumer, position, token));
                     WriteVerbose($"Consumer '{Consumer}': {count} message(s) handled; its cursor moved from {start} to {position}.");
                 }
             }

@@ -20,7 +20,7 @@ namespace SobotPS.Commands
             if (!ShouldProcess(number, "Remove from the opt-out list (messages to it are sent again)")) return;
             try
             {
-                bool removed = Await(token => receiver.RemoveOptOutAsync(number, token));
+                bool removed = Call(token => receiver.RemoveOptOutAsync(number, token));
                 if (!removed) WriteVerbose($"{number} was not on the opt-out list.");
             }
             catch (SobotReceiverException ex)
