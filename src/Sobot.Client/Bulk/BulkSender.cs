@@ -119,9 +119,7 @@ namespace Sobot.Client.Bulk
         public void Add(SendMessageRequest request, object? state, string? rowText = null)
         {
             if (request is null) throw new ArgumentNullException(nameof(request));
-            Interlocked.Increment(ref _total);
-            Interlocked.Increment(ref _outstanding);
-            string? rowId = rowText != null ? _rowKeys?.Next(rowText) : null;
+            string? rowId = Arrive(rowText);
             if (Stopped)
             {
                 NotSent(request, state, null, null, null);
@@ -162,9 +160,7 @@ namespace Sobot.Client.Bulk
         public void Refuse(string? customerNumber, object? state, Exception error, string? rowText = null)
         {
             if (error is null) throw new ArgumentNullException(nameof(error));
-            Interlocked.Increment(ref _total);
-            Interlocked.Increment(ref _outstanding);
-            string? rowId = rowText != null ? _rowKeys?.Next(rowText) : null;
+            string? rowId = Arrive(rowText);
             if (rowId != null) Journal(j => j.RecordRefused(rowId, customerNumber, error.Message));
             Complete(new BulkOutcome(null, customerNumber, state, BulkOutcomeKind.Failed, null, error));
         }
@@ -175,15 +171,21 @@ namespace Sobot.Client.Bulk
         /// </summary>
         public void Skip(SendMessageRequest request, object? state, BulkSkipReason reason, Exception? why = null, string? rowText = null)
         {
-            Interlocked.Increment(ref _total);
-            Interlocked.Increment(ref _outstanding);
-            string? rowId = rowText != null ? _rowKeys?.Next(rowText) : null;
+            string? rowId = Arrive(rowText);
             if (reason == BulkSkipReason.OptedOut && _options.Journal != null)
             {
                 string key = _bodyKeys.Next(SobotJson.Serialize(request));
                 Journal(j => j.RecordSkipped(key, request.CustomerNumber, why?.Message ?? "Opted out.", rowId));
             }
             Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Skipped, null, why, skipReason: reason));
+        }
+
+        /// <summary>Counts a row that came in (every one ends in exactly one outcome) and names it for the journal.</summary>
+        private string? Arrive(string? rowText)
+        {
+            Interlocked.Increment(ref _total);
+            Interlocked.Increment(ref _outstanding);
+            return rowText != null ? _rowKeys?.Next(rowText) : null;
         }
 
         /// <summary>A row an earlier run already settled: skip it, or report it, unless asked to send it again.</summary>
