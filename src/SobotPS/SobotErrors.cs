@@ -44,6 +44,10 @@ namespace SobotPS
         public const string ReceiverFailed = "SobotReceiverFailed";
         /// <summary>The receiver refused the query key.</summary>
         public const string ReceiverUnauthorized = "SobotReceiverUnauthorized";
+        /// <summary>A wait ended while its receiver could not be reached: an outage, not "no answer".</summary>
+        public const string ReceiverUnavailable = "SobotReceiverUnavailable";
+        /// <summary>Receive-SobotMessage -Consumer: another reader holds that consumer.</summary>
+        public const string ConsumerBusy = "SobotConsumerBusy";
         /// <summary>A listening cmdlet with no receiver connected.</summary>
         public const string NoReceiver = "SobotNoReceiver";
         /// <summary>Wait-SobotReply: no answer within -TimeoutSec.</summary>

@@ -92,6 +92,24 @@ namespace Sobot.Client.Validation
             return true;
         }
 
+        private static readonly PhoneNumberNormalizer International = new PhoneNumberNormalizer();
+
+        /// <summary>
+        /// The one rule for a customer number used as a key (the receiver's stored events, opt-outs, windows and
+        /// waits, and every query the module makes of them): this normalizer's answer with no default region, so
+        /// "+91 98765-00040" and "919876500040" are one customer. A number libphonenumber does not know (a new
+        /// range, as WhatsApp's digits-only wa_id may be) keeps its bare digits when it has 1 to 15 of them and does
+        /// not start with 0; anything else (letters, no digits, a national number) is null.
+        /// </summary>
+        public static string? Canonical(string? number)
+        {
+            if (string.IsNullOrWhiteSpace(number)) return null;
+            if (International.TryNormalize(number, out var digits, out _)) return digits;
+            string bare = KeepDialable(number!.Trim());
+            if (bare.StartsWith("00", StringComparison.Ordinal)) bare = bare.Substring(2);
+            return bare.Length > 0 && bare.Length <= MaxDigits && bare[0] != '0' ? bare : null;
+        }
+
         /// <summary>Keeps digits; drops the separators people type. Letters make the number invalid.</summary>
         private static string KeepDialable(string text)
         {
