@@ -93,6 +93,8 @@ public sealed class ReceiverHost : IAsyncDisposable
             k.AddServerHeader = false;
             // Room for a 3 MB body plus one byte, so an oversized body is ours to refuse with 413 and a clear message.
             k.Limits.MaxRequestBodySize = BoundedBodyReader.MaxBodyBytes + 1L;
+            // Room for GET /v1/events with customerNumber given 1,000 times (about 30 KB of query string).
+            k.Limits.MaxRequestLineSize = EventEndpoints.MaxRequestLineBytes;
             foreach (var a in options.IngressUrls) Listen(k, a, ListenerRole.Ingress, certificate, ingress);
             foreach (var a in options.QueryUrls) Listen(k, a, ListenerRole.Query, certificate, query);
         });

@@ -176,7 +176,7 @@ public abstract class EventStoreContract
         Assert.Equal([EventKind.Inbound, EventKind.Inbound, EventKind.Status, EventKind.Unknown], all.Select(e => e.Kind));
         Assert.Equal("not json", all[3].RawText);
         Assert.Equal(2, (await store.ReadEventsAsync(new EventQuery { Kind = EventKind.Inbound })).Count);
-        Assert.Equal(["wamid.I2"], (await store.ReadEventsAsync(new EventQuery { CustomerNumber = "922" })).Select(e => e.MessageId));
+        Assert.Equal(["wamid.I2"], (await store.ReadEventsAsync(new EventQuery { CustomerNumbers = ["922"] })).Select(e => e.MessageId));
         Assert.Equal(2, (await store.ReadEventsAsync(new EventQuery { MessageId = "wamid.I1" })).Count);
         var since = await store.ReadEventsAsync(new EventQuery { Since = DateTimeOffset.FromUnixTimeSeconds(2000), Kind = EventKind.Inbound });
         Assert.Equal(["wamid.I2"], since.Select(e => e.MessageId));
@@ -199,6 +199,119 @@ public abstract class EventStoreContract
         Assert.NotNull((await store.GetConsumerAsync("zeta"))!.UpdatedAt);
         var empty = await store.GetHealthAsync();
         Assert.Equal((0L, 0L, null), (empty.EventCount, empty.LastSeq, empty.LastEventAt));
+    }
+
+    [Fact]
+    public async Task Each_event_keeps_its_timestamp_and_arrival_and_decisions_use_the_effective_time()
+    {
+        await using var store = await OpenAsync();
+        var arrival = new DateTimeOffset(2026, 11, 25, 13, 0, 0, 250, TimeSpan.Zero);
+        long now = arrival.ToUnixTimeSeconds();
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.PAST", "911111111111", "a", now - 3600), arrival));
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.SKEW", "911111111111", "b", now + 170), arrival));
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.AHEAD", "911111111111", "c", now + 190), arrival));
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.2100", "911111111111", "d", 4_102_444_800), arrival));
+        await store.AppendAsync(Delivery("""{"id":"wamid.S","status":"sent"}""", arrival));
+        var events = (await store.ReadEventsAsync(new EventQuery())).ToDictionary(e => e.MessageId!);
+        // The timestamp as it came, the arrival, and the effective time: the timestamp unless it is more than three
+        // minutes past the arrival.
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(4_102_444_800), events["wamid.2100"].EventTime);
+        Assert.Equal(arrival, events["wamid.2100"].ReceivedAt);
+        Assert.Equal(arrival, events["wamid.2100"].EffectiveAt);
+        Assert.Equal(arrival, events["wamid.AHEAD"].EffectiveAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(now + 170), events["wamid.SKEW"].EffectiveAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(now - 3600), events["wamid.PAST"].EffectiveAt);
+        Assert.Equal((null, arrival), (events["wamid.S"].EventTime, events["wamid.S"].EffectiveAt));
+        // since compares effective times: a date in 2100 does not make an event newer than what arrived after it.
+        var since = await store.ReadEventsAsync(new EventQuery { Since = arrival.AddSeconds(1), Kind = EventKind.Inbound });
+        Assert.Equal(["wamid.SKEW"], since.Select(e => e.MessageId));
+    }
+
+    [Fact]
+    public async Task The_head_is_the_highest_seq_committed()
+    {
+        await using var store = await OpenAsync();
+        Assert.Equal(0, await store.GetHeadAsync());
+        await store.AppendAsync(Delivery(Payloads.Array(Payloads.Status("wamid.H1", "sent", 1), Payloads.Status("wamid.H2", "sent", 2))));
+        var events = await store.ReadEventsAsync(new EventQuery());
+        Assert.Equal(events[^1].Seq, await store.GetHeadAsync());
+    }
+
+    [Fact]
+    public async Task Events_of_several_customers_are_read_in_one_query_by_canonical_number()
+    {
+        await using var store = await OpenAsync();
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.A", "+91 98765-00040", "a", 1000)));
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.B", "919876500041", "b", 1001)));
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.C", "919876500042", "c", 1002)));
+        await store.AppendAsync(Delivery(Payloads.Failed("wamid.F", 1003, "+919876500040")));
+        Assert.Equal(["wamid.A", "wamid.C", "wamid.F"],
+            (await store.ReadEventsAsync(new EventQuery { CustomerNumbers = ["919876500040", "919876500042"] })).Select(e => e.MessageId));
+        Assert.Equal(["wamid.A", "wamid.C"],
+            (await store.ReadEventsAsync(new EventQuery { CustomerNumbers = ["919876500040", "919876500042"], Kind = EventKind.Inbound })).Select(e => e.MessageId));
+        var first = await store.ReadEventsAsync(new EventQuery());
+        Assert.Equal(["wamid.C"], (await store.ReadEventsAsync(new EventQuery { CustomerNumbers = ["919876500042"], After = first[0].Seq })).Select(e => e.MessageId));
+        // The number is kept as the key, the message as it came.
+        Assert.Equal("919876500040", first[0].CustomerNumber);
+        Assert.Contains("\"+91 98765-00040\"", first[0].FieldsJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_consumer_is_read_by_one_holder_at_a_time()
+    {
+        await using var store = await OpenAsync();
+        var alice = await store.LeaseConsumerAsync("helpdesk", "holder-a", "alice@web01 pid 4242", TimeSpan.FromMinutes(1));
+        Assert.Equal((0L, null, "holder-a", "alice@web01 pid 4242"), (alice.Position, alice.UpdatedAt, alice.Lease!.Holder, alice.Lease.Description));
+        Assert.InRange(alice.Lease.Until, DateTimeOffset.UtcNow.AddSeconds(30), DateTimeOffset.UtcNow.AddMinutes(2));
+
+        var refused = await Assert.ThrowsAsync<ConsumerLeasedException>(() => store.LeaseConsumerAsync("helpdesk", "holder-b", "bob@web02 pid 7", TimeSpan.FromMinutes(1)));
+        Assert.Equal(("alice@web01 pid 4242", alice.Lease.Until), (refused.Lease.Description, refused.Lease.Until));
+        Assert.Contains("is being read by alice@web01 pid 4242 (lease until ", refused.Message, StringComparison.Ordinal);
+        // Moving or removing it is the holder's alone while the lease lives.
+        await Assert.ThrowsAsync<ConsumerLeasedException>(() => store.SetConsumerAsync("helpdesk", 5, "holder-b"));
+        await Assert.ThrowsAsync<ConsumerLeasedException>(() => store.SetConsumerAsync("helpdesk", 5));
+        await Assert.ThrowsAsync<ConsumerLeasedException>(() => store.DeleteConsumerAsync("helpdesk"));
+        var moved = await store.SetConsumerAsync("helpdesk", 7, "holder-a");
+        Assert.Equal((7L, "holder-a"), (moved.Position, moved.Lease!.Holder));
+        // The holder renews; another holder giving it up changes nothing.
+        var renewed = await store.LeaseConsumerAsync("helpdesk", "holder-a", "alice@web01 pid 4242", TimeSpan.FromMinutes(5));
+        Assert.True(renewed.Lease!.Until > alice.Lease.Until);
+        await store.ReleaseConsumerAsync("helpdesk", "holder-b");
+        Assert.Equal("holder-a", (await store.GetConsumerAsync("helpdesk"))!.Lease!.Holder);
+        Assert.Equal([("helpdesk", 7L, "holder-a")], (await store.ListConsumersAsync()).Select(c => (c.Name, c.Position, c.Lease?.Holder)));
+
+        await store.ReleaseConsumerAsync("helpdesk", "holder-a");
+        Assert.Null((await store.GetConsumerAsync("helpdesk"))!.Lease);
+        var bob = await store.LeaseConsumerAsync("helpdesk", "holder-b", "bob@web02 pid 7", TimeSpan.FromMinutes(1));
+        Assert.Equal((7L, "holder-b"), (bob.Position, bob.Lease!.Holder));
+        await store.ReleaseConsumerAsync("helpdesk", "holder-b");
+        Assert.Equal(3L, (await store.SetConsumerAsync("helpdesk", 3)).Position);
+        Assert.True(await store.DeleteConsumerAsync("helpdesk"));
+        Assert.Null(await store.GetConsumerAsync("helpdesk"));
+        Assert.False(await store.DeleteConsumerAsync("helpdesk"));
+    }
+
+    [Fact]
+    public async Task A_lease_that_runs_out_is_free_for_the_next_reader()
+    {
+        await using var store = await OpenAsync();
+        await store.LeaseConsumerAsync("nightly", "crashed", "a run that died", TimeSpan.FromMilliseconds(300));
+        // A leased consumer never moved is listed (at 0) while its lease lives.
+        Assert.Equal([("nightly", 0L, "crashed")], (await store.ListConsumersAsync()).Select(c => (c.Name, c.Position, c.Lease?.Holder)));
+        ConsumerPosition? next = null;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (next == null && DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                next = await store.LeaseConsumerAsync("nightly", "next", "the next run", TimeSpan.FromMinutes(1));
+            }
+            catch (ConsumerLeasedException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        Assert.Equal("next", next?.Lease?.Holder);
     }
 
     private static (int, int) Counts(AppendResult r) => (r.Stored, r.Duplicates);

@@ -16,6 +16,10 @@ public abstract class OptOutAndWindowContract
     private static Task<AppendResult> Say(IEventStore store, string id, string text, long timestamp, string from = Number) =>
         store.AppendAsync(Deliveries.Of(Payloads.Inbound(id, from, text, timestamp)));
 
+    /// <summary>A message dated <paramref name="timestamp"/> that reaches the receiver at <paramref name="arrival"/>.</summary>
+    private static Task<AppendResult> SayAt(IEventStore store, string id, string text, long timestamp, DateTimeOffset arrival, string from = Number) =>
+        store.AppendAsync(Deliveries.Of(Payloads.Inbound(id, from, text, timestamp), arrival));
+
     private static DateTimeOffset At(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
 
     [Theory]
@@ -180,16 +184,75 @@ public abstract class OptOutAndWindowContract
     }
 
     [Fact]
-    public async Task Numbers_are_kept_as_digits_only()
+    public async Task Numbers_are_kept_in_the_clients_canonical_form()
     {
         await using var store = await CreateStoreAsync();
-        await Say(store, "wamid.1", "STOP", 1_700_000_000, from: "+919960123456");
+        await Say(store, "wamid.1", "STOP", 1_700_000_000, from: "+91 99601-23456");
         Assert.Equal(Number, (await store.GetOptOutAsync("+91 99601-23456"))!.CustomerNumber);
+        Assert.Equal(Number, (await store.GetOptOutAsync("0091 (9960) 123456"))!.CustomerNumber);
         Assert.Equal(Number, Assert.Single(await store.GetLastInboundAsync(["+91 9960 123 456", Number])).CustomerNumber);
         Assert.Equal("15550100", (await store.AddOptOutAsync("+1 555-0100", "manual:x", DateTimeOffset.UtcNow)).CustomerNumber);
         Assert.True(await store.RemoveOptOutAsync("1-555-0100"));
         await Assert.ThrowsAsync<ArgumentException>(() => store.GetOptOutAsync("call me"));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.AddOptOutAsync("(555) 0100", "manual:x", DateTimeOffset.UtcNow));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AddOptOutAsync("020 7946 0958", "manual:x", DateTimeOffset.UtcNow));
         await Assert.ThrowsAsync<ArgumentException>(() => store.GetLastInboundAsync(["+"]));
+        Assert.Equal([Number], (await store.ListOptOutsAsync()).Select(o => o.CustomerNumber));
+    }
+
+    [Fact]
+    public async Task A_start_dated_2100_does_not_outweigh_a_real_stop_that_arrives_later()
+    {
+        await using var store = await CreateStoreAsync();
+        var arrival = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await SayAt(store, "wamid.FORGED", "START", 4_102_444_800, arrival);
+        Assert.Null(await store.GetOptOutAsync(Number));
+        var later = arrival.AddMinutes(1);
+        await SayAt(store, "wamid.REAL", "STOP", later.ToUnixTimeSeconds(), later);
+        var optOut = await store.GetOptOutAsync(Number);
+        Assert.Equal(("inbound:wamid.REAL", later.ToUnixTimeSeconds()), (optOut?.Source, optOut?.Since.ToUnixTimeSeconds()));
+        // A STOP dated 2100 is one that arrived when it did: a START written after it takes the number off.
+        await SayAt(store, "wamid.FORGEDSTOP", "STOP", 4_102_444_800, later.AddMinutes(1), from: "911111111111");
+        Assert.Equal(later.AddMinutes(1).ToUnixTimeMilliseconds(), (await store.GetOptOutAsync("911111111111"))!.Since.ToUnixTimeMilliseconds());
+        await SayAt(store, "wamid.REALSTART", "START", later.AddMinutes(2).ToUnixTimeSeconds(), later.AddMinutes(2), from: "911111111111");
+        Assert.Null(await store.GetOptOutAsync("911111111111"));
+    }
+
+    /// <summary>
+    /// A timestamp within the allowed skew may still put a decision a little ahead of the clock. A manual remove or
+    /// add is made now all the same, and a message after it counts, even one dated before that earlier decision.
+    /// </summary>
+    [Fact]
+    public async Task Remove_and_add_set_the_state_as_of_now_whatever_was_decided_before()
+    {
+        await using var store = await CreateStoreAsync();
+        var now = DateTimeOffset.UtcNow;
+        await SayAt(store, "wamid.STOPAHEAD", "STOP", now.AddSeconds(170).ToUnixTimeSeconds(), now);
+        Assert.NotNull(await store.GetOptOutAsync(Number));
+        Assert.True(await store.RemoveOptOutAsync(Number));
+        Assert.Null(await store.GetOptOutAsync(Number));
+        // Written after the removal, dated before the decision the STOP had made: it counts.
+        var stop = DateTimeOffset.UtcNow.AddSeconds(60);
+        await SayAt(store, "wamid.STOPAGAIN", "STOP", stop.ToUnixTimeSeconds(), DateTimeOffset.UtcNow);
+        Assert.Equal("inbound:wamid.STOPAGAIN", (await store.GetOptOutAsync(Number))?.Source);
+
+        const string other = "922222222222";
+        await SayAt(store, "wamid.STARTAHEAD", "START", DateTimeOffset.UtcNow.AddSeconds(170).ToUnixTimeSeconds(), DateTimeOffset.UtcNow, from: other);
+        await store.AddOptOutAsync(other, "manual:alice@host", DateTimeOffset.UtcNow);
+        Assert.Equal("manual:alice@host", (await store.GetOptOutAsync(other))?.Source);
+        await SayAt(store, "wamid.STARTAGAIN", "START", DateTimeOffset.UtcNow.AddSeconds(60).ToUnixTimeSeconds(), DateTimeOffset.UtcNow, from: other);
+        Assert.Null(await store.GetOptOutAsync(other));
+    }
+
+    [Fact]
+    public async Task A_message_dated_ten_years_ahead_opens_the_window_from_its_arrival_only()
+    {
+        await using var store = await CreateStoreAsync();
+        var arrival = new DateTimeOffset(2026, 11, 25, 13, 0, 0, 500, TimeSpan.Zero);
+        await SayAt(store, "wamid.FUTURE", "hello", arrival.AddYears(10).ToUnixTimeSeconds(), arrival);
+        // The window is open for 24 hours from lastInboundAt: from the arrival, not from 2036.
+        Assert.Equal(new LastInboundRecord(Number, arrival, "wamid.FUTURE"), Assert.Single(await store.GetLastInboundAsync([Number])));
+        // A real message after it moves the window on; it would not have while the window ended in 2036.
+        await SayAt(store, "wamid.REAL", "later", arrival.AddMinutes(5).ToUnixTimeSeconds(), arrival.AddMinutes(5));
+        Assert.Equal("wamid.REAL", Assert.Single(await store.GetLastInboundAsync([Number])).MessageId);
     }
 }

@@ -10,7 +10,7 @@ namespace Sobot.Receiver.Tests;
 
 /// <summary>What only the PostgreSQL store has to show: several receivers (here, several stores) on one database.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresEventStoreTests(PostgresCluster cluster)
+public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static WebhookDelivery Delivery(string body) =>
         new(Encoding.UTF8.GetBytes(body), WebhookEventMapper.Map(Encoding.UTF8.GetBytes(body)), DateTimeOffset.UtcNow, "127.0.0.1");
@@ -176,8 +176,9 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster)
     }
 
     /// <summary>
-    /// A database at schema 1 (events, no opt-out tables) is upgraded in place: its events are kept, each number's
-    /// last inbound is filled from them (latest by message time, numbers as digits), and the opt-out list starts empty.
+    /// A database at schema 1 (events, no opt-out tables, numbers as they came) is upgraded in place: its events are
+    /// kept, each number's last inbound is filled from them (latest by effective time, numbers in canonical form), and
+    /// the opt-out list starts empty.
     /// </summary>
     [Fact]
     public async Task A_schema_1_database_is_upgraded_and_its_windows_filled_from_the_stored_events()
@@ -192,7 +193,9 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster)
         await using (var connection = new NpgsqlConnection(database))
         {
             await connection.OpenAsync();
-            await using var downgrade = new NpgsqlCommand("DROP TABLE opt_outs, consent_decisions, last_inbound; UPDATE store_schema SET version = 1", connection);
+            await using var downgrade = new NpgsqlCommand(PostgresSchemaUpgradeTests.SchemaThreeAdded +
+                " DROP TABLE opt_outs, consent_decisions, last_inbound; UPDATE store_schema SET version = 1;" +
+                " UPDATE events SET customer_number = '+91 99601-23456' WHERE message_id = 'wamid.OLD1'; UPDATE events SET customer_number = 'call me' WHERE message_id = 'wamid.ODD'", connection);
             await downgrade.ExecuteNonQueryAsync();
         }
         await using var store = await OpenAsync(new PostgresStoreOptions(database));
@@ -271,6 +274,81 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster)
         await connection.OpenAsync();
         await using var deadlocks = new NpgsqlCommand("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", connection);
         Assert.Equal(0L, (long)(await deadlocks.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>Many readers asking for one consumer at once through two receivers: exactly one gets it, and both receivers say who.</summary>
+    [Fact]
+    public async Task Two_receivers_lease_a_consumer_to_one_reader_at_a_time()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await using var a = await OpenAsync(new PostgresStoreOptions(database));
+        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        var stores = new[] { a, b };
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                return (Granted: (await stores[i % 2].LeaseConsumerAsync("shared", $"holder-{i}", $"reader {i}", TimeSpan.FromMinutes(1))).Lease!.Holder, RefusedBy: (string?)null);
+            }
+            catch (ConsumerLeasedException ex)
+            {
+                return (Granted: (string?)null, RefusedBy: ex.Lease.Description);
+            }
+        })));
+        string winner = Assert.Single(outcomes, o => o.Granted != null).Granted!;
+        Assert.All(outcomes.Where(o => o.Granted == null), o => Assert.Equal("reader " + winner["holder-".Length..], o.RefusedBy));
+        Assert.Equal(winner, (await a.GetConsumerAsync("shared"))!.Lease!.Holder);
+        Assert.Equal(winner, (await b.GetConsumerAsync("shared"))!.Lease!.Holder);
+        // Given up through one receiver, it is free through the other.
+        await a.ReleaseConsumerAsync("shared", winner);
+        Assert.Equal("holder-next", (await b.LeaseConsumerAsync("shared", "holder-next", "the next reader", TimeSpan.FromMinutes(1))).Lease!.Holder);
+    }
+
+    /// <summary>
+    /// The two queries of a wait on a database of 100,000 inbound events (statistics gathered, as autovacuum does):
+    /// answers already there by number and effective time, then the long poll from the head by number. Neither reads
+    /// the table sequentially, and the long poll's index search is bounded by the head.
+    /// </summary>
+    [Fact]
+    public async Task The_queries_of_a_wait_use_indexes_and_the_long_poll_starts_at_the_head()
+    {
+        string database = await cluster.CreateDatabaseAsync();
+        await (await OpenAsync(new PostgresStoreOptions(database))).DisposeAsync();
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using (var fill = new NpgsqlCommand("""
+            INSERT INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw, effective_at)
+            SELECT 1, CASE WHEN i % 5 = 0 THEN 'status' ELSE 'inbound' END, 'k' || i, 'wamid.G' || i, '9199000' || lpad((i % 3000)::text, 5, '0'),
+                   NULL, 1700000000 + i, 1700000000000 + i * 1000::bigint, '{}', '{}', (1700000000::bigint + i) * 1000
+            FROM generate_series(1, 100000) AS i;
+            ANALYZE events;
+            """, connection))
+            await fill.ExecuteNonQueryAsync();
+        string[] one = ["919900000007"], several = Enumerable.Range(0, 10).Select(i => $"9199000{i:00000}").ToArray();
+        foreach (var numbers in new[] { one, several })
+        {
+            var lookup = await PlanAsync(connection, new EventQuery
+            {
+                Kind = EventKind.Inbound, CustomerNumbers = numbers, Since = DateTimeOffset.FromUnixTimeSeconds(1_700_090_000), Limit = EventQuery.MaxLimit,
+            });
+            output.WriteLine(lookup);
+            Assert.DoesNotContain("Seq Scan", lookup, StringComparison.Ordinal);
+            Assert.Contains("on events_customer_time", lookup, StringComparison.Ordinal);
+            var poll = await PlanAsync(connection, new EventQuery { Kind = EventKind.Inbound, CustomerNumbers = numbers, After = 99_000, Limit = EventQuery.MaxLimit });
+            output.WriteLine(poll);
+            Assert.DoesNotContain("Seq Scan", poll, StringComparison.Ordinal);
+            Assert.Matches(@"Index Cond: .*\(seq > ", poll);
+        }
+    }
+
+    private static async Task<string> PlanAsync(NpgsqlConnection connection, EventQuery query)
+    {
+        await using var command = PostgresEventStore.EventQueryCommand(connection, query);
+        command.CommandText = "EXPLAIN " + command.CommandText;
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        return string.Join("\n", lines);
     }
 
     [Fact]

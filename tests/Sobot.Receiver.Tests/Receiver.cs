@@ -90,6 +90,17 @@ public sealed class Receiver : IAsyncDisposable
         return JsonNode.Parse(text)!;
     }
 
+    /// <summary>Sends a query API request that must be refused: 400 with a reason, in the API's error shape.</summary>
+    public async Task AssertBadRequestAsync(string method, string path, string? body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body == null ? null : new StringContent(body) };
+        using var response = await Query.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(400, (int)error["code"]!);
+        Assert.False(string.IsNullOrEmpty((string?)error["message"]));
+    }
+
     /// <summary>The events of GET /v1/events with the given query string.</summary>
     public async Task<JsonArray> EventsAsync(string query = "") => (await GetJsonAsync("v1/events" + (query.Length > 0 ? "?" + query : "")))["events"]!.AsArray();
 

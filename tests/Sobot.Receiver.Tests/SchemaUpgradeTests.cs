@@ -4,9 +4,39 @@ using Sobot.Receiver.Store.Sqlite;
 
 namespace Sobot.Receiver.Tests;
 
-/// <summary>A store file written by the previous receiver (schema 1) opens in place under schema 2.</summary>
-public class SchemaUpgradeTests
+/// <summary>Store files written by earlier receivers (schemas 1 and 2) open in place under the current schema.</summary>
+public sealed class SchemaUpgradeTests : SchemaUpgradeContract, IDisposable
 {
+    /// <summary>Schema 3 added a column, an index and a table: without them, and with user_version 2, the file is what schema 2 wrote.</summary>
+    private const string SchemaThreeAdded = "DROP INDEX events_customer_time; ALTER TABLE events DROP COLUMN effective_at; DROP TABLE consumer_leases;";
+
+    private readonly TempDirectory _folder = new();
+
+    private string StorePath => _folder.File("upgraded.db");
+
+    protected override Task<IEventStore> OpenAsync() => Task.FromResult<IEventStore>(SqliteEventStore.Open(new SqliteStoreOptions(StorePath)));
+
+    protected override string ToSchemaTwo => SchemaThreeAdded + " PRAGMA user_version = 2;";
+
+    protected override Task ExecuteAsync(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    protected override Task<long> VersionAsync()
+    {
+        using var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False");
+        connection.Open();
+        return Task.FromResult(SqliteSchema.Scalar(connection, "PRAGMA user_version"));
+    }
+
+    public void Dispose() => _folder.Dispose();
+
     [Fact]
     public async Task A_schema_1_store_upgrades_in_place_keeping_its_events_and_learning_last_inbound()
     {
@@ -20,12 +50,13 @@ public class SchemaUpgradeTests
             await store.AppendAsync(Deliveries.Of(Payloads.Status("wamid.S", "read", 1_700_000_300)));
             await store.SetConsumerAsync("helpdesk", 3);
         }
-        // Schema 2 only added tables: without them, and with user_version 1, the file is what schema 1 wrote.
+        // Schema 2 only added tables: without them and what schema 3 added, and with user_version 1, the file is what schema 1 wrote.
         using (var connection = new SqliteConnection($"Data Source={options.Path};Pooling=False"))
         {
             connection.Open();
             using var downgrade = connection.CreateCommand();
-            downgrade.CommandText = "DROP TABLE opt_outs; DROP TABLE consent_decisions; DROP TABLE last_inbound; PRAGMA user_version = 1;";
+            downgrade.CommandText = SchemaThreeAdded + " DROP TABLE opt_outs; DROP TABLE consent_decisions; DROP TABLE last_inbound; PRAGMA user_version = 1;" +
+                " UPDATE events SET customer_number = '+911111111111' WHERE message_id = 'wamid.PLUS';";
             downgrade.ExecuteNonQuery();
         }
 
@@ -47,7 +78,7 @@ public class SchemaUpgradeTests
         using (var connection = new SqliteConnection($"Data Source={options.Path};Pooling=False"))
         {
             connection.Open();
-            Assert.Equal(2L, SqliteSchema.Scalar(connection, "PRAGMA user_version"));
+            Assert.Equal(3L, SqliteSchema.Scalar(connection, "PRAGMA user_version"));
         }
     }
 }

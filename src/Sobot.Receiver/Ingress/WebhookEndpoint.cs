@@ -1,3 +1,4 @@
+using Sobot.Client.Validation;
 using Sobot.Receiver.Security;
 using Sobot.Receiver.Store;
 
@@ -13,11 +14,16 @@ public static class WebhookEndpoint
 {
     public const string Pattern = "/webhook/{token}";
 
-    public static void Map(IEndpointRouteBuilder app, SecretMatcher tokenMatcher) =>
+    public static void Map(IEndpointRouteBuilder app, SecretMatcher tokenMatcher)
+    {
+        // Numbers are keyed through libphonenumber, whose metadata takes a moment to load: loaded now, in the
+        // background, the first webhook does not wait for it.
+        _ = Task.Run(() => PhoneNumberNormalizer.Canonical("919960123456"));
         // Map (any method) rather than MapPost: a GET on the path must be 404 like everything else, not a 405 that
         // confirms the path exists.
         app.Map(Pattern, (HttpContext context, string token, IEventStore store, TimeProvider clock, ILoggerFactory logs, ReceiverOptions options) =>
             HandleAsync(context, token, tokenMatcher, store, clock, logs, options.ConsentWords)).WithMetadata(ListenerScope.IngressOnly);
+    }
 
     private static async Task HandleAsync(HttpContext context, string token, SecretMatcher tokenMatcher, IEventStore store, TimeProvider clock, ILoggerFactory logs,
         ConsentWords words)

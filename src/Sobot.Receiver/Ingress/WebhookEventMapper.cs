@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Sobot.Client.Validation;
 using Sobot.Client.Webhooks;
 using Sobot.Receiver.Store;
 
@@ -11,6 +12,8 @@ namespace Sobot.Receiver.Ingress;
 /// Turns a webhook body into the events to store, through the client's <see cref="SobotWebhookParser"/>, and gives
 /// each its identity: <c>inbound:&lt;wamid&gt;</c>, <c>status:&lt;wamid&gt;:&lt;status&gt;</c>, or for anything else
 /// <c>unknown:&lt;sha256 of its JSON&gt;</c>. A body that is not JSON at all is one unknown event holding its text.
+/// The customer's number is keyed in its canonical form (<see cref="PhoneNumberNormalizer.Canonical"/>); the event's
+/// fields and raw JSON keep it as it came.
 /// </summary>
 public static class WebhookEventMapper
 {
@@ -46,7 +49,7 @@ public static class WebhookEventMapper
         Kind = EventKind.Inbound,
         DedupKey = "inbound:" + m.MessageId,
         MessageId = m.MessageId,
-        CustomerNumber = m.From,
+        CustomerNumber = PhoneNumberNormalizer.Canonical(m.From),
         EventTime = m.Timestamp,
         Consent = words.Classify(m.Type, m.Text, m.ButtonText),
         RawText = m.RawJson,
@@ -88,7 +91,7 @@ public static class WebhookEventMapper
         // The status word is lower-cased so "Read" and "read" are one event; the raw JSON keeps what was sent.
         DedupKey = "status:" + s.MessageId + ":" + s.Status!.ToLowerInvariant(),
         MessageId = s.MessageId,
-        CustomerNumber = s.RecipientId,
+        CustomerNumber = PhoneNumberNormalizer.Canonical(s.RecipientId),
         Status = s.Status.ToLowerInvariant(),
         EventTime = s.Timestamp,
         ErrorCode = s.ErrorCode,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sobot.Client.Validation;
 using Sobot.Receiver.Store;
 
 namespace Sobot.Receiver.Query;
@@ -6,11 +7,15 @@ namespace Sobot.Receiver.Query;
 /// <summary>
 /// <c>GET /v1/events</c>: events after a cursor, oldest first, with filters, and long polling: with
 /// <c>waitMs</c>, a request that finds nothing waits for the next commit (woken by <see cref="CommitSignal"/>, not by
-/// polling) and answers as soon as a matching event is stored, or empty when the wait is over.
+/// polling) and answers as soon as a matching event is stored, or empty when the wait is over. Every page says
+/// <c>head</c>, the highest seq committed when the request was read, so a caller can long-poll from there.
 /// </summary>
 public static class EventEndpoints
 {
     public const int MaxWaitMs = 30_000;
+
+    /// <summary>The longest request line the receiver accepts: a query naming 1,000 numbers fits with room to spare.</summary>
+    public const int MaxRequestLineBytes = 64 * 1024;
 
     public static void Map(RouteGroupBuilder v1) => v1.MapGet("/events", GetEventsAsync);
 
@@ -36,11 +41,28 @@ public static class EventEndpoints
             }
             kind = k;
         }
+        var given = q["customerNumber"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToList();
+        if (given.Count > EventQuery.MaxCustomerNumbers)
+        {
+            await ReceiverJson.WriteErrorAsync(context, 400, $"customerNumber may be given at most {EventQuery.MaxCustomerNumbers} times; got {given.Count}.");
+            return;
+        }
+        var numbers = new List<string>(given.Count);
+        foreach (string text in given)
+        {
+            if (PhoneNumberNormalizer.Canonical(text) is not string number)
+            {
+                await ReceiverJson.WriteErrorAsync(context, 400, "customerNumber " + NumberKey.NotANumber(text));
+                return;
+            }
+            numbers.Add(number);
+        }
+        numbers = numbers.Distinct(StringComparer.Ordinal).ToList();
         var query = new EventQuery
         {
             After = after,
             Kind = kind,
-            CustomerNumber = NullIfEmpty(q["customerNumber"]),
+            CustomerNumbers = numbers.Count > 0 ? numbers : null,
             MessageId = NullIfEmpty(q["messageId"]),
             Since = since,
             Limit = (int)limit,
@@ -51,8 +73,11 @@ public static class EventEndpoints
         // held up for the length of the longest poll.
         using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         IReadOnlyList<StoredEvent> events;
+        long head;
         try
         {
+            // Before the first read: every event at or below it is in what that read sees.
+            head = await store.GetHeadAsync(context.RequestAborted);
             while (true)
             {
                 // Taken before the read: a commit landing between the read and the wait still wakes this request.
@@ -94,17 +119,19 @@ public static class EventEndpoints
         }
         writer.WriteEndArray();
         writer.WriteNumber("next", events.Count > 0 ? events[^1].Seq : after);
+        writer.WriteNumber("head", head);
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    /// <summary>seq, type and receivedAt, then the event's parsed fields, then its raw JSON as a string.</summary>
+    /// <summary>seq, type, receivedAt and effectiveAt, then the event's parsed fields, then its raw JSON as a string.</summary>
     public static void Write(Utf8JsonWriter writer, StoredEvent e)
     {
         writer.WriteStartObject();
         writer.WriteNumber("seq", e.Seq);
         writer.WriteString("type", e.Kind.ToName());
         writer.WriteString("receivedAt", ReceiverJson.Time(e.ReceivedAt));
+        writer.WriteString("effectiveAt", ReceiverJson.Time(e.EffectiveAt));
         using (var fields = JsonDocument.Parse(e.FieldsJson))
             foreach (var property in fields.RootElement.EnumerateObject()) property.WriteTo(writer);
         writer.WriteString("raw", e.RawText);

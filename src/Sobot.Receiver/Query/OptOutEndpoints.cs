@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sobot.Client.Validation;
 using Sobot.Receiver.Store;
 
 namespace Sobot.Receiver.Query;
@@ -53,7 +54,7 @@ public static class OptOutEndpoints
         WithNumber(number, async n => Results.Json(new { removed = await store.RemoveOptOutAsync(n) }, ReceiverJson.Options));
 
     private static Task<IResult> WithNumber(string number, Func<string, Task<IResult>> answer) =>
-        CustomerNumbers.Normalize(number) is string n ? Answer(() => answer(n)) : Task.FromResult(BadNumber(number));
+        PhoneNumberNormalizer.Canonical(number) is string n ? Answer(() => answer(n)) : Task.FromResult(BadNumber(number));
 
     /// <summary>The store's failures as the API's 503, like every other route.</summary>
     public static async Task<IResult> Answer(Func<Task<IResult>> answer)
@@ -68,8 +69,7 @@ public static class OptOutEndpoints
         }
     }
 
-    public static IResult BadNumber(string number) =>
-        ReceiverJson.Error(400, $"'{number}' is not a phone number: 1 to {CustomerNumbers.MaxDigits} digits, with an optional leading + and spaces or dashes.");
+    public static IResult BadNumber(string number) => ReceiverJson.Error(400, NumberKey.NotANumber(number));
 
     private static object ToWire(OptOutRecord r) => new { customerNumber = r.CustomerNumber, since = ReceiverJson.Time(r.Since), source = r.Source };
 }

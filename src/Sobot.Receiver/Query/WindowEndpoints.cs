@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Sobot.Client.Validation;
 using Sobot.Receiver.Store;
 
 namespace Sobot.Receiver.Query;
 
 /// <summary>
 /// <c>POST /v1/windows/query</c> with <c>{"customerNumbers":[...]}</c> (at most 1,000): each number's last inbound
-/// message by its own timestamp. The 24 hours are the caller's arithmetic, so a change in WhatsApp's rule needs no
+/// message by effective time (<see cref="EffectiveTime"/>). The 24 hours are the caller's arithmetic, so a change in WhatsApp's rule needs no
 /// new receiver.
 /// </summary>
 public static class WindowEndpoints
@@ -27,7 +28,7 @@ public static class WindowEndpoints
             {
                 if (item.ValueKind != JsonValueKind.String) return ReceiverJson.Error(400, "customerNumbers holds strings only.");
                 string text = item.GetString()!;
-                if (CustomerNumbers.Normalize(text) is not string number) return OptOutEndpoints.BadNumber(text);
+                if (PhoneNumberNormalizer.Canonical(text) is not string number) return OptOutEndpoints.BadNumber(text);
                 numbers.Add(number);
             }
         }

@@ -10,7 +10,10 @@ public sealed record NewEvent
     public required string DedupKey { get; init; }
     /// <summary>The wamid: the inbound message's own id, or the id of the sent message a status is about.</summary>
     public string? MessageId { get; init; }
-    /// <summary>The customer's number: who sent an inbound message, or whom a status's message went to (when said).</summary>
+    /// <summary>
+    /// The customer's number in its canonical form (<see cref="NumberKey"/>): who sent an inbound message, or whom a
+    /// status's message went to (when said); null when the webhook gave none or it is not a number.
+    /// </summary>
     public string? CustomerNumber { get; init; }
     /// <summary>sent, delivered, read, failed (statuses only).</summary>
     public string? Status { get; init; }

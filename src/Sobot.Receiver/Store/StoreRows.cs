@@ -8,9 +8,8 @@ namespace Sobot.Receiver.Store;
 /// </summary>
 internal static class StoreRows
 {
-    public const string EventColumns = "seq, kind, received_at, message_id, customer_number, status, event_time, fields, raw";
+    public const string EventColumns = "seq, kind, received_at, message_id, customer_number, status, event_time, fields, raw, effective_at";
     public const string StatusColumns = "message_id, status, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at";
-    public const string ConsumerColumns = "name, position, updated_at";
     public const string OptOutColumns = "customer_number, since, source";
     public const string LastInboundColumns = "customer_number, last_inbound_at, message_id";
 
@@ -28,6 +27,7 @@ internal static class StoreRows
             EventTime = Seconds(r, 6),
             FieldsJson = r.GetString(7),
             RawText = r.GetString(8),
+            EffectiveAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
         };
     }
 
@@ -45,9 +45,6 @@ internal static class StoreRows
         ReadAt = Seconds(r, 9),
         FailedAt = Seconds(r, 10),
     };
-
-    public static ConsumerPosition Consumer(DbDataReader r) =>
-        new(r.GetString(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
 
     public static OptOutRecord OptOut(DbDataReader r) =>
         new(r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetString(2));

@@ -10,7 +10,10 @@ public sealed record StoredEvent
     public string? MessageId { get; init; }
     public string? CustomerNumber { get; init; }
     public string? Status { get; init; }
+    /// <summary>WhatsApp's timestamp, as it came.</summary>
     public DateTimeOffset? EventTime { get; init; }
+    /// <summary>The time decisions use (<see cref="EffectiveTime"/>): <see cref="EventTime"/> unless it is past arrival plus the allowed skew.</summary>
+    public required DateTimeOffset EffectiveAt { get; init; }
     public required string FieldsJson { get; init; }
     public required string RawText { get; init; }
 }

@@ -16,8 +16,8 @@ internal static class PostgresAppend
     // ON CONFLICT stays as the backstop the unique index enforces anyway. The status upsert is PostgresStatusMerge.
     private const string InsertEventAndStatus = $"""
         WITH e AS (
-            INSERT INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw)
-            SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::bigint, $9::text, $10::text
+            INSERT INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw, effective_at)
+            SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::bigint, $9::text, $10::text, $15::bigint
             WHERE NOT EXISTS (SELECT 1 FROM events WHERE dedup_key = $3::text)
             ON CONFLICT (dedup_key) DO NOTHING
             RETURNING seq
@@ -33,28 +33,28 @@ internal static class PostgresAppend
 
     private const string InsertEvent = InsertEventAndStatus + "SELECT seq FROM e";
 
-    // An inbound message new to the store ($15 its number, digits only; $16 its time in milliseconds; $17 its consent
-    // change) also moves the number's last inbound (only forward: webhooks come in any order) and applies a stop or
-    // start unless a later decision is already kept. Only for a new event (FROM e), so a duplicate never applies again;
+    // An inbound message new to the store ($5 its canonical number; $15 its effective time in milliseconds; $16 its
+    // consent change) also moves the number's last inbound (only forward: webhooks come in any order) and applies a
+    // stop or start unless a later decision is already kept. Only for a new event (FROM e), so a duplicate never applies again;
     // and under the seq lock, so receivers sharing the database apply decisions one at a time, each seeing the last.
     private const string InsertInbound = InsertEventAndStatus + """
         , li AS (
             INSERT INTO last_inbound AS l(customer_number, last_inbound_at, message_id)
-            SELECT $15::text, $16::bigint, $4::text FROM e
+            SELECT $5::text, $15::bigint, $4::text FROM e
             ON CONFLICT (customer_number) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, message_id = excluded.message_id
             WHERE excluded.last_inbound_at > l.last_inbound_at
         ), ok AS (
-            SELECT 1 FROM e WHERE $17::integer <> 0
-              AND NOT EXISTS (SELECT 1 FROM consent_decisions WHERE customer_number = $15::text AND decided_at > $16::bigint)
+            SELECT 1 FROM e WHERE $16::integer <> 0
+              AND NOT EXISTS (SELECT 1 FROM consent_decisions WHERE customer_number = $5::text AND decided_at > $15::bigint)
         ), d AS (
-            INSERT INTO consent_decisions AS c(customer_number, decided_at) SELECT $15::text, $16::bigint FROM ok
-            ON CONFLICT (customer_number) DO UPDATE SET decided_at = greatest(c.decided_at, excluded.decided_at)
+            INSERT INTO consent_decisions AS c(customer_number, decided_at) SELECT $5::text, $15::bigint FROM ok
+            ON CONFLICT (customer_number) DO UPDATE SET decided_at = excluded.decided_at
         ), o AS (
-            INSERT INTO opt_outs(customer_number, since, source) SELECT $15::text, $16::bigint, 'inbound:' || $4::text FROM ok
-            WHERE $17::integer = 1
+            INSERT INTO opt_outs(customer_number, since, source) SELECT $5::text, $15::bigint, 'inbound:' || $4::text FROM ok
+            WHERE $16::integer = 1
             ON CONFLICT (customer_number) DO NOTHING
         ), x AS (
-            DELETE FROM opt_outs WHERE customer_number = $15::text AND $17::integer = 2 AND EXISTS (SELECT 1 FROM ok)
+            DELETE FROM opt_outs WHERE customer_number = $5::text AND $16::integer = 2 AND EXISTS (SELECT 1 FROM ok)
         )
         SELECT seq FROM e
         """;
@@ -93,15 +93,16 @@ internal static class PostgresAppend
                 foreach (var e in deliveries[i].Events)
                 {
                     string? status = e.Kind == EventKind.Status && e.MessageId != null && e.Status != null ? e.Status.ToLowerInvariant() : null;
-                    string? number = e.Kind == EventKind.Inbound && e.MessageId != null ? CustomerNumbers.Normalize(e.CustomerNumber) : null;
-                    var insert = new NpgsqlBatchCommand(number != null ? InsertInbound : InsertEvent);
+                    bool inbound = e.Kind == EventKind.Inbound && e.MessageId != null && e.CustomerNumber != null;
+                    long? eventTime = e.EventTime?.ToUnixTimeSeconds();
+                    var insert = new NpgsqlBatchCommand(inbound ? InsertInbound : InsertEvent);
                     Add(insert, bodyIds[i]);
                     Add(insert, e.Kind.ToName());
                     Add(insert, Text(e.DedupKey));
                     Add(insert, Text(e.MessageId));
                     Add(insert, Text(e.CustomerNumber));
                     Add(insert, Text(e.Status));
-                    Add(insert, e.EventTime?.ToUnixTimeSeconds());
+                    Add(insert, eventTime);
                     Add(insert, receivedAt);
                     Add(insert, Text(e.FieldsJson));
                     Add(insert, Text(e.RawText));
@@ -109,12 +110,8 @@ internal static class PostgresAppend
                     Add(insert, StatusProgression.Rank(status));
                     Add(insert, e.ErrorCode);
                     Add(insert, Text(e.ErrorTitle));
-                    if (number != null)
-                    {
-                        Add(insert, number);
-                        Add(insert, e.EventTime?.ToUnixTimeMilliseconds() ?? receivedAt);
-                        Add(insert, e.Consent switch { ConsentChange.OptOut => 1, ConsentChange.OptIn => 2, _ => 0 });
-                    }
+                    Add(insert, EffectiveTime.Milliseconds(eventTime, receivedAt));
+                    if (inbound) Add(insert, e.Consent switch { ConsentChange.OptOut => 1, ConsentChange.OptIn => 2, _ => 0 });
                     events.BatchCommands.Add(insert);
                 }
             }

@@ -82,7 +82,7 @@ public sealed class PostgresEventStore : IEventStore
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {
-            await PostgresSchema.ApplyAsync(dataSource, cancellationToken).ConfigureAwait(false);
+            await PostgresSchema.ApplyAsync(dataSource, (clock ?? TimeProvider.System).GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException || ex is TimeoutException || ex is IOException)
         {
@@ -102,21 +102,31 @@ public sealed class PostgresEventStore : IEventStore
     public async Task<AppendResult> AppendAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default) =>
         (AppendResult)await Enqueue(new PostgresPendingWrite(delivery, null)).ConfigureAwait(false);
 
-    public async Task<ConsumerPosition> SetConsumerAsync(string name, long position, CancellationToken cancellationToken = default)
-    {
-        long now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return (ConsumerPosition)await Enqueue(new PostgresPendingWrite(null, async (connection, tx) =>
+    public Task<ConsumerPosition> SetConsumerAsync(string name, long position, string? holder = null, CancellationToken cancellationToken = default) =>
+        WriteConsumerAsync<ConsumerPosition>(name, (connection, tx, now) => ConsumerStatements.SetAsync(connection, tx, name, position, holder, now, CancellationToken.None));
+
+    public Task<ConsumerPosition> LeaseConsumerAsync(string name, string holder, string description, TimeSpan ttl, CancellationToken cancellationToken = default) =>
+        WriteConsumerAsync<ConsumerPosition>(name, (connection, tx, now) => ConsumerStatements.LeaseAsync(connection, tx, name, holder, description, now + ttl, now, CancellationToken.None));
+
+    public Task ReleaseConsumerAsync(string name, string holder, CancellationToken cancellationToken = default) =>
+        WriteConsumerAsync<bool>(name, async (connection, tx, _) =>
         {
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO consumers(name, position, updated_at) VALUES ($1, $2, $3)
-                ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-                """, connection, tx);
-            command.Parameters.Add(new NpgsqlParameter { Value = name });
-            command.Parameters.Add(new NpgsqlParameter { Value = position });
-            command.Parameters.Add(new NpgsqlParameter { Value = now });
-            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-            return new ConsumerPosition(name, position, DateTimeOffset.FromUnixTimeMilliseconds(now));
-        })).ConfigureAwait(false);
+            await ConsumerStatements.ReleaseAsync(connection, tx, name, holder, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<bool> DeleteConsumerAsync(string name, string? holder = null, CancellationToken cancellationToken = default) =>
+        WriteConsumerAsync<bool>(name, (connection, tx, now) => ConsumerStatements.DeleteAsync(connection, tx, name, holder, now, CancellationToken.None));
+
+    /// <summary>
+    /// A consumer write in the writer loop, at this receiver's clock. Its row locks (consumers, consumer_leases) are taken
+    /// outside the seq lock, before it in every transaction (see <see cref="TryCommitAsync"/>).
+    /// </summary>
+    private async Task<T> WriteConsumerAsync<T>(string name, Func<NpgsqlConnection, NpgsqlTransaction, DateTimeOffset, Task<object>> write)
+    {
+        var now = _clock.GetUtcNow();
+        var result = await Enqueue(new PostgresPendingWrite(null, (connection, tx) => write(connection, tx, now))).ConfigureAwait(false);
+        return ConsumerStatements.Outcome<T>(name, result);
     }
 
     public async Task<int> PruneAsync(DateTimeOffset receivedBefore, int maxRows, CancellationToken cancellationToken = default)
@@ -263,22 +273,7 @@ public sealed class PostgresEventStore : IEventStore
 
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => Run(async connection =>
     {
-        await using var command = new NpgsqlCommand { Connection = connection };
-        var sql = new StringBuilder($"SELECT {StoreRows.EventColumns} FROM events WHERE seq > $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = query.After });
-        void Filter(string condition, object value)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-            sql.Append(" AND ").Append(condition.Replace("@", "$" + command.Parameters.Count, StringComparison.Ordinal));
-        }
-        if (query.Kind is EventKind kind) Filter("kind = @", kind.ToName());
-        if (query.CustomerNumber != null) Filter("customer_number = @", query.CustomerNumber);
-        if (query.MessageId != null) Filter("message_id = @", query.MessageId);
-        // The event's own time when it has one (seconds), else its arrival (milliseconds).
-        if (query.Since is DateTimeOffset since) Filter("coalesce(event_time * 1000, received_at) >= @", since.ToUnixTimeMilliseconds());
-        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(query.Limit, 1, EventQuery.MaxLimit) });
-        sql.Append(" ORDER BY seq LIMIT $").Append(command.Parameters.Count);
-        command.CommandText = sql.ToString();
+        await using var command = EventQueryCommand(connection, query);
         var events = new List<StoredEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -286,6 +281,35 @@ public sealed class PostgresEventStore : IEventStore
             events.Add(StoreRows.Event(reader));
         }
         return (IReadOnlyList<StoredEvent>)events;
+    }, cancellationToken);
+
+    /// <summary>The query of <see cref="ReadEventsAsync"/> (the tests read its plan).</summary>
+    internal static NpgsqlCommand EventQueryCommand(NpgsqlConnection connection, EventQuery query)
+    {
+        var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder($"SELECT {StoreRows.EventColumns} FROM events WHERE seq > $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = query.After });
+        void Filter(string condition, NpgsqlParameter parameter)
+        {
+            command.Parameters.Add(parameter);
+            sql.Append(" AND ").Append(condition.Replace("@", "$" + command.Parameters.Count, StringComparison.Ordinal));
+        }
+        if (query.Kind is EventKind kind) Filter("kind = @", new NpgsqlParameter { Value = kind.ToName() });
+        if (query.CustomerNumbers is { Count: 1 } one) Filter("customer_number = @", new NpgsqlParameter { Value = one[0] });
+        else if (query.CustomerNumbers is { Count: > 1 } several)
+            Filter("customer_number = ANY(@)", new NpgsqlParameter { Value = several.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        if (query.MessageId != null) Filter("message_id = @", new NpgsqlParameter { Value = query.MessageId });
+        if (query.Since is DateTimeOffset since) Filter("effective_at >= @", new NpgsqlParameter { Value = since.ToUnixTimeMilliseconds() });
+        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(query.Limit, 1, EventQuery.MaxLimit) });
+        sql.Append(" ORDER BY seq LIMIT $").Append(command.Parameters.Count);
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    public Task<long> GetHeadAsync(CancellationToken cancellationToken = default) => Run(async connection =>
+    {
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM events", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }, cancellationToken);
 
     public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => Run(async connection =>
@@ -308,27 +332,15 @@ public sealed class PostgresEventStore : IEventStore
         return (IReadOnlyList<MessageStatusRecord>)statuses;
     }, cancellationToken);
 
-    public Task<ConsumerPosition?> GetConsumerAsync(string name, CancellationToken cancellationToken = default) => Run(async connection =>
-    {
-        await using var command = new NpgsqlCommand($"SELECT {StoreRows.ConsumerColumns} FROM consumers WHERE name = $1", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = name });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.Consumer(reader) : null;
-    }, cancellationToken);
+    public Task<ConsumerPosition?> GetConsumerAsync(string name, CancellationToken cancellationToken = default) =>
+        Run(connection => ConsumerStatements.GetAsync(connection, null, name, _clock.GetUtcNow(), cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default) => Run(async connection =>
-    {
-        // COLLATE "C": the same order as SQLite's binary comparison, whatever the database's locale.
-        await using var command = new NpgsqlCommand($"SELECT {StoreRows.ConsumerColumns} FROM consumers ORDER BY name COLLATE \"C\"", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var consumers = new List<ConsumerPosition>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) consumers.Add(StoreRows.Consumer(reader));
-        return (IReadOnlyList<ConsumerPosition>)consumers;
-    }, cancellationToken);
+    public Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default) =>
+        Run(connection => ConsumerStatements.ListAsync(connection, _clock.GetUtcNow(), cancellationToken), cancellationToken);
 
     public Task<OptOutRecord?> GetOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
     {
-        string number = CustomerNumbers.Require(customerNumber);
+        string number = NumberKey.Require(customerNumber);
         return Run(async connection =>
         {
             await using var command = new NpgsqlCommand($"SELECT {StoreRows.OptOutColumns} FROM opt_outs WHERE customer_number = $1", connection);
@@ -349,7 +361,7 @@ public sealed class PostgresEventStore : IEventStore
 
     public async Task<OptOutRecord> AddOptOutAsync(string customerNumber, string source, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
-        string number = CustomerNumbers.Require(customerNumber);
+        string number = NumberKey.Require(customerNumber);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         long at = since.ToUnixTimeMilliseconds();
         return (OptOutRecord)await Enqueue(new PostgresPendingWrite(null, async (connection, tx) =>
@@ -373,7 +385,7 @@ public sealed class PostgresEventStore : IEventStore
 
     public async Task<bool> RemoveOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
     {
-        string number = CustomerNumbers.Require(customerNumber);
+        string number = NumberKey.Require(customerNumber);
         long now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         return (bool)await Enqueue(new PostgresPendingWrite(null, async (connection, tx) =>
         {
@@ -385,8 +397,9 @@ public sealed class PostgresEventStore : IEventStore
     }
 
     /// <summary>
-    /// A manual decision, under the seq lock like the stops and starts of appends (so a decision made through one
-    /// receiver and a message stored through another are applied one after the other, never interleaved).
+    /// A manual decision, made now whatever time was kept before (a time pushed ahead by a forged timestamp must not
+    /// outlive it); under the seq lock like the stops and starts of appends (so a decision made through one receiver
+    /// and a message stored through another are applied one after the other, never interleaved).
     /// </summary>
     private static async Task DecideAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string number, long at)
     {
@@ -394,7 +407,7 @@ public sealed class PostgresEventStore : IEventStore
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({PostgresSchema.SeqLock})"));
         var decide = new NpgsqlBatchCommand("""
             INSERT INTO consent_decisions AS c(customer_number, decided_at) VALUES ($1, $2)
-            ON CONFLICT (customer_number) DO UPDATE SET decided_at = greatest(c.decided_at, excluded.decided_at)
+            ON CONFLICT (customer_number) DO UPDATE SET decided_at = excluded.decided_at
             """);
         decide.Parameters.Add(new NpgsqlParameter { Value = number });
         decide.Parameters.Add(new NpgsqlParameter { Value = at });
@@ -404,7 +417,7 @@ public sealed class PostgresEventStore : IEventStore
 
     public Task<IReadOnlyList<LastInboundRecord>> GetLastInboundAsync(IReadOnlyCollection<string> customerNumbers, CancellationToken cancellationToken = default)
     {
-        var numbers = customerNumbers.Select(CustomerNumbers.Require).Distinct(StringComparer.Ordinal).ToArray();
+        var numbers = customerNumbers.Select(NumberKey.Require).Distinct(StringComparer.Ordinal).ToArray();
         return Run(async connection =>
         {
             var list = new List<LastInboundRecord>(numbers.Length);

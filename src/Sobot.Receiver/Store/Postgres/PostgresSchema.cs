@@ -3,7 +3,8 @@ using Npgsql;
 namespace Sobot.Receiver.Store.Postgres;
 
 /// <summary>
-/// Creates and migrates the tables at start. Each step runs once, in order, under a transaction-scoped advisory lock,
+/// Creates and migrates the tables at start (numbered steps, the same mechanism as the SQLite store's; step 3 is
+/// shared with it, <see cref="SchemaThree"/>). Each step runs once, in order, under a transaction-scoped advisory lock,
 /// so two receivers starting at the same moment take turns: the second finds the work done (CREATE ... IF NOT EXISTS
 /// alone is not enough: two concurrent creators of one table can still collide on the catalog).
 /// </summary>
@@ -16,9 +17,9 @@ internal static class PostgresSchema
     /// <summary>The channel each commit NOTIFYs, so long polls on every receiver wake.</summary>
     public const string Channel = "sobot_events";
 
-    private static readonly string[] Steps =
+    private static readonly SchemaStep[] Steps =
     [
-        """
+        new("""
         CREATE TABLE bodies(
             id bigserial PRIMARY KEY,
             received_at bigint NOT NULL,      -- unix milliseconds
@@ -45,6 +46,7 @@ internal static class PostgresSchema
         ALTER SEQUENCE events_seq OWNED BY events.seq;
         CREATE UNIQUE INDEX events_dedup ON events(dedup_key);
         CREATE INDEX events_message ON events(message_id, seq) WHERE message_id IS NOT NULL;
+        -- Also the long poll's index: a wait's numbers after the head it started from.
         CREATE INDEX events_customer ON events(customer_number, seq) WHERE customer_number IS NOT NULL;
         CREATE INDEX events_kind ON events(kind, seq);
         CREATE INDEX events_received ON events(received_at);
@@ -67,10 +69,11 @@ internal static class PostgresSchema
             position bigint NOT NULL,
             updated_at bigint NOT NULL        -- unix milliseconds
         );
-        """,
-        // Step 2: the opt-out list and conversation windows, as in the SQLite store's schema 2. Numbers are digits only;
-        // times are unix milliseconds. All three are kept by the append's transaction, under the seq lock.
-        """
+        """),
+        // Step 2: the opt-out list and conversation windows, as in the SQLite store's schema 2. Numbers are keys
+        // (canonical since step 3); times are unix milliseconds. All three are kept by the append's transaction, under
+        // the seq lock.
+        new("""
         CREATE TABLE opt_outs(
             customer_number text PRIMARY KEY,
             since bigint NOT NULL,
@@ -87,22 +90,14 @@ internal static class PostgresSchema
             last_inbound_at bigint NOT NULL,
             message_id text NOT NULL
         );
-        -- Windows are known straight after an upgrade: each number's latest inbound message by its own time (arrival
-        -- when it has none; a tie keeps the one stored first), numbers normalised as CustomerNumbers does, others
-        -- skipped. Opt-outs are not rebuilt: stop words are the receiver's setting, not the store's.
-        INSERT INTO last_inbound(customer_number, last_inbound_at, message_id)
-        SELECT DISTINCT ON (number) number, at, message_id
-        FROM (SELECT seq, message_id, coalesce(event_time * 1000, received_at) AS at,
-                     replace(replace(regexp_replace(btrim(customer_number), '^[+]', ''), ' ', ''), '-', '') AS number
-              FROM events WHERE kind = 'inbound' AND customer_number IS NOT NULL AND message_id IS NOT NULL) AS inbound
-        WHERE number ~ '^[0-9]{1,20}$'
-        ORDER BY number, at DESC, seq;
-        """,
+        """),
+        // Step 3, the same on both stores: effective time, canonical numbers, the wait's index, consumer leases.
+        SchemaThree.Step,
     ];
 
     public static int Version => Steps.Length;
 
-    public static async Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task ApplyAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -113,8 +108,7 @@ internal static class PostgresSchema
             found = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         if (found > Version)
             throw new StoreUnavailableException($"The database was written by a newer receiver (schema {found}; this one knows {Version}).");
-        for (int step = found; step < Version; step++)
-            await ExecuteAsync(connection, tx, Steps[step], cancellationToken).ConfigureAwait(false);
+        await SchemaStep.RunAsync(Steps, found, connection, tx, now, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, $"INSERT INTO store_schema(version) VALUES ({Version}) ON CONFLICT (only_row) DO UPDATE SET version = excluded.version", cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

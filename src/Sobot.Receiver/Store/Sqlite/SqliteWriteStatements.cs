@@ -11,7 +11,6 @@ internal sealed class SqliteWriteStatements : IDisposable
     private readonly SqliteCommand _insertBody;
     private readonly SqliteCommand _insertEvent;
     private readonly SqliteCommand _upsertStatus;
-    private readonly SqliteCommand _setConsumer;
     private readonly SqliteCommand _upsertLastInbound;
     private readonly SqliteCommand _getDecision;
     private readonly SqliteCommand _setDecision;
@@ -23,15 +22,16 @@ internal sealed class SqliteWriteStatements : IDisposable
 
     public SqliteWriteStatements(SqliteConnection connection)
     {
+        Connection = connection;
         _insertBody = Prepare(connection, "INSERT INTO bodies(received_at, remote_address, body) VALUES ($received_at, $remote_address, $body) RETURNING id",
             "$received_at", "$remote_address", "$body");
         // OR IGNORE + the unique dedup index: a second delivery of an event returns no row and changes nothing.
         _insertEvent = Prepare(connection, """
-            INSERT OR IGNORE INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw)
-            VALUES ($body_id, $kind, $dedup_key, $message_id, $customer_number, $status, $event_time, $received_at, $fields, $raw)
+            INSERT OR IGNORE INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw, effective_at)
+            VALUES ($body_id, $kind, $dedup_key, $message_id, $customer_number, $status, $event_time, $received_at, $fields, $raw, $effective_at)
             RETURNING seq
             """,
-            "$body_id", "$kind", "$dedup_key", "$message_id", "$customer_number", "$status", "$event_time", "$received_at", "$fields", "$raw");
+            "$body_id", "$kind", "$dedup_key", "$message_id", "$customer_number", "$status", "$event_time", "$received_at", "$fields", "$raw", "$effective_at");
         // SQLite evaluates every SET expression against the row as it was, so each CASE compares with the old rank.
         _upsertStatus = Prepare(connection, $"""
             INSERT INTO message_status(message_id, status, rank, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at)
@@ -50,20 +50,18 @@ internal sealed class SqliteWriteStatements : IDisposable
                 {Earliest("failed_at")}
             """,
             "$message_id", "$status", "$rank", "$status_time", "$seq", "$recipient_id", "$error_code", "$error_title", "$sent_at", "$delivered_at", "$read_at", "$failed_at");
-        _setConsumer = Prepare(connection, """
-            INSERT INTO consumers(name, position, updated_at) VALUES ($name, $position, $updated_at)
-            ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-            """, "$name", "$position", "$updated_at");
-        // Only a later message moves it: webhooks arrive in any order, and the window counts from the newest message.
+        // Only a later message (by effective time) moves it: webhooks arrive in any order, and the window counts from the newest.
         _upsertLastInbound = Prepare(connection, """
             INSERT INTO last_inbound(customer_number, last_inbound_at, message_id) VALUES ($number, $at, $message_id)
             ON CONFLICT(customer_number) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, message_id = excluded.message_id
             WHERE excluded.last_inbound_at > last_inbound_at
             """, "$number", "$at", "$message_id");
         _getDecision = Prepare(connection, "SELECT decided_at FROM consent_decisions WHERE customer_number = $number", "$number");
+        // Overwrites: a stop or start is checked against the kept time before it gets here, and a manual decision is
+        // made now whatever was kept (a time pushed ahead by a forged timestamp must not outlive it).
         _setDecision = Prepare(connection, """
             INSERT INTO consent_decisions(customer_number, decided_at) VALUES ($number, $at)
-            ON CONFLICT(customer_number) DO UPDATE SET decided_at = max(decided_at, excluded.decided_at)
+            ON CONFLICT(customer_number) DO UPDATE SET decided_at = excluded.decided_at
             """, "$number", "$at");
         // DO NOTHING: a number already on the list keeps its first since and source.
         _insertOptOut = Prepare(connection, "INSERT INTO opt_outs(customer_number, since, source) VALUES ($number, $since, $source) ON CONFLICT(customer_number) DO NOTHING",
@@ -81,12 +79,18 @@ internal sealed class SqliteWriteStatements : IDisposable
     private static string Earliest(string column) =>
         $"{column} = CASE WHEN {column} IS NULL THEN excluded.{column} WHEN excluded.{column} IS NULL THEN {column} ELSE min({column}, excluded.{column}) END";
 
+    /// <summary>The writer's connection, for the statements both stores share (<see cref="ConsumerStatements"/>).</summary>
+    public SqliteConnection Connection { get; }
+
+    /// <summary>The transaction being written, set by <see cref="Enlist"/>.</summary>
+    public SqliteTransaction? Transaction { get; private set; }
+
     public void Enlist(SqliteTransaction transaction)
     {
+        Transaction = transaction;
         _insertBody.Transaction = transaction;
         _insertEvent.Transaction = transaction;
         _upsertStatus.Transaction = transaction;
-        _setConsumer.Transaction = transaction;
         foreach (var command in ConsentCommands) command.Transaction = transaction;
         _pruneEvents.Transaction = transaction;
         _pruneBodies.Transaction = transaction;
@@ -111,8 +115,9 @@ internal sealed class SqliteWriteStatements : IDisposable
         int stored = 0, duplicates = 0;
         foreach (var e in delivery.Events)
         {
-            Bind(_insertEvent, bodyId, e.Kind.ToName(), e.DedupKey, e.MessageId, e.CustomerNumber, e.Status,
-                e.EventTime?.ToUnixTimeSeconds(), receivedAt, e.FieldsJson, e.RawText);
+            long? eventTime = e.EventTime?.ToUnixTimeSeconds();
+            long effective = EffectiveTime.Milliseconds(eventTime, receivedAt);
+            Bind(_insertEvent, bodyId, e.Kind.ToName(), e.DedupKey, e.MessageId, e.CustomerNumber, e.Status, eventTime, receivedAt, e.FieldsJson, e.RawText, effective);
             if (_insertEvent.ExecuteScalar() is not long seq)
             {
                 duplicates++;
@@ -121,8 +126,8 @@ internal sealed class SqliteWriteStatements : IDisposable
             stored++;
             if (e.Kind == EventKind.Status && e.MessageId != null && e.Status != null)
                 UpsertStatus(e, seq);
-            else if (e.Kind == EventKind.Inbound && e.MessageId != null && CustomerNumbers.Normalize(e.CustomerNumber) is string number)
-                ApplyInbound(e, number, receivedAt);
+            else if (e.Kind == EventKind.Inbound && e.MessageId != null && e.CustomerNumber != null)
+                ApplyInbound(e, effective);
         }
         return new AppendResult(bodyId, stored, duplicates);
     }
@@ -137,9 +142,9 @@ internal sealed class SqliteWriteStatements : IDisposable
     }
 
     /// <summary>Only for events new to the store, so a webhook delivered twice never applies a stop or start twice.</summary>
-    private void ApplyInbound(NewEvent e, string number, long receivedAt)
+    private void ApplyInbound(NewEvent e, long at)
     {
-        long at = e.EventTime?.ToUnixTimeMilliseconds() ?? receivedAt;
+        string number = e.CustomerNumber!;
         Bind(_upsertLastInbound, number, at, e.MessageId);
         _upsertLastInbound.ExecuteNonQuery();
         if (e.Consent == ConsentChange.None) return;
@@ -186,13 +191,6 @@ internal sealed class SqliteWriteStatements : IDisposable
         return _deleteOptOut.ExecuteNonQuery() > 0;
     }
 
-    public ConsumerPosition SetConsumer(string name, long position, DateTimeOffset now)
-    {
-        Bind(_setConsumer, name, position, now.ToUnixTimeMilliseconds());
-        _setConsumer.ExecuteNonQuery();
-        return new ConsumerPosition(name, position, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()));
-    }
-
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] names)
     {
         var command = connection.CreateCommand();
@@ -212,7 +210,6 @@ internal sealed class SqliteWriteStatements : IDisposable
         _insertBody.Dispose();
         _insertEvent.Dispose();
         _upsertStatus.Dispose();
-        _setConsumer.Dispose();
         foreach (var command in ConsentCommands) command.Dispose();
         _pruneEvents.Dispose();
         _pruneBodies.Dispose();

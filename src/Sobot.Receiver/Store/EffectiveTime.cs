@@ -1,0 +1,35 @@
+namespace Sobot.Receiver.Store;
+
+/// <summary>
+/// The time rule. A webhook's timestamp is the sender's claim; the receiver's clock says when the event really
+/// arrived. Every decision that depends on when a customer wrote (the order of STOP and START, the conversation
+/// window, the <c>since</c> filter) uses the effective time: the WhatsApp timestamp when it is no later than arrival
+/// plus <see cref="AllowedSkew"/>, otherwise the arrival time; the arrival time when there is no timestamp. So a
+/// message dated 2100 counts as written when it arrived, and cannot outweigh what the customer says after it.
+/// </summary>
+public static class EffectiveTime
+{
+    /// <summary>
+    /// How far ahead of our clock a timestamp may be and still count: WhatsApp's clock and ours are both NTP-kept,
+    /// but a host whose sync lapsed drifts by seconds to a minute or two; three minutes covers that and no more.
+    /// </summary>
+    public static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(3);
+
+    private static readonly long SkewMilliseconds = (long)AllowedSkew.TotalMilliseconds;
+
+    /// <summary>The effective time in unix milliseconds, from the stored columns: WhatsApp's seconds and arrival milliseconds.</summary>
+    public static long Milliseconds(long? eventTimeSeconds, long receivedAtMilliseconds) =>
+        eventTimeSeconds is long seconds && seconds * 1000 <= receivedAtMilliseconds + SkewMilliseconds ? seconds * 1000 : receivedAtMilliseconds;
+
+    /// <summary>The effective time of an event with that timestamp received at that moment (to the millisecond, as stored).</summary>
+    public static DateTimeOffset Of(DateTimeOffset? eventTime, DateTimeOffset receivedAt) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(Milliseconds(eventTime?.ToUnixTimeSeconds(), receivedAt.ToUnixTimeMilliseconds()));
+
+    /// <summary>
+    /// The same rule as SQL over the events table's <c>event_time</c> (seconds) and <c>received_at</c> (milliseconds),
+    /// for the upgrade that fills the column of events stored before it existed. Generated from <see cref="AllowedSkew"/>
+    /// so the two cannot drift apart; the upgrade tests compare it with <see cref="Milliseconds"/>.
+    /// </summary>
+    internal static string Sql { get; } = FormattableString.Invariant(
+        $"CASE WHEN event_time IS NOT NULL AND event_time * 1000 <= received_at + {SkewMilliseconds} THEN event_time * 1000 ELSE received_at END");
+}
