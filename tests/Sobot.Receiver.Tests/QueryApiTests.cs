@@ -106,23 +106,21 @@ public class QueryApiTests
     }
 
     [Fact]
-    public async Task A_long_poll_returns_within_250_ms_of_the_post()
+    public async Task A_long_poll_is_answered_by_the_commit_of_a_matching_event()
     {
         await using var r = await Receiver.StartAsync();
         await r.DeliverAsync(Payloads.Inbound("wamid.OLD", "911111111111", "before"));
-        var poll = r.GetJsonAsync("v1/events?after=1&type=inbound&customerNumber=933333333333&waitMs=20000");
+        var poll = r.GetJsonAsync("v1/events?after=1&type=inbound&customerNumber=933333333333&waitMs=30000");
         await Task.Delay(300);
         Assert.False(poll.IsCompleted);
         // An event that does not match the filter wakes the poll, which must go back to waiting.
         await r.DeliverAsync(Payloads.Inbound("wamid.OTHER", "944444444444", "not for you"));
         await Task.Delay(200);
         Assert.False(poll.IsCompleted);
-        var clock = Stopwatch.StartNew();
         await r.DeliverAsync(Payloads.Inbound("wamid.ANSWER", "933333333333", "yes"));
-        var page = await poll;
-        clock.Stop();
+        // Long before its own 30 s are over: the commit wakes it (the benchmark measures how soon).
+        var page = await poll.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(["wamid.ANSWER"], Ids(page["events"]!.AsArray()));
-        Assert.True(clock.ElapsedMilliseconds < 250, $"the poll returned {clock.ElapsedMilliseconds} ms after the post began");
     }
 
     [Fact]

@@ -17,18 +17,18 @@ public static class EffectiveTime
 
     private static readonly long SkewMilliseconds = (long)AllowedSkew.TotalMilliseconds;
 
-    /// <summary>The effective time in unix milliseconds, from the stored columns: WhatsApp's seconds and arrival milliseconds.</summary>
-    public static long Milliseconds(long? eventTimeSeconds, long receivedAtMilliseconds) =>
-        eventTimeSeconds is long seconds && seconds * 1000 <= receivedAtMilliseconds + SkewMilliseconds ? seconds * 1000 : receivedAtMilliseconds;
-
     /// <summary>The effective time of an event with that timestamp received at that moment (to the millisecond, as stored).</summary>
-    public static DateTimeOffset Of(DateTimeOffset? eventTime, DateTimeOffset receivedAt) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(Milliseconds(eventTime?.ToUnixTimeSeconds(), receivedAt.ToUnixTimeMilliseconds()));
+    public static DateTimeOffset Of(DateTimeOffset? eventTime, DateTimeOffset receivedAt)
+    {
+        long received = receivedAt.ToUnixTimeMilliseconds();
+        return DateTimeOffset.FromUnixTimeMilliseconds(eventTime?.ToUnixTimeSeconds() * 1000 is long at && at <= received + SkewMilliseconds ? at : received);
+    }
 
     /// <summary>
-    /// The same rule as SQL over the events table's <c>event_time</c> (seconds) and <c>received_at</c> (milliseconds),
-    /// for the upgrade that fills the column of events stored before it existed. Generated from <see cref="AllowedSkew"/>
-    /// so the two cannot drift apart; the upgrade tests compare it with <see cref="Milliseconds"/>.
+    /// The rule as SQL over the events table's <c>event_time</c> (seconds) and <c>received_at</c> (milliseconds): the
+    /// expression of the generated column <c>effective_at</c> on both stores, so the database computes it for every
+    /// event, whichever receiver stored it (one not yet upgraded included). Built from <see cref="AllowedSkew"/>; the
+    /// store contract tests compare what it gives with <see cref="Of"/>.
     /// </summary>
     internal static string Sql { get; } = FormattableString.Invariant(
         $"CASE WHEN event_time IS NOT NULL AND event_time * 1000 <= received_at + {SkewMilliseconds} THEN event_time * 1000 ELSE received_at END");

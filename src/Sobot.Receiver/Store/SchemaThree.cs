@@ -11,12 +11,12 @@ namespace Sobot.Receiver.Store;
 internal static class SchemaThree
 {
     /// <summary>
-    /// Portable SQL: bigint and text mean the same to both stores. Events stored before this get their effective time
-    /// from <see cref="EffectiveTime.Sql"/>, the rule's own SQL form.
+    /// The same SQL on both stores but for how the generated column is kept: SQLite can add only a VIRTUAL one (computed
+    /// when read, and kept in the index), PostgreSQL only a STORED one. Either way the database computes every event's
+    /// effective time from <see cref="EffectiveTime.Sql"/>, those stored before the upgrade included.
     /// </summary>
-    private static readonly string Sql = $"""
-        ALTER TABLE events ADD COLUMN effective_at bigint NOT NULL DEFAULT 0;
-        UPDATE events SET effective_at = {EffectiveTime.Sql};
+    public static SchemaStep Step(string generated) => new($"""
+        ALTER TABLE events ADD COLUMN effective_at bigint GENERATED ALWAYS AS ({EffectiveTime.Sql}) {generated};
         CREATE INDEX events_customer_time ON events(customer_number, effective_at) WHERE customer_number IS NOT NULL;
         CREATE TABLE consumer_leases(
             name text PRIMARY KEY,
@@ -24,9 +24,7 @@ internal static class SchemaThree
             description text NOT NULL,
             lease_until bigint NOT NULL
         );
-        """;
-
-    public static SchemaStep Step { get; } = new(Sql, UpgradeAsync);
+        """, UpgradeAsync);
 
     /// <summary>
     /// In the step's transaction: numbers rewritten in their canonical form (a number the rule refuses is dropped from

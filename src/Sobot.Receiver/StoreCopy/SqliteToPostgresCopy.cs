@@ -126,11 +126,11 @@ public static class SqliteToPostgresCopy
         long copied = 0, present = 0, after = 0;
         while (true)
         {
-            var columns = new List<object?>[12];
+            var columns = new List<object?>[11];
             for (int c = 0; c < columns.Length; c++) columns[c] = [];
             using (var read = source.CreateCommand())
             {
-                read.CommandText = "SELECT seq, body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw, effective_at FROM events WHERE seq > $after ORDER BY seq LIMIT $page";
+                read.CommandText = "SELECT seq, body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw FROM events WHERE seq > $after ORDER BY seq LIMIT $page";
                 read.Parameters.AddWithValue("$after", after);
                 read.Parameters.AddWithValue("$page", Page);
                 using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -146,13 +146,13 @@ public static class SqliteToPostgresCopy
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({PostgresSchema.SeqLock})"));
                 var insert = new NpgsqlBatchCommand("""
-                    INSERT INTO events(seq, body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw, effective_at)
-                    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::bigint[])
+                    INSERT INTO events(seq, body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw)
+                    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[])
                     ON CONFLICT (dedup_key) DO NOTHING
                     """);
                 for (int c = 0; c < columns.Length; c++)
                 {
-                    bool number = c is 0 or 1 or 7 or 8 or 11;
+                    bool number = c is 0 or 1 or 7 or 8;
                     object array = number ? columns[c].Select(v => v == null ? (long?)null : Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
                         : columns[c].Select(v => (string?)v).ToArray();
                     insert.Parameters.Add(new NpgsqlParameter { Value = array, NpgsqlDbType = NpgsqlDbType.Array | (number ? NpgsqlDbType.Bigint : NpgsqlDbType.Text) });

@@ -16,11 +16,11 @@ internal static class PostgresAppend
     // ON CONFLICT stays as the backstop the unique index enforces anyway. The status upsert is PostgresStatusMerge.
     private const string InsertEventAndStatus = $"""
         WITH e AS (
-            INSERT INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw, effective_at)
-            SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::bigint, $9::text, $10::text, $15::bigint
+            INSERT INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw)
+            SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::bigint, $9::text, $10::text
             WHERE NOT EXISTS (SELECT 1 FROM events WHERE dedup_key = $3::text)
             ON CONFLICT (dedup_key) DO NOTHING
-            RETURNING seq
+            RETURNING seq, effective_at
         ), s AS (
             INSERT INTO message_status AS m({PostgresStatusMerge.Columns})
             SELECT $4::text, $11::text, $12::integer, $7::bigint, e.seq, $5::text, $13::integer, $14::text,
@@ -33,33 +33,34 @@ internal static class PostgresAppend
 
     private const string InsertEvent = InsertEventAndStatus + "SELECT seq FROM e";
 
-    // An inbound message new to the store ($5 its canonical number; $15 its effective time in milliseconds; $16 its
-    // consent change) also moves the number's last inbound (only forward: webhooks come in any order) and applies a
-    // stop or start unless a later decision is already kept. Only for a new event (FROM e), so a duplicate never applies again;
+    // An inbound message new to the store ($5 its canonical number; e.effective_at its effective time, from the
+    // generated column; $15 its consent change) also moves the number's last inbound (only forward: webhooks come in
+    // any order) and applies a stop or start unless a later decision is already kept. Only for a new event (FROM e), so a duplicate never applies again;
     // and under the seq lock, so receivers sharing the database apply decisions one at a time, each seeing the last.
     private const string InsertInbound = InsertEventAndStatus + """
         , li AS (
             INSERT INTO last_inbound AS l(customer_number, last_inbound_at, message_id)
-            SELECT $5::text, $15::bigint, $4::text FROM e
+            SELECT $5::text, e.effective_at, $4::text FROM e
             ON CONFLICT (customer_number) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, message_id = excluded.message_id
             WHERE excluded.last_inbound_at > l.last_inbound_at
         ), ok AS (
-            SELECT 1 FROM e WHERE $16::integer <> 0
-              AND NOT EXISTS (SELECT 1 FROM consent_decisions WHERE customer_number = $5::text AND decided_at > $15::bigint)
+            SELECT e.effective_at AS at FROM e WHERE $15::integer <> 0
+              AND NOT EXISTS (SELECT 1 FROM consent_decisions WHERE customer_number = $5::text AND decided_at > e.effective_at)
         ), d AS (
-            INSERT INTO consent_decisions AS c(customer_number, decided_at) SELECT $5::text, $15::bigint FROM ok
+            INSERT INTO consent_decisions AS c(customer_number, decided_at) SELECT $5::text, ok.at FROM ok
             ON CONFLICT (customer_number) DO UPDATE SET decided_at = excluded.decided_at
         ), o AS (
-            INSERT INTO opt_outs(customer_number, since, source) SELECT $5::text, $15::bigint, 'inbound:' || $4::text FROM ok
-            WHERE $16::integer = 1
+            INSERT INTO opt_outs(customer_number, since, source) SELECT $5::text, ok.at, 'inbound:' || $4::text FROM ok
+            WHERE $15::integer = 1
             ON CONFLICT (customer_number) DO NOTHING
         ), x AS (
-            DELETE FROM opt_outs WHERE customer_number = $5::text AND $16::integer = 2 AND EXISTS (SELECT 1 FROM ok)
+            DELETE FROM opt_outs WHERE customer_number = $5::text AND $15::integer = 2 AND EXISTS (SELECT 1 FROM ok)
         )
         SELECT seq FROM e
         """;
 
-    public static async Task<IReadOnlyList<AppendResult>> RunAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<WebhookDelivery> deliveries)
+    /// <param name="sender">This receiver's id, the NOTIFY's payload: its own listener knows the commit already.</param>
+    public static async Task<IReadOnlyList<AppendResult>> RunAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<WebhookDelivery> deliveries, string sender)
     {
         var bodyIds = new long[deliveries.Count];
         await using (var bodies = new NpgsqlBatch(connection, tx))
@@ -94,7 +95,6 @@ internal static class PostgresAppend
                 {
                     string? status = e.Kind == EventKind.Status && e.MessageId != null && e.Status != null ? e.Status.ToLowerInvariant() : null;
                     bool inbound = e.Kind == EventKind.Inbound && e.MessageId != null && e.CustomerNumber != null;
-                    long? eventTime = e.EventTime?.ToUnixTimeSeconds();
                     var insert = new NpgsqlBatchCommand(inbound ? InsertInbound : InsertEvent);
                     Add(insert, bodyIds[i]);
                     Add(insert, e.Kind.ToName());
@@ -102,7 +102,7 @@ internal static class PostgresAppend
                     Add(insert, Text(e.MessageId));
                     Add(insert, Text(e.CustomerNumber));
                     Add(insert, Text(e.Status));
-                    Add(insert, eventTime);
+                    Add(insert, e.EventTime?.ToUnixTimeSeconds());
                     Add(insert, receivedAt);
                     Add(insert, Text(e.FieldsJson));
                     Add(insert, Text(e.RawText));
@@ -110,7 +110,6 @@ internal static class PostgresAppend
                     Add(insert, StatusProgression.Rank(status));
                     Add(insert, e.ErrorCode);
                     Add(insert, Text(e.ErrorTitle));
-                    Add(insert, EffectiveTime.Milliseconds(eventTime, receivedAt));
                     if (inbound) Add(insert, e.Consent switch { ConsentChange.OptOut => 1, ConsentChange.OptIn => 2, _ => 0 });
                     events.BatchCommands.Add(insert);
                 }
@@ -132,7 +131,8 @@ internal static class PostgresAppend
         }
         if (storedAll > 0)
         {
-            await using var notify = new NpgsqlCommand($"SELECT pg_notify('{PostgresSchema.Channel}', '')", connection, tx);
+            await using var notify = new NpgsqlCommand($"SELECT pg_notify('{PostgresSchema.Channel}', $1)", connection, tx);
+            notify.Parameters.Add(new NpgsqlParameter { Value = sender });
             await notify.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
         return results;

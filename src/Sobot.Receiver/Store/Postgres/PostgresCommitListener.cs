@@ -13,11 +13,14 @@ internal sealed class PostgresCommitListener : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly CommitSignal _signal;
     private readonly TimeSpan _retryMax;
+    private readonly string _self;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly TaskCompletionSource _firstListen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PostgresCommitListener(string connectionString, CommitSignal signal, TimeSpan retryMax)
+    /// <param name="self">The payload of this receiver's own NOTIFYs: its writer pulses the signal itself at commit, so
+    /// those are not pulsed twice (a second wake-up of every long poll for nothing).</param>
+    public PostgresCommitListener(string connectionString, CommitSignal signal, TimeSpan retryMax, string self)
     {
         // A connection of its own outside the pool: it sits in LISTEN for hours and must never be handed to a query.
         // Keepalive notices a peer that vanished without closing the socket (a network cut rather than a restart).
@@ -25,6 +28,7 @@ internal sealed class PostgresCommitListener : IAsyncDisposable
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _signal = signal;
         _retryMax = retryMax;
+        _self = self;
         _loop = RunAsync();
     }
 
@@ -43,7 +47,10 @@ internal sealed class PostgresCommitListener : IAsyncDisposable
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(_stop.Token).ConfigureAwait(false);
-                connection.Notification += (_, _) => _signal.Pulse();
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Payload != _self) _signal.Pulse();
+                };
                 await using (var listen = new NpgsqlCommand("LISTEN " + PostgresSchema.Channel, connection))
                     await listen.ExecuteNonQueryAsync(_stop.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _connections);

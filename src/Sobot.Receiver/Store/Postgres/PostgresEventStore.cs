@@ -38,6 +38,8 @@ public sealed class PostgresEventStore : IEventStore
     });
     private readonly Task _writer;
     private readonly string _transactionSettings;
+    /// <summary>This receiver among those sharing the database: the payload of its NOTIFYs.</summary>
+    private readonly string _instance = Guid.NewGuid().ToString("N");
 
     private PostgresEventStore(PostgresStoreOptions options, NpgsqlDataSource dataSource, TimeProvider clock)
     {
@@ -47,7 +49,7 @@ public sealed class PostgresEventStore : IEventStore
         long stuckMs = (long)options.StuckTransactionTimeout.TotalMilliseconds;
         _transactionSettings = FormattableString.Invariant(
             $"SET LOCAL synchronous_commit = on; SET LOCAL lock_timeout = {stuckMs}; SET LOCAL idle_in_transaction_session_timeout = {stuckMs}");
-        _listener = new PostgresCommitListener(options.ConnectionString, Commits, options.ListenerRetryMax);
+        _listener = new PostgresCommitListener(options.ConnectionString, Commits, options.ListenerRetryMax, _instance);
         _writer = Task.Run(RunWriterAsync);
     }
 
@@ -222,7 +224,7 @@ public sealed class PostgresEventStore : IEventStore
             if (appends.Count > 0)
             {
                 var deliveries = appends.Select(i => writes[i].Delivery!).ToList();
-                var appended = await PostgresAppend.RunAsync(connection, tx, deliveries).ConfigureAwait(false);
+                var appended = await PostgresAppend.RunAsync(connection, tx, deliveries, _instance).ConfigureAwait(false);
                 for (int j = 0; j < appends.Count; j++)
                 {
                     results[appends[j]] = appended[j];

@@ -92,7 +92,7 @@ internal static class PostgresSchema
         );
         """),
         // Step 3, the same on both stores: effective time, canonical numbers, the wait's index, consumer leases.
-        SchemaThree.Step,
+        SchemaThree.Step("STORED"),
     ];
 
     public static int Version => Steps.Length;

@@ -79,7 +79,7 @@ internal static class SqliteSchema
                 message_id TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
-        SchemaThree.Step,
+        SchemaThree.Step("VIRTUAL"),
     ];
 
     public static int Version => Steps.Length;

@@ -27,11 +27,11 @@ internal sealed class SqliteWriteStatements : IDisposable
             "$received_at", "$remote_address", "$body");
         // OR IGNORE + the unique dedup index: a second delivery of an event returns no row and changes nothing.
         _insertEvent = Prepare(connection, """
-            INSERT OR IGNORE INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw, effective_at)
-            VALUES ($body_id, $kind, $dedup_key, $message_id, $customer_number, $status, $event_time, $received_at, $fields, $raw, $effective_at)
-            RETURNING seq
+            INSERT OR IGNORE INTO events(body_id, kind, dedup_key, message_id, customer_number, status, event_time, received_at, fields, raw)
+            VALUES ($body_id, $kind, $dedup_key, $message_id, $customer_number, $status, $event_time, $received_at, $fields, $raw)
+            RETURNING seq, effective_at
             """,
-            "$body_id", "$kind", "$dedup_key", "$message_id", "$customer_number", "$status", "$event_time", "$received_at", "$fields", "$raw", "$effective_at");
+            "$body_id", "$kind", "$dedup_key", "$message_id", "$customer_number", "$status", "$event_time", "$received_at", "$fields", "$raw");
         // SQLite evaluates every SET expression against the row as it was, so each CASE compares with the old rank.
         _upsertStatus = Prepare(connection, $"""
             INSERT INTO message_status(message_id, status, rank, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at)
@@ -115,13 +115,17 @@ internal sealed class SqliteWriteStatements : IDisposable
         int stored = 0, duplicates = 0;
         foreach (var e in delivery.Events)
         {
-            long? eventTime = e.EventTime?.ToUnixTimeSeconds();
-            long effective = EffectiveTime.Milliseconds(eventTime, receivedAt);
-            Bind(_insertEvent, bodyId, e.Kind.ToName(), e.DedupKey, e.MessageId, e.CustomerNumber, e.Status, eventTime, receivedAt, e.FieldsJson, e.RawText, effective);
-            if (_insertEvent.ExecuteScalar() is not long seq)
+            Bind(_insertEvent, bodyId, e.Kind.ToName(), e.DedupKey, e.MessageId, e.CustomerNumber, e.Status, e.EventTime?.ToUnixTimeSeconds(), receivedAt, e.FieldsJson, e.RawText);
+            long seq, effective;
+            // The effective time comes back from the generated column: the rule has one definition (EffectiveTime.Sql).
+            using (var inserted = _insertEvent.ExecuteReader())
             {
-                duplicates++;
-                continue;
+                if (!inserted.Read())
+                {
+                    duplicates++;
+                    continue;
+                }
+                (seq, effective) = (inserted.GetInt64(0), inserted.GetInt64(1));
             }
             stored++;
             if (e.Kind == EventKind.Status && e.MessageId != null && e.Status != null)
