@@ -4,6 +4,9 @@
     7. ingest, 32 posters, 100,000 status events, durable before 200 (events/s, p99 ack) beside a bare
        Kestrel endpoint that only answers 200; 9. the receiver's working set after 1,000,000 events
        (both by bench/ReceiverBench); 10. two receivers on one PostgreSQL database (ReceiverBench --postgres); 8. wait latency: 200 trials of post-a-reply -> Wait-SobotReply returns;
+    12. waits while listening: a store of 200,000 inbound messages takes webhooks without and with ten reply waits in
+       flight (ingest rate and p99 acknowledgement of both, each wait's answer latency p95), on SQLite and on
+       PostgreSQL (by bench/ReceiverBench, in both of its runs);
     11. Get-SobotJournal -Summary on 200,000 rows joined with 600,000 status events.
     Run through: dotnet pwsh ./build.ps1 -Task Bench
 #>
@@ -23,11 +26,11 @@ Import-Module $ModuleManifest -Force
 $lines = [System.Collections.Generic.List[string]]::new()
 
 if (-not $SkipIngest) {
-    Write-Host 'Scenarios 7 and 9: bench/ReceiverBench (ingest and memory)'
+    Write-Host 'Scenarios 12, 7 and 9: bench/ReceiverBench (waits while listening, ingest and memory)'
     $output = & dotnet run -c Release --project (Join-Path $PSScriptRoot 'ReceiverBench') 2>&1
     if ($LASTEXITCODE -ne 0) { throw "ReceiverBench failed: $output" }
     $output | ForEach-Object { Write-Host $_; $lines.Add("    $_") }
-    Write-Host 'Scenario 10: bench/ReceiverBench --postgres (two receivers on one PostgreSQL database, beside SQLite)'
+    Write-Host 'Scenarios 10 and 12: bench/ReceiverBench --postgres (two receivers on one PostgreSQL database, beside SQLite; waits while listening)'
     $output = & dotnet run -c Release --project (Join-Path $PSScriptRoot 'ReceiverBench') -- --postgres --events 50000 2>&1
     if ($LASTEXITCODE -ne 0) { throw "ReceiverBench --postgres failed: $output" }
     $output | ForEach-Object { Write-Host $_; $lines.Add("    $_") }

@@ -5,18 +5,18 @@ using System.Text.Json.Nodes;
 public sealed class Child : IDisposable
 {
     private readonly Process _process;
-    private readonly string _queryUrl;
-    private readonly string _queryKey;
 
     private Child(Process process, string webhookUrl, string queryUrl, string queryKey)
     {
         _process = process;
         WebhookUrl = webhookUrl;
-        _queryUrl = queryUrl;
-        _queryKey = queryKey;
+        QueryUrl = queryUrl;
+        QueryKey = queryKey;
     }
 
     public string WebhookUrl { get; }
+    public string QueryUrl { get; }
+    public string QueryKey { get; }
     public int ProcessId => _process.Id;
 
     public static Child StartReceiver(string store) => StartReceiver(["--store", store], null);
@@ -52,16 +52,16 @@ public sealed class Child : IDisposable
 
     public async Task<string> QueryAsync(HttpClient http, string pathAndQuery)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, _queryUrl + pathAndQuery);
-        request.Headers.Add("x-receiver-key", _queryKey);
+        var request = new HttpRequestMessage(HttpMethod.Get, QueryUrl + pathAndQuery);
+        request.Headers.Add("x-receiver-key", QueryKey);
         using var response = await http.SendAsync(request);
         return await response.Content.ReadAsStringAsync();
     }
 
     public async Task<string> PostQueryAsync(HttpClient http, string path, string json)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _queryUrl + path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("x-receiver-key", _queryKey);
+        var request = new HttpRequestMessage(HttpMethod.Post, QueryUrl + path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-receiver-key", QueryKey);
         using var response = await http.SendAsync(request);
         return await response.Content.ReadAsStringAsync();
     }
@@ -69,7 +69,7 @@ public sealed class Child : IDisposable
     public async Task<string> HealthAsync()
     {
         using var http = new HttpClient();
-        return await http.GetStringAsync(_queryUrl + "/healthz");
+        return await http.GetStringAsync(QueryUrl + "/healthz");
     }
 
     public void Dispose()

@@ -3,15 +3,17 @@ using Sobot.Receiver.Tests;
 
 /// <summary>
 /// Scenario 10: ingest into PostgreSQL through two receivers (one database, posters spread over both), beside one
-/// receiver on SQLite under the same load. Target: at least 3,000 events/s together.
+/// receiver on SQLite under the same load. Target: at least 3,000 events/s together. Then scenario 12 (waits while
+/// listening, <see cref="WaitScenario"/>) on one receiver on a database of its own.
 /// </summary>
 public static class PostgresScenario
 {
     private const string Token = "tok_bench0123456789abcdefghijKLMN";
     private const string QueryKey = "key_bench0123456789abcdefghijKLMN";
 
-    public static async Task<int> RunAsync(int events, int posters)
+    public static async Task<int> RunAsync(int events, int posters, int waitPrefill, int waitEvents, bool waitsOnly)
     {
+        if (waitsOnly) return await WaitsAsync(posters, waitPrefill, waitEvents);
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         int warmUp = Math.Min(5_000, events / 10);
         string work = Path.Combine(Path.GetTempPath(), "sobot-receiver-bench-" + Guid.NewGuid().ToString("N"));
@@ -46,6 +48,23 @@ public static class PostgresScenario
         Console.WriteLine(sqlite.Row("one receiver, SQLite (scenario 7)"));
         Console.WriteLine(postgres.Row("two receivers, one PostgreSQL database"));
         Console.WriteLine($"target: >= 3,000 events/s together -> {(postgres.EventsPerSecond >= 3000 && postgres.Failed == 0 ? "met" : "NOT met")}");
+        Console.WriteLine();
+        return await WaitsAsync(posters, waitPrefill, waitEvents);
+    }
+
+    private static async Task<int> WaitsAsync(int posters, int prefill, int events)
+    {
+        var cluster = new PostgresCluster();
+        try
+        {
+            await cluster.InitializeAsync();
+            using var receiver = Child.StartPostgresReceiver(await cluster.CreateDatabaseAsync(), Token, QueryKey);
+            await WaitScenario.RunAsync(receiver, "PostgreSQL", prefill, events, posters);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
         return 0;
     }
 

@@ -7,9 +7,13 @@
 // Scenario 10 (--postgres): the same posters spread over two receivers sharing one PostgreSQL database (a throwaway
 // cluster started with initdb/pg_ctl, fsync and synchronous_commit on), beside one receiver on SQLite; scenarios 7's
 // bare endpoint and 9 are skipped then.
+// Scenario 12 (WaitScenario.cs), on SQLite in the first form and on PostgreSQL with --postgres: a store of 200,000
+// inbound messages takes webhooks without and then with ten reply waits in flight; ingest rates, acknowledgement
+// percentiles and the waits' answer latency. --waits-only runs it alone (shorter with --wait-prefill / --wait-events).
 //
 // dotnet run -c Release --project bench/ReceiverBench -- [--events 100000] [--posters 32] [--memory-events 1000000] [--skip-memory]
-// dotnet run -c Release --project bench/ReceiverBench -- --postgres [--events 50000] [--posters 32]
+//     [--wait-prefill 200000] [--wait-events 20000] [--waits-only]
+// dotnet run -c Release --project bench/ReceiverBench -- --postgres [--events 50000] [--posters 32] [--wait-prefill 200000] [--wait-events 20000] [--waits-only]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -19,13 +23,19 @@ using System.Text.Json.Nodes;
 if (args.Contains("--bare-server")) return await BareServer.RunAsync();
 
 int events = Option("--events", 100_000), posters = Option("--posters", 32), memoryEvents = Option("--memory-events", 1_000_000);
-bool skipMemory = args.Contains("--skip-memory");
-if (args.Contains("--postgres")) return await PostgresScenario.RunAsync(Option("--events", 50_000), posters);
+bool skipMemory = args.Contains("--skip-memory"), waitsOnly = args.Contains("--waits-only");
+int waitPrefill = Option("--wait-prefill", 200_000), waitEvents = Option("--wait-events", 20_000);
+if (args.Contains("--postgres")) return await PostgresScenario.RunAsync(Option("--events", 50_000), posters, waitPrefill, waitEvents, waitsOnly);
 string work = Path.Combine(Path.GetTempPath(), "sobot-receiver-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);
 try
 {
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+
+    // Scenario 12
+    using (var child = Child.StartReceiver(Path.Combine(work, "waits.db")))
+        await WaitScenario.RunAsync(child, "SQLite", waitPrefill, waitEvents, posters);
+    if (waitsOnly) return 0;
 
     // Scenario 7
     var warmUp = Math.Min(5_000, events / 10);
