@@ -23,7 +23,7 @@ Describe 'The module manifest' {
             'Set-SobotCustomer', 'Sync-SobotTemplate', 'Test-SobotConnection', 'Get-SobotJournal',
             'Start-SobotReceiver', 'Stop-SobotReceiver', 'Get-SobotEvent', 'Receive-SobotMessage', 'Wait-SobotReply', 'Wait-SobotDelivery',
             'Get-SobotMessageStatus', 'Get-SobotCampaignReport', 'Get-SobotConversationWindow', 'Get-SobotOptOut', 'Add-SobotOptOut',
-            'Remove-SobotOptOut') | Sort-Object
+            'Remove-SobotOptOut', 'Get-SobotConsumer', 'Set-SobotConsumer', 'Remove-SobotConsumer') | Sort-Object
         $m.ExportedCmdlets.Keys | Sort-Object | Should -Be $expected
         (Get-Command -Module SobotPS).Name | Sort-Object | Should -Be $expected
     }
