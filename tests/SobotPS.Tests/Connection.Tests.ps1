@@ -55,7 +55,7 @@ Describe 'The module manifest' {
 
     It 'supports -WhatIf on every cmdlet that changes something' {
         $changing = @(Get-Command -Module SobotPS -Verb Send, Add, Set, Sync, Invoke, Remove, Start, Stop) + (Get-Command New-SobotTemplate, Get-SobotCampaignReport)
-        $changing.Count | Should -Be 20
+        $changing.Count | Should -Be 22
         $changing | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because $_.Name }
     }
 
