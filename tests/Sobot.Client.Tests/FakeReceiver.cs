@@ -29,6 +29,9 @@ internal sealed class FakeReceiver : HttpMessageHandler
     /// <summary>An older receiver: no head, no effectiveAt, one customerNumber (several are read joined, as ASP.NET Core does), no leases.</summary>
     public bool Older { get; set; }
 
+    /// <summary>The longest a long poll is held, whatever it asks (short, so a test sees polls that found nothing end).</summary>
+    public int MaxWaitMs { get; set; } = 30_000;
+
     /// <summary>Refuses every connection, as a stopped receiver does.</summary>
     public bool Down { get; set; }
 
@@ -142,7 +145,7 @@ internal sealed class FakeReceiver : HttpMessageHandler
     {
         long after = long.Parse(query["after"].SingleOrDefault() ?? "0", CultureInfo.InvariantCulture);
         int limit = int.Parse(query["limit"].SingleOrDefault() ?? "100", CultureInfo.InvariantCulture);
-        int waitMs = int.Parse(query["waitMs"].SingleOrDefault() ?? "0", CultureInfo.InvariantCulture);
+        int waitMs = Math.Min(MaxWaitMs, int.Parse(query["waitMs"].SingleOrDefault() ?? "0", CultureInfo.InvariantCulture));
         string? type = query["type"].SingleOrDefault();
         var numbers = query["customerNumber"].ToList();
         if (Older && numbers.Count > 1) numbers = [string.Join(",", numbers)];

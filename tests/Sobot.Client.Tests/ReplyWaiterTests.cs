@@ -131,6 +131,20 @@ public class ReplyWaiterTests
     }
 
     [Fact]
+    public async Task A_long_poll_that_found_nothing_moves_on_to_the_head_so_it_never_lags_behind_the_store()
+    {
+        var fake = new FakeReceiver { MaxWaitMs = 100 };
+        using var client = fake.Client();
+        var waiter = new ReplyWaiter(client, [Question(Asha, DateTimeOffset.UtcNow, "wamid.Q")]);
+        var next = NextAsync(waiter);
+        await Until(() => fake.Requests.ToList().Any(r => r.Contains("waitMs=")));
+        fake.Filler(50);   // other customers: no poll of this wait returns them
+        await Until(() => fake.Requests.ToList().Any(r => r.Contains("waitMs=") && r.Contains("after=50&")));
+        fake.Inbound(Asha, "ok");
+        Assert.Equal("ok", (await next)!.Reply.Text);
+    }
+
+    [Fact]
     public async Task The_lookup_pages_while_pages_are_full()
     {
         var fake = new FakeReceiver();

@@ -65,7 +65,7 @@ namespace Sobot.Client.Receiver
                 var page = await AttemptAsync(t => Client.GetEventsAsync(new ReceiverEventFilter { Type = "status" }, _cursor, SobotReceiverClient.MaximumPageSize, left, t), deadline, cancellationToken)
                     .ConfigureAwait(false);
                 if (page is null) continue;
-                _cursor = Math.Max(_cursor, page.Next);
+                _cursor = Advance(_cursor, page);
                 foreach (var e in page.Events)
                     if (e is SobotMessageStatus status) See(status);
             }

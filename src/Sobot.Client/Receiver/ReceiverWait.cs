@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Sobot.Client.Webhooks;
 
 namespace Sobot.Client.Receiver
 {
@@ -67,6 +68,17 @@ namespace Sobot.Client.Receiver
                 return health.StoreReachable ? health
                     : throw new SobotReceiverException(503, "The webhook receiver's store is not reachable.", null, new Uri(Client.ShownUri, "healthz"), "its store is not reachable");
             }, deadline, cancellationToken);
+
+        /// <summary>
+        /// The cursor after a long-poll page: past its events, and, when the page was not full, up to the head the
+        /// receiver had before it read (every matching event at or below it was in the page), so the next poll
+        /// starts near the store's end even when nothing matched for a long time.
+        /// </summary>
+        protected static long Advance(long cursor, SobotReceiverEventPage page)
+        {
+            cursor = Math.Max(cursor, page.Next);
+            return page.Events.Count < SobotReceiverClient.MaximumPageSize && page.Head is long head ? Math.Max(cursor, head) : cursor;
+        }
 
         /// <summary>At the deadline: when the receiver is not answering, that is how the wait ends.</summary>
         protected void ThrowIfUnreachable()

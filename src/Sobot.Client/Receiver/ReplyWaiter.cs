@@ -87,7 +87,7 @@ namespace Sobot.Client.Receiver
                         var page = await AttemptAsync(t => Client.GetEventsAsync(Filter(null), _after, SobotReceiverClient.MaximumPageSize, left, t), deadline, cancellationToken)
                             .ConfigureAwait(false);
                         if (page is null) break;
-                        _after = Math.Max(_after, page.Next);
+                        _after = Advance(_after, page);
                         See(page);
                         break;
                 }
