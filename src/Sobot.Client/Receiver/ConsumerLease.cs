@@ -43,9 +43,15 @@ namespace Sobot.Client.Receiver
         /// </summary>
         public async Task<ReceiverConsumer?> TakeAsync(CancellationToken cancellationToken)
         {
-            var consumer = await _client.LeaseConsumerAsync(Consumer, Holder, Description, TimeToLive, cancellationToken).ConfigureAwait(false);
-            if (consumer is null) return null;
+            // Counted as taken from the moment it is asked for: a request cut off by Ctrl+C may still have taken it,
+            // and giving back a lease one does not hold changes nothing.
             _taken = true;
+            var consumer = await _client.LeaseConsumerAsync(Consumer, Holder, Description, TimeToLive, cancellationToken).ConfigureAwait(false);
+            if (consumer is null)
+            {
+                _taken = false;
+                return null;
+            }
             _renewing = Task.Run(() => RenewAsync(_stop.Token));
             return consumer;
         }
