@@ -54,6 +54,8 @@ function Set-SobotEmulatorKnob {
 }
 
 # Makes a customer answer (POST /_emulator/reply): a message by its id, with text or a button, or a number with text.
+# A button press quotes the message pressed (WhatsApp's context), as WhatsApp's do; -Context:$false leaves that out,
+# -Context makes a typed answer quote the message.
 function Send-SobotEmulatorReply {
     [CmdletBinding(DefaultParameterSetName = 'Message')]
     param(
@@ -70,7 +72,7 @@ function Send-SobotEmulatorReply {
         $body = @{}
         if ($MessageId) { $body.messageId = $MessageId } else { $body.customerNumber = $CustomerNumber }
         if ($PSBoundParameters.ContainsKey('ButtonText')) { $body.buttonText = $ButtonText } else { $body.text = $Text }
-        if ($Context) { $body.context = $true }
+        if ($PSBoundParameters.ContainsKey('Context')) { $body.context = $Context.IsPresent }
         if ($Name) { $body.name = $Name }
         if ($PSBoundParameters.ContainsKey('Timestamp')) { $body.timestamp = $Timestamp }
         Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)/_emulator/reply" -ContentType 'application/json' -Body ($body | ConvertTo-Json -Compress)

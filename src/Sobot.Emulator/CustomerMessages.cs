@@ -13,8 +13,10 @@ public static class CustomerMessages
 {
     /// <summary>
     /// <c>{"messageId": "wamid...", "text": "Yes"}</c>, <c>{"messageId": ..., "buttonText": "Yes"}</c> or
-    /// <c>{"customerNumber": "...", "text": "..."}</c>; optional <c>"context": true</c> (needs messageId),
-    /// <c>"name"</c> (the profile name) and <c>"timestamp"</c> (unix seconds; default now).
+    /// <c>{"customerNumber": "...", "text": "..."}</c>; optional <c>"context"</c> (needs messageId), <c>"name"</c>
+    /// (the profile name) and <c>"timestamp"</c> (unix seconds; default now). A button or list press carries
+    /// WhatsApp's <c>context</c> naming the message pressed, as WhatsApp's do, unless <c>"context": false</c>; a
+    /// typed reply carries it only with <c>"context": true</c> (the customer quoted the message).
     /// </summary>
     public static async Task<IResult> Reply(HttpRequest request, EmulatorState state, WebhookSender webhooks)
     {
@@ -24,7 +26,7 @@ public static class CustomerMessages
         string? number = b.Optional("customerNumber");
         string? text = b.Optional("text", 4096);
         string? buttonText = b.Optional("buttonText", 24);
-        bool context = b.Switch("context");
+        bool? context = b.Has("context") ? b.Switch("context") : null;
         if ((messageId is null) == (number is null)) throw new BadRequestException("Give either 'messageId' (the message answered) or 'customerNumber'.");
         if ((text is null) == (buttonText is null)) throw new BadRequestException("Give either 'text' or 'buttonText'.");
 
@@ -36,12 +38,14 @@ public static class CustomerMessages
             number = answered.CustomerNumber;
         }
         else if (!StrictBody.IsMobile(number)) throw new BadRequestException("Invalid mobile number");
-        else if (buttonText != null || context) throw new BadRequestException("'buttonText' and 'context' need 'messageId': the message whose button is pressed or answered.");
+        else if (buttonText != null || context == true) throw new BadRequestException("'buttonText' and 'context' need 'messageId': the message whose button is pressed or answered.");
 
         var content = buttonText is null ? TextContent(text!) : ButtonContent(answered!, buttonText, state);
         var at = b.Has("timestamp") ? UnixSeconds(b.Json["timestamp"]) : state.Clock.GetUtcNow();
         string name = b.Optional("name", 100) ?? state.FindCustomer(number!)?.Name ?? answered?.CustomerName ?? number!;
-        return Deliver(state, webhooks, number!, name, content, context ? answered!.Id : null, at);
+        // WhatsApp names the message whose button was pressed; a typed answer names one only when the customer quoted it.
+        bool quoted = context ?? buttonText != null;
+        return Deliver(state, webhooks, number!, name, content, quoted ? answered!.Id : null, at);
     }
 
     /// <summary>The older, shorter form: <c>{"from": "...", "name": "...", "text": "..."}</c> (text defaults to Hi).</summary>

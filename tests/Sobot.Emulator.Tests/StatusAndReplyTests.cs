@@ -151,6 +151,30 @@ public class StatusAndReplyTests
         Assert.Equal(400, (await e.ControlAsync("reply", new { messageId = text, buttonText = "Yes" })).Status);
     }
 
+    [Fact]
+    public async Task Button_and_list_presses_quote_the_message_pressed_as_WhatsApp_does_unless_turned_off()
+    {
+        await using var e = await Emulator.StartAsync(o => o.NoWindow = true);
+        string quick = await SendAsync(e, """{"customer_number":"919970585556","customer_name":"Asha","type":"quick_reply","message":"Clear the cache?","buttons":["Yes","No"]}""");
+        string list = await SendAsync(e, """{"customer_number":"919970585556","customer_name":"Asha","type":"list","message":"Pick","list_obj":{"button":"Days","sections":[{"title":"Week","rows":[{"id":"mon","title":"Monday"}]}]}}""");
+        var example = Sobot.TestSupport.ContractExamples.Get("template-create-quick-reply");
+        Assert.Equal(201, (await e.SendAsync(HttpMethod.Post, example.Path!, example.Body.ToJsonString())).Status);
+        Assert.Equal(200, (await e.ControlAsync("templates/feedback_ask/status", new { status = 1 })).Status);
+        string template = await SendAsync(e, """{"customer_number":"919970585556","customer_name":"Asha","template_name":"feedback_ask","template_lang":"en"}""");
+
+        async Task<JsonNode?> ContextOf(object reply) => (await e.ControlAsync("reply", reply)).Body["payload"]![0]!["value"]!["messages"]![0]!["context"];
+        foreach (var (question, press) in new[] { (quick, "Yes"), (list, "Monday"), (template, "Yes") })
+        {
+            var context = await ContextOf(new { messageId = question, buttonText = press });
+            Assert.Equal((question, "918788000000"), (context?["id"]?.GetValue<string>(), context?["from"]?.GetValue<string>()));
+            // Off on request, to test what a client does with a press that does not say which message it answers.
+            Assert.Null(await ContextOf(new { messageId = question, buttonText = press, context = false }));
+        }
+        // A typed answer quotes the message only when the customer chose to (WhatsApp's swipe to reply).
+        Assert.Null(await ContextOf(new { messageId = quick, text = "yes" }));
+        Assert.Equal(quick, (await ContextOf(new { messageId = quick, text = "yes", context = true }))?["id"]?.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("""{"text":"Hi"}""", 400)]
     [InlineData("""{"customerNumber":"919970585556"}""", 400)]

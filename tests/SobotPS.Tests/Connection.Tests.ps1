@@ -23,7 +23,7 @@ Describe 'The module manifest' {
             'Set-SobotCustomer', 'Sync-SobotTemplate', 'Test-SobotConnection', 'Get-SobotJournal',
             'Start-SobotReceiver', 'Stop-SobotReceiver', 'Get-SobotEvent', 'Receive-SobotMessage', 'Wait-SobotReply', 'Wait-SobotDelivery',
             'Get-SobotMessageStatus', 'Get-SobotCampaignReport', 'Get-SobotConversationWindow', 'Get-SobotOptOut', 'Add-SobotOptOut',
-            'Remove-SobotOptOut') | Sort-Object
+            'Remove-SobotOptOut', 'Get-SobotConsumer', 'Set-SobotConsumer', 'Remove-SobotConsumer') | Sort-Object
         $m.ExportedCmdlets.Keys | Sort-Object | Should -Be $expected
         (Get-Command -Module SobotPS).Name | Sort-Object | Should -Be $expected
     }
@@ -55,7 +55,7 @@ Describe 'The module manifest' {
 
     It 'supports -WhatIf on every cmdlet that changes something' {
         $changing = @(Get-Command -Module SobotPS -Verb Send, Add, Set, Sync, Invoke, Remove, Start, Stop) + (Get-Command New-SobotTemplate, Get-SobotCampaignReport)
-        $changing.Count | Should -Be 20
+        $changing.Count | Should -Be 22
         $changing | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because $_.Name }
     }
 

@@ -13,18 +13,15 @@ namespace Sobot.Client.Receiver
     /// cursor read before that query, so nothing that arrives in between is missed. Statuses only move
     /// forward: sent &lt; delivered &lt; read, and failed ends the wait for that message.
     /// </summary>
-    public sealed class DeliveryWaiter
+    public sealed class DeliveryWaiter : ReceiverWait
     {
-        private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
-        private readonly SobotReceiverClient _client;
         private readonly Dictionary<string, (object? State, int Rank)> _pending;
         private readonly int _target;
         private readonly Queue<DeliveryOutcome> _outcomes = new Queue<DeliveryOutcome>();
         private long _cursor = -1;
 
-        public DeliveryWaiter(SobotReceiverClient client, IEnumerable<KeyValuePair<string, object?>> messages, string until)
+        public DeliveryWaiter(SobotReceiverClient client, IEnumerable<KeyValuePair<string, object?>> messages, string until) : base(client)
         {
-            _client = client ?? throw new ArgumentNullException(nameof(client));
             _target = Rank(until);
             if (_target <= 0 || _target > 3) throw new ArgumentException("Wait until Sent, Delivered or Read.", nameof(until));
             _pending = new Dictionary<string, (object?, int)>(StringComparer.Ordinal);
@@ -34,8 +31,6 @@ namespace Sobot.Client.Receiver
         public IReadOnlyCollection<string> Pending => _pending.Keys;
 
         public object? StateOf(string messageId) => _pending.TryGetValue(messageId, out var p) ? p.State : null;
-
-        public Action<SobotReceiverException>? Retrying { get; set; }
 
         /// <summary>Ranks a status word: sent 1, delivered 2, read 3, failed 4 (terminal), anything else 0.</summary>
         public static int Rank(string? status) => (status ?? string.Empty).ToLowerInvariant() switch
@@ -47,34 +42,32 @@ namespace Sobot.Client.Receiver
             _ => 0,
         };
 
-        /// <summary>The next message that reached the status or failed; null when the deadline passes first.</summary>
+        /// <summary>The next message that reached the status or failed; null when the deadline passes first.
+        /// A receiver that cannot be reached when the deadline passes ends it with <see cref="SobotReceiverUnavailableException"/>.</summary>
         public async Task<DeliveryOutcome?> NextAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
         {
             while (true)
             {
                 if (_outcomes.Count > 0) return _outcomes.Dequeue();
                 if (_pending.Count == 0) return null;
-                var left = deadline - DateTimeOffset.UtcNow;
+                var left = Left(deadline);
                 if (left <= TimeSpan.Zero) return null;
-                try
+                if (_cursor < 0)
                 {
-                    if (_cursor < 0)
-                    {
-                        long cursor = (await _client.GetHealthAsync(cancellationToken).ConfigureAwait(false)).LastSeq;
-                        foreach (var status in await _client.GetStatusesAsync(_pending.Keys.ToList(), cancellationToken).ConfigureAwait(false)) See(status);
-                        _cursor = cursor;
-                        continue;
-                    }
-                    var page = await _client.GetEventsAsync(new ReceiverEventFilter { Type = "status" }, _cursor, SobotReceiverClient.MaximumPageSize, left, cancellationToken).ConfigureAwait(false);
-                    _cursor = Math.Max(_cursor, page.Next);
-                    foreach (var e in page.Events)
-                        if (e is SobotMessageStatus status) See(status);
+                    var health = await HealthAsync(deadline, cancellationToken).ConfigureAwait(false);
+                    if (health is null) continue;
+                    var stored = await AttemptAsync(t => Client.GetStatusesAsync(_pending.Keys.ToList(), t), deadline, cancellationToken).ConfigureAwait(false);
+                    if (stored is null) continue;
+                    foreach (var status in stored) See(status);
+                    _cursor = health.LastSeq;
+                    continue;
                 }
-                catch (SobotReceiverException ex) when (ex.Transient)
-                {
-                    Retrying?.Invoke(ex);
-                    await Task.Delay(left < RetryPause ? left : RetryPause, cancellationToken).ConfigureAwait(false);
-                }
+                var page = await AttemptAsync(t => Client.GetEventsAsync(new ReceiverEventFilter { Type = "status" }, _cursor, SobotReceiverClient.MaximumPageSize, left, t), deadline, cancellationToken)
+                    .ConfigureAwait(false);
+                if (page is null) continue;
+                _cursor = Advance(_cursor, page);
+                foreach (var e in page.Events)
+                    if (e is SobotMessageStatus status) See(status);
             }
         }
 

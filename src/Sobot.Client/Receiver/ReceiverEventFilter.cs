@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Sobot.Client.Receiver
 {
@@ -7,9 +8,10 @@ namespace Sobot.Client.Receiver
     {
         /// <summary>inbound, status or unknown; null for all.</summary>
         public string? Type { get; set; }
-        public string? CustomerNumber { get; set; }
+        /// <summary>Events of any of these customers (canonical numbers, <see cref="Validation.PhoneNumberNormalizer.Canonical"/>); null or empty for all.</summary>
+        public IReadOnlyCollection<string>? CustomerNumbers { get; set; }
         public string? MessageId { get; set; }
-        /// <summary>Events whose own timestamp is at or after this.</summary>
+        /// <summary>Events whose effective time (WhatsApp's timestamp, never later than their arrival) is at or after this.</summary>
         public DateTimeOffset? Since { get; set; }
     }
 }

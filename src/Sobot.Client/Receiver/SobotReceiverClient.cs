@@ -23,11 +23,14 @@ namespace Sobot.Client.Receiver
         private const string ManualPrefix = "manual:";
         private readonly HttpClient _http;
         private readonly Uri _base;
+        private readonly Uri _shown;
 
         public SobotReceiverClient(SobotReceiverOptions options)
         {
             Options = options ?? throw new ArgumentNullException(nameof(options));
             _base = options.QueryUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.QueryUri : new Uri(options.QueryUri.AbsoluteUri + "/");
+            // What messages show: the URL without any user information someone may have put in it.
+            _shown = new UriBuilder(_base) { UserName = string.Empty, Password = string.Empty }.Uri;
             var handler = options.Handler ?? new HttpClientHandler
             {
                 UseCookies = false,
@@ -42,6 +45,9 @@ namespace Sobot.Client.Receiver
 
         public Uri QueryUri => _base;
 
+        /// <summary>The query URL as messages show it: without user information.</summary>
+        internal Uri ShownUri => _shown;
+
         /// <summary>
         /// Events after <paramref name="after"/>, oldest first. With <paramref name="wait"/> above zero and
         /// nothing to return yet, the receiver holds the request until a matching event is stored or the
@@ -54,7 +60,8 @@ namespace Sobot.Client.Receiver
             int waitMs = (int)Math.Max(0, Math.Min(MaximumWaitMilliseconds, wait.TotalMilliseconds));
             if (waitMs > 0) query.Append("&waitMs=").Append(waitMs.ToString(CultureInfo.InvariantCulture));
             if (filter?.Type != null) query.Append("&type=").Append(Uri.EscapeDataString(filter.Type));
-            if (filter?.CustomerNumber != null) query.Append("&customerNumber=").Append(Uri.EscapeDataString(filter.CustomerNumber));
+            if (filter?.CustomerNumbers != null)
+                foreach (var number in filter.CustomerNumbers) query.Append("&customerNumber=").Append(Uri.EscapeDataString(number));
             if (filter?.MessageId != null) query.Append("&messageId=").Append(Uri.EscapeDataString(filter.MessageId));
             if (filter?.Since is DateTimeOffset since) query.Append("&since=").Append(since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
             var (_, body) = await SendAsync(HttpMethod.Get, query.ToString(), null, TimeSpan.FromMilliseconds(waitMs), cancellationToken).ConfigureAwait(false);
@@ -171,34 +178,80 @@ namespace Sobot.Client.Receiver
         private static DateTimeOffset RequiredTime(JsonElement e, string name) => TimeOf(e, name) ?? throw Malformed(name);
 
         private static SobotReceiverException Malformed(string name) =>
-            new SobotReceiverException(200, $"The webhook receiver's answer has no valid '{name}': is it an older receiver? Update it to use opt-outs and windows.");
+            new SobotReceiverException(200, $"The webhook receiver's answer has no valid '{name}': is it an older receiver? Update it.");
 
         private static DateTimeOffset? TimeOf(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
                 && DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
 
+        /// <summary>A consumer's position (0 for one never set) and, while someone reads it, who holds its lease.</summary>
         public async Task<ReceiverConsumer> GetConsumerAsync(string name, CancellationToken cancellationToken = default)
         {
-            var (_, body) = await SendAsync(HttpMethod.Get, "v1/consumers/" + ConsumerName(name), null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-            using var document = JsonDocument.Parse(body);
-            return ReadConsumer(document.RootElement);
+            var (_, body) = await SendAsync(HttpMethod.Get, ConsumerPath(name), null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            return ReadConsumer(body);
         }
 
-        public async Task<ReceiverConsumer> SetConsumerAsync(string name, long position, CancellationToken cancellationToken = default)
+        /// <summary>
+        /// Moves a consumer's cursor (forward or back). With <paramref name="holder"/>, as the reader holding its lease;
+        /// without, only while nobody holds one. Another reader's live lease is a <see cref="SobotConsumerBusyException"/>.
+        /// </summary>
+        public async Task<ReceiverConsumer> SetConsumerAsync(string name, long position, string? holder = null, CancellationToken cancellationToken = default)
         {
-            string json = "{\"position\":" + position.ToString(CultureInfo.InvariantCulture) + "}";
-            var (_, body) = await SendAsync(HttpMethod.Put, "v1/consumers/" + ConsumerName(name), json, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-            using var document = JsonDocument.Parse(body);
-            return ReadConsumer(document.RootElement);
+            if (position < 0) throw new SobotValidationException("position", "A consumer's position is a seq: a whole number, 0 or more.");
+            var fields = new Dictionary<string, object> { ["position"] = position };
+            if (holder != null) fields["holder"] = holder;
+            var (_, body) = await SendAsync(HttpMethod.Put, ConsumerPath(name), JsonSerializer.Serialize(fields), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            return ReadConsumer(body);
         }
 
+        /// <summary>Every consumer the receiver keeps, by name.</summary>
         public async Task<IReadOnlyList<ReceiverConsumer>> GetConsumersAsync(CancellationToken cancellationToken = default)
         {
             var (_, body) = await SendAsync(HttpMethod.Get, "v1/consumers", null, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             using var document = JsonDocument.Parse(body);
             var list = new List<ReceiverConsumer>();
-            foreach (var c in document.RootElement.GetProperty("consumers").EnumerateArray()) list.Add(ReadConsumer(c));
+            foreach (var c in ArrayOf(document.RootElement, "consumers")) list.Add(ReadConsumer(c));
             return list;
+        }
+
+        /// <summary>
+        /// Takes (or renews) the lease that makes <paramref name="holder"/> the consumer's one reader for <paramref name="ttl"/>.
+        /// <paramref name="description"/> tells others who reads (e.g. <c>alice@web01 pid 4242</c>). Another reader's
+        /// live lease is a <see cref="SobotConsumerBusyException"/> naming it. Null from a receiver too old to keep leases.
+        /// </summary>
+        public async Task<ReceiverConsumer?> LeaseConsumerAsync(string name, string holder, string description, TimeSpan ttl, CancellationToken cancellationToken = default)
+        {
+            if (string.IsNullOrWhiteSpace(holder)) throw new SobotValidationException("holder", "A lease needs a holder id.");
+            string json = JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["holder"] = holder,
+                ["description"] = description ?? string.Empty,
+                ["ttlMs"] = (long)Math.Max(1, ttl.TotalMilliseconds),
+            });
+            var (status, body) = await SendAsync(HttpMethod.Post, ConsumerPath(name) + "/lease", json, TimeSpan.Zero, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+            return status == 404 ? null : ReadConsumer(body);
+        }
+
+        /// <summary>Gives up <paramref name="holder"/>'s lease (nothing happens when it does not hold it).</summary>
+        public async Task ReleaseConsumerAsync(string name, string holder, CancellationToken cancellationToken = default)
+        {
+            await SendAsync(HttpMethod.Delete, ConsumerPath(name) + "/lease?holder=" + Uri.EscapeDataString(holder), null, TimeSpan.Zero, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+        }
+
+        /// <summary>Removes a consumer (its next reader starts from the beginning); false when there was none. A live lease is a <see cref="SobotConsumerBusyException"/>.</summary>
+        public async Task<bool> DeleteConsumerAsync(string name, CancellationToken cancellationToken = default)
+        {
+            var (status, body) = await SendAsync(HttpMethod.Delete, ConsumerPath(name), null, TimeSpan.Zero, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+            if (status == 404) return false;
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                return !(document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("removed", out var r) && r.ValueKind == JsonValueKind.False);
+            }
+            catch (JsonException)
+            {
+                return true; // 204: no body
+            }
         }
 
         /// <summary><c>GET /healthz</c>: a 503 (store unreachable) is an answer here, not an exception.</summary>
@@ -213,20 +266,29 @@ namespace Sobot.Client.Receiver
             return new ReceiverHealth(reachable, events, last, TimeOf(root, "lastEventAt"));
         }
 
-        private static string ConsumerName(string name)
+        private static string ConsumerPath(string name)
         {
             if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
                 throw new SobotValidationException("consumer", "A consumer name is 1 to 100 characters of A-Z a-z 0-9 . _ -.");
             foreach (char c in name)
                 if (!(char.IsLetterOrDigit(c) && c < 128) && c != '.' && c != '_' && c != '-')
                     throw new SobotValidationException("consumer", $"The consumer name '{name}' may hold only A-Z a-z 0-9 . _ -.");
-            return name;
+            return "v1/consumers/" + name;
+        }
+
+        private static ReceiverConsumer ReadConsumer(string body)
+        {
+            using var document = JsonDocument.Parse(body);
+            return ReadConsumer(document.RootElement);
         }
 
         private static ReceiverConsumer ReadConsumer(JsonElement c) =>
-            new ReceiverConsumer(c.GetProperty("name").GetString() ?? string.Empty,
+            new ReceiverConsumer(Required(c, "name"),
                 c.TryGetProperty("position", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt64() : 0,
-                TimeOf(c, "updatedAt"));
+                TimeOf(c, "updatedAt"), TextOf(c, "holder"), TextOf(c, "description"), TimeOf(c, "leaseUntil"));
+
+        private static string? TextOf(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
         private async Task<(int Status, string Body)> SendAsync(HttpMethod method, string relative, string? json, TimeSpan wait, CancellationToken cancellationToken,
             bool allowNotFound = false, bool allowUnavailable = false)
@@ -237,6 +299,8 @@ namespace Sobot.Client.Receiver
             request.Headers.TryAddWithoutValidation("x-receiver-key", RevealKey());
             request.Headers.TryAddWithoutValidation("Accept", "application/json");
             if (json != null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            string path = relative.Split('?')[0];
+            var shown = new Uri(_shown, path);
             HttpResponseMessage response;
             try
             {
@@ -248,8 +312,9 @@ namespace Sobot.Client.Receiver
             }
             catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException)
             {
-                string what = ex is OperationCanceledException ? "did not answer in time" : "could not be reached (" + Innermost(ex).Message + ")";
-                throw new SobotReceiverException(0, $"The webhook receiver at {_base} {what}.", ex);
+                string reason = ex is OperationCanceledException ? "it did not answer in time" : Innermost(ex).Message.TrimEnd('.');
+                string what = ex is OperationCanceledException ? "did not answer in time" : "could not be reached (" + reason + ")";
+                throw new SobotReceiverException(0, $"The webhook receiver at {_shown} {what}.", ex, shown, reason);
             }
             using (response)
             {
@@ -261,14 +326,19 @@ namespace Sobot.Client.Receiver
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
                 {
-                    throw new SobotReceiverException(0, $"The webhook receiver at {_base} answered {status} but its body could not be read ({ex.Message}).", ex);
+                    throw new SobotReceiverException(0, $"The webhook receiver at {_shown} answered {status} but its body could not be read ({ex.Message}).", ex, shown,
+                        $"its answer ({status}) could not be read");
                 }
                 if (status >= 200 && status < 300) return (status, body);
                 if (status == 404 && allowNotFound) return (status, body);
                 if (status == 503 && allowUnavailable) return (status, body);
                 string message = MessageOf(body);
-                string advice = status == 401 ? " The query key (x-receiver-key) was missing or wrong: connect with the receiver's key (Connect-Sobot -ReceiverKey)." : string.Empty;
-                throw new SobotReceiverException(status, $"The webhook receiver answered {status} to {method.Method} /{relative.Split('?')[0]}{(message.Length > 0 ? ": " + message : ".")}{advice}");
+                if (status == 409 && path.StartsWith("v1/consumers/", StringComparison.Ordinal))
+                    throw new SobotConsumerBusyException(path.Split('/')[2], message.Length > 0 ? message : $"The consumer '{path.Split('/')[2]}' is being read by another reader.");
+                string advice = status == 401 ? " The query key (x-receiver-key) was missing or wrong: use the receiver's query key."
+                    : status == 405 ? " This receiver does not know that call: update it." : string.Empty;
+                throw new SobotReceiverException(status, $"The webhook receiver answered {status} to {method.Method} /{path}{(message.Length > 0 ? ": " + message : ".")}{advice}",
+                    null, shown, message.Length > 0 ? $"it answered {status}: {message.TrimEnd('.')}" : $"it answered {status}");
             }
         }
 

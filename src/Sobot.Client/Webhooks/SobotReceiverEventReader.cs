@@ -12,7 +12,7 @@ namespace Sobot.Client.Webhooks
     /// </summary>
     public static class SobotReceiverEventReader
     {
-        /// <summary>An answer of <c>GET /v1/events</c>: <c>{"events":[...],"next":N}</c>.</summary>
+        /// <summary>An answer of <c>GET /v1/events</c>: <c>{"events":[...],"next":N,"head":H}</c> (<c>head</c> only from newer receivers).</summary>
         public static SobotReceiverEventPage ReadPage(string json)
         {
             using (var document = JsonDocument.Parse(json))
@@ -20,7 +20,8 @@ namespace Sobot.Client.Webhooks
                 var root = document.RootElement;
                 var events = new List<SobotWebhookEvent>();
                 foreach (var e in root.GetProperty("events").EnumerateArray()) events.Add(ReadEvent(e));
-                return new SobotReceiverEventPage(events, root.GetProperty("next").GetInt64());
+                long? head = root.TryGetProperty("head", out var h) && h.ValueKind == JsonValueKind.Number ? h.GetInt64() : (long?)null;
+                return new SobotReceiverEventPage(events, root.GetProperty("next").GetInt64(), head);
             }
         }
 
@@ -71,6 +72,7 @@ namespace Sobot.Client.Webhooks
             }
             result.Seq = e.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number ? seq.GetInt64() : (long?)null;
             result.ReceivedAt = Time(e, "receivedAt");
+            result.EffectiveAt = Time(e, "effectiveAt") ?? Earliest(WhatsAppTime(result), result.ReceivedAt);
             return result;
         }
 
@@ -115,6 +117,17 @@ namespace Sobot.Client.Webhooks
             ErrorCode = e.TryGetProperty("errorCode", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out int c) ? c : (int?)null,
             ErrorTitle = Text(e, "errorTitle"),
         };
+
+        private static DateTimeOffset? WhatsAppTime(SobotWebhookEvent e) => e switch
+        {
+            SobotInboundMessage m => m.Timestamp,
+            SobotMessageStatus s => s.Timestamp,
+            _ => null,
+        };
+
+        /// <summary>A receiver that does not say effectiveAt: the claimed time, but never later than the arrival.</summary>
+        private static DateTimeOffset? Earliest(DateTimeOffset? claimed, DateTimeOffset? arrived) =>
+            claimed is DateTimeOffset c && arrived is DateTimeOffset a ? (c < a ? c : a) : claimed ?? arrived;
 
         private static string? Text(JsonElement obj, string name) =>
             obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

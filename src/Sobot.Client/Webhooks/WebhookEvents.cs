@@ -15,6 +15,13 @@ namespace Sobot.Client.Webhooks
 
         /// <summary>When a webhook receiver stored the event; null when parsed from a body directly.</summary>
         public DateTimeOffset? ReceivedAt { get; internal set; }
+
+        /// <summary>
+        /// When the event counts as having happened, from a webhook receiver: WhatsApp's timestamp, but never later than
+        /// the arrival (plus the receiver's allowed clock skew), so a forged future date decides nothing. Null when
+        /// parsed from a body directly.
+        /// </summary>
+        public DateTimeOffset? EffectiveAt { get; internal set; }
     }
 
     /// <summary>A message a customer sent: one per entry of <c>value.messages</c>.</summary>

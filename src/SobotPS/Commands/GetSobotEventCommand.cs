@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using Sobot.Client.Receiver;
 using Sobot.Client.Webhooks;
@@ -26,9 +28,11 @@ namespace SobotPS.Commands
         [Parameter]
         public DateTimeOffset Since { get; set; }
 
+        /// <summary>Events of these customers (as people type them; the connection's -DefaultRegion applies), up to 1,000.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("customer_number", "From")]
-        public string? CustomerNumber { get; set; }
+        [ValidateCount(1, SobotReceiverClient.MaximumPageSize)]
+        public string[]? CustomerNumber { get; set; }
 
         [Parameter]
         public SobotEventType Type { get; set; }
@@ -53,10 +57,17 @@ namespace SobotPS.Commands
         protected override void ProcessRecord()
         {
             var receiver = ResolveReceiver();
+            var numbers = new List<string>();
+            foreach (var typed in CustomerNumber ?? Array.Empty<string>())
+            {
+                if (string.IsNullOrWhiteSpace(typed)) continue;
+                if (CustomerKey(typed, typed) is string key) numbers.Add(key);
+                else return;
+            }
             var filter = new ReceiverEventFilter
             {
                 Type = MyInvocation.BoundParameters.ContainsKey(nameof(Type)) ? Type.ToString().ToLowerInvariant() : null,
-                CustomerNumber = string.IsNullOrWhiteSpace(CustomerNumber) ? null : CustomerNumber!.Trim(),
+                CustomerNumbers = numbers.Count > 0 ? numbers.Distinct(StringComparer.Ordinal).ToList() : null,
                 MessageId = string.IsNullOrWhiteSpace(MessageId) ? null : MessageId!.Trim(),
                 Since = MyInvocation.BoundParameters.ContainsKey(nameof(Since)) ? Since : (DateTimeOffset?)null,
             };

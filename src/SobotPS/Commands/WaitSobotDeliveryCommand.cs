@@ -49,11 +49,13 @@ namespace SobotPS.Commands
         {
             if (_messages.Count == 0) return;
             var waiter = new DeliveryWaiter(ResolveReceiver(), _messages, Until.ToString());
-            var retries = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            waiter.Retrying = ex => retries.Enqueue("The receiver did not answer; retrying: " + ex.Message);
+            Watch(waiter);
             var deadline = Deadline(TimeoutSec);
-            bool reached = Drain(token => waiter.NextAsync(deadline, token), retries, outcome =>
+            int done = 0;
+            string stage = Until.ToString().ToLowerInvariant();
+            var outage = Drain(waiter, token => waiter.NextAsync(deadline, token), outcome =>
             {
+                done++;
                 if (!outcome.Failed)
                 {
                     WriteObject(outcome.Status);
@@ -63,11 +65,16 @@ namespace SobotPS.Commands
                 WriteError(new ErrorRecord(new InvalidOperationException($"WhatsApp reports message {outcome.MessageId} failed: {reason}."),
                     SobotErrorIds.DeliveryFailed, ErrorCategory.InvalidResult, outcome.State));
                 return true;
-            });
-            if (!reached) return;
+            }, "Waiting for deliveries", () => $"{_messages.Count - done} of {_messages.Count} message(s) not {stage} yet", deadline, out bool failed);
+            if (failed) return;
             foreach (var id in waiter.Pending)
-                WriteError(new ErrorRecord(new TimeoutException($"Message {id} was not {Until.ToString().ToLowerInvariant()} within {TimeoutSec} s."),
-                    SobotErrorIds.DeliveryTimeout, ErrorCategory.OperationTimeout, waiter.StateOf(id)));
+            {
+                if (outage != null)
+                    WriteReceiverError(outage, waiter.StateOf(id), $"Could not wait for message {id} to be {stage}: {outage.Message}");
+                else
+                    WriteError(new ErrorRecord(new TimeoutException($"Message {id} was not {stage} within {TimeoutSec} s."),
+                        SobotErrorIds.DeliveryTimeout, ErrorCategory.OperationTimeout, waiter.StateOf(id)));
+            }
         }
     }
 }

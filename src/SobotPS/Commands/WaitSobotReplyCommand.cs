@@ -55,8 +55,9 @@ namespace SobotPS.Commands
         protected override void ProcessRecord()
         {
             object target = PipelineTarget(InputObject, CustomerNumber);
+            if (CustomerKey(CustomerNumber, target) is not string number) return;
             var since = MyInvocation.BoundParameters.ContainsKey(nameof(Since)) ? Since : DateTimeOffset.UtcNow;
-            _questions.Add(new ReplyQuestion(CustomerNumber.Trim(), since, string.IsNullOrWhiteSpace(MessageId) ? null : MessageId!.Trim(), target));
+            _questions.Add(new ReplyQuestion(number, since, string.IsNullOrWhiteSpace(MessageId) ? null : MessageId!.Trim(), target));
         }
 
         protected override void EndProcessing()
@@ -64,23 +65,25 @@ namespace SobotPS.Commands
             if (_questions.Count == 0) return;
             var receiver = ResolveReceiver();
             var waiter = new ReplyWaiter(receiver, _questions, Choice);
-            var ignored = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            waiter.Ignored = (message, why) => ignored.Enqueue($"Ignored a message from {message.From} ({message.MessageId}): {why}.");
-            waiter.Retrying = ex => ignored.Enqueue("The receiver did not answer; retrying: " + ex.Message);
+            waiter.Ignored = (message, why) => Notes.Enqueue($"Ignored a message from {message.From} ({message.MessageId}): {why}.");
+            Watch(waiter);
             var deadline = Deadline(TimeoutSec);
             int answered = 0;
-            bool reached = Drain(token => waiter.NextAsync(deadline, token), ignored, match =>
+            var outage = Drain(waiter, token => waiter.NextAsync(deadline, token), match =>
             {
                 answered++;
                 WriteObject(Output(match.Reply, match.Question.MessageId, match.Question.State));
                 return First == 0 || answered < First;
-            });
-            if (!reached || (First > 0 && answered >= First)) return;
+            }, "Waiting for replies", () => $"{_questions.Count - answered} of {_questions.Count} question(s) unanswered", deadline, out bool failed);
+            if (failed || (First > 0 && answered >= First)) return;
             foreach (var q in waiter.Pending)
             {
                 string about = q.MessageId is null ? string.Empty : $" to message {q.MessageId}";
-                WriteError(new ErrorRecord(new TimeoutException($"No reply from {q.CustomerNumber}{about} within {TimeoutSec} s."),
-                    SobotErrorIds.ReplyTimeout, ErrorCategory.OperationTimeout, q.State));
+                if (outage != null)
+                    WriteReceiverError(outage, q.State, $"Could not wait for a reply from {q.CustomerNumber}{about}: {outage.Message}");
+                else
+                    WriteError(new ErrorRecord(new TimeoutException($"No reply from {q.CustomerNumber}{about} within {TimeoutSec} s."),
+                        SobotErrorIds.ReplyTimeout, ErrorCategory.OperationTimeout, q.State));
             }
         }
     }

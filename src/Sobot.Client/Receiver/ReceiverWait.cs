@@ -1,0 +1,98 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Sobot.Client.Webhooks;
+
+namespace Sobot.Client.Receiver
+{
+    /// <summary>
+    /// What the waits share: calls to the receiver that ride out an outage (a restart, a store that cannot answer
+    /// for a moment) by asking again, and an outage still going on when the wait ends is its outcome
+    /// (<see cref="SobotReceiverUnavailableException"/>), never taken for "nothing came".
+    /// </summary>
+    public abstract class ReceiverWait
+    {
+        private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
+        private ReceiverOutage? _outage;
+
+        protected ReceiverWait(SobotReceiverClient client)
+        {
+            Client = client ?? throw new ArgumentNullException(nameof(client));
+        }
+
+        protected SobotReceiverClient Client { get; }
+
+        /// <summary>The outage going on (the receiver has not answered since when, and why), or null while it answers. Safe to read from another thread.</summary>
+        public ReceiverOutage? Outage => Volatile.Read(ref _outage);
+
+        /// <summary>Called when the receiver stops answering; the wait goes on asking.</summary>
+        public Action<SobotReceiverException>? Unreachable { get; set; }
+
+        /// <summary>Called when it answers again, with how long it did not.</summary>
+        public Action<TimeSpan>? Reachable { get; set; }
+
+        /// <summary>
+        /// One call. Null when the receiver could not be reached or its store could not answer: the outage is noted and
+        /// the caller asks again after a short pause. Anything else (a refused key, a bad answer) is thrown.
+        /// </summary>
+        protected async Task<T?> AttemptAsync<T>(Func<CancellationToken, Task<T>> call, DateTimeOffset deadline, CancellationToken cancellationToken) where T : class
+        {
+            T result;
+            var started = DateTimeOffset.UtcNow;
+            try
+            {
+                result = await call(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SobotReceiverException ex) when (ex.Transient)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var before = Outage;
+                // A call that timed out has not been answered since it was made; one refused, since now.
+                var since = before?.Since ?? (ex.InnerException is OperationCanceledException ? started : now);
+                Volatile.Write(ref _outage, new ReceiverOutage(since, ex));
+                if (before is null) Unreachable?.Invoke(ex);
+                var left = deadline - now;
+                if (left > TimeSpan.Zero) await Task.Delay(left < RetryPause ? left : RetryPause, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            var ended = Interlocked.Exchange(ref _outage, null);
+            if (ended != null) Reachable?.Invoke(DateTimeOffset.UtcNow - ended.Since);
+            return result;
+        }
+
+        /// <summary>The receiver's health, its newest seq in particular; a store that cannot answer counts as an outage (null).</summary>
+        protected Task<ReceiverHealth?> HealthAsync(DateTimeOffset deadline, CancellationToken cancellationToken) =>
+            AttemptAsync(async t =>
+            {
+                var health = await Client.GetHealthAsync(t).ConfigureAwait(false);
+                return health.StoreReachable ? health
+                    : throw new SobotReceiverException(503, "The webhook receiver's store is not reachable.", null, new Uri(Client.ShownUri, "healthz"), "its store is not reachable");
+            }, deadline, cancellationToken);
+
+        /// <summary>
+        /// The cursor after a long-poll page: past its events, and, when the page was not full, up to the head the
+        /// receiver had before it read (every matching event at or below it was in the page), so the next poll
+        /// starts near the store's end even when nothing matched for a long time.
+        /// </summary>
+        protected static long Advance(long cursor, SobotReceiverEventPage page)
+        {
+            cursor = Math.Max(cursor, page.Next);
+            return page.Events.Count < SobotReceiverClient.MaximumPageSize && page.Head is long head ? Math.Max(cursor, head) : cursor;
+        }
+
+        /// <summary>At the deadline: when the receiver is not answering, that is how the wait ends.</summary>
+        protected void ThrowIfUnreachable()
+        {
+            if (Outage is { } outage)
+                throw new SobotReceiverUnavailableException(outage.LastError, outage.Since, DateTimeOffset.UtcNow - outage.Since);
+        }
+
+        /// <summary>The time left before <paramref name="deadline"/>; at or past it, an outage going on is thrown.</summary>
+        protected TimeSpan Left(DateTimeOffset deadline)
+        {
+            var left = deadline - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero) ThrowIfUnreachable();
+            return left;
+        }
+    }
+}

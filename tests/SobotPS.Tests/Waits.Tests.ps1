@@ -1,0 +1,193 @@
+# Waits an on-call team can trust, driven as a user would: the emulator as the customers, a receiver storing their
+# webhooks, and forged webhooks posted to the receiver as an attacker would.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    # Replies as the customer from another thread, after a delay, so the reply lands while a wait runs.
+    function Start-DelayedReply($Emulator, [hashtable] $Reply, [int] $DelayMs = 700) {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($Uri, $Body, $DelayMs)
+                Start-Sleep -Milliseconds $DelayMs
+                Invoke-RestMethod -Method Post -Uri "$Uri/_emulator/reply" -ContentType 'application/json' -Body $Body
+            }).AddArgument($Emulator.BaseUri).AddArgument(($Reply | ConvertTo-Json -Compress)).AddArgument($DelayMs)
+        [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
+    }
+
+    # A customer's message posted straight to the receiver's webhook, the way anyone who has the URL can.
+    function Send-ForgedInbound([string] $From, [string] $Text, [string] $Quoting, [long] $Timestamp = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()) {
+        $message = [ordered]@{ from = $From; id = "wamid.forged$([guid]::NewGuid().ToString('N'))"; timestamp = "$Timestamp"; type = 'text'; text = @{ body = $Text } }
+        if ($Quoting) { $message.context = @{ from = '918788000000'; id = $Quoting } }
+        $body = ConvertTo-Json -Depth 10 -Compress @(@{ field = 'messages'; value = @{ messaging_product = 'whatsapp'; metadata = @{ display_phone_number = '918788000000' }
+                    contacts = @(@{ profile = @{ name = 'Mallory' }; wa_id = $From }); messages = @($message) } })
+        $null = Invoke-RestMethod -Method Post -Uri $webhook -ContentType 'application/json' -Body $body
+        Wait-Until { @(Get-SobotEvent -Type Inbound -CustomerNumber $From | Where-Object MessageId -eq $message.id).Count -eq 1 }
+    }
+
+    function Wait-Stored([string] $Number, [string] $Text) {
+        Wait-Until { @(Get-SobotEvent -Type Inbound -CustomerNumber $Number | Where-Object { $_.Text -eq $Text -or $_.ButtonText -eq $Text }).Count -ge 1 }
+    }
+
+    function Get-FreePort {
+        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
+    }
+
+    $receiver = Start-SobotReceiver -Path (Join-Path $TestDrive 'events.db')
+    $webhook = $receiver.WebhookUrl | ConvertFrom-SecureString -AsPlainText
+    $emulator = Start-TestEmulator -ArgumentList '--no-window', '--webhook-url', $webhook
+    Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -Receiver $receiver
+    Open-ReceiverWindow $emulator '919970590001', '919970590002', '919970590003', '919970590004', '919970590005'
+}
+
+AfterAll {
+    Disconnect-Sobot
+    $emulator | Stop-SobotEmulator
+    $receiver | Stop-SobotReceiver
+}
+
+Describe 'Which question a reply answers' {
+    It 'does not take a quote of question A from another number for the answer to A' {
+        $a = Send-SobotButtonMessage -CustomerNumber 919970590001 -Message 'Restart web01?' -Button Yes, No
+        Send-ForgedInbound -From 919970590002 -Text 'Yes' -Quoting $a.MessageId
+        $null = $a | Send-SobotEmulatorReply $emulator -ButtonText No      # a press quotes the question, as WhatsApp's do
+        $reply = $a | Wait-SobotReply -TimeoutSec 30
+        @($reply).Count | Should -Be 1
+        $reply.ButtonText | Should -Be 'No'
+        $reply.From | Should -Be '919970590001'
+        $reply.ReplyToMessageId | Should -Be $a.MessageId
+    }
+
+    It 'gives a reply without context to the newest question sent to that number before it arrived' {
+        $older = Send-SobotTextMessage -CustomerNumber 919970590003 -Message 'Restart web01?'
+        $newer = Send-SobotButtonMessage -CustomerNumber 919970590003 -Message 'Restart web02?' -Button Yes, No
+        $null = $newer | Send-SobotEmulatorReply $emulator -ButtonText Yes -Context:$false   # a press that does not say which message
+        Wait-Stored 919970590003 'Yes'
+        $null = Send-SobotEmulatorReply $emulator -CustomerNumber 919970590003 -Text 'yes, web01 too'
+        $answers = @($older, $newer | Wait-SobotReply -TimeoutSec 30)
+        $answers.Count | Should -Be 2
+        $toNewer = $answers | Where-Object QuestionMessageId -eq $newer.MessageId
+        $toNewer.ButtonText | Should -Be 'Yes'
+        $toNewer.ReplyToMessageId | Should -BeNullOrEmpty
+        ($answers | Where-Object QuestionMessageId -eq $older.MessageId).Text | Should -Be 'yes, web01 too'
+    }
+
+    It 'never takes a reply stored before the question was sent, whatever timestamp it carries' {
+        $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+        Send-ForgedInbound -From 919970590004 -Text 'forged, a minute ahead' -Timestamp ($now + 60)
+        Send-ForgedInbound -From 919970590004 -Text 'forged, a year ahead' -Timestamp ($now + 365 * 86400)
+        $q = Send-SobotTextMessage -CustomerNumber 919970590004 -Message 'Approve the change?'
+        $reply = Start-DelayedReply $emulator @{ customerNumber = '919970590004'; text = 'real' }
+        $answer = $q | Wait-SobotReply -TimeoutSec 30
+        $reply.PowerShell.Dispose()
+        $answer.Text | Should -Be 'real'
+    }
+
+    It 'takes numbers as people type them' {
+        $null = Send-SobotEmulatorReply $emulator -CustomerNumber 919970590005 -Text 'typed with spaces'
+        Wait-Stored 919970590005 'typed with spaces'
+        (Get-SobotEvent -Type Inbound -CustomerNumber '+91 99705-90005').Text | Should -Contain 'typed with spaces'
+        (Get-SobotEvent -Type Inbound -CustomerNumber '+91 99705-90005' | Measure-Object).Count | Should -Be (Get-SobotEvent -Type Inbound -CustomerNumber 919970590005 | Measure-Object).Count
+        $since = [DateTimeOffset]::UtcNow
+        $reply = Start-DelayedReply $emulator @{ customerNumber = '919970590005'; text = 'answer to a typed number' }
+        $answer = Wait-SobotReply -CustomerNumber '+91 99705 90005' -Since $since -TimeoutSec 30
+        $reply.PowerShell.Dispose()
+        $answer.Text | Should -Be 'answer to a typed number'
+        Get-SobotEvent -CustomerNumber 'not a number' -ErrorVariable bad -ErrorAction SilentlyContinue
+        $bad[0].FullyQualifiedErrorId | Should -Be 'InvalidCustomerNumber,SobotPS.Commands.GetSobotEventCommand'
+    }
+
+    It 'finds the events of several numbers in one query (needs the receiver with several customerNumber)' {
+        $null = Send-SobotEmulatorReply $emulator -CustomerNumber 919970590001 -Text 'several one'
+        $null = Send-SobotEmulatorReply $emulator -CustomerNumber 919970590002 -Text 'several two'
+        Wait-Stored 919970590002 'several two'
+        $found = Get-SobotEvent -Type Inbound -CustomerNumber '+91 99705-90001', '919970590002'
+        $found.Text | Should -Contain 'several one'
+        $found.Text | Should -Contain 'several two'
+        $found.From | Sort-Object -Unique | Should -Be '919970590001', '919970590002'
+    }
+}
+
+Describe 'Waits during a receiver outage' {
+    It 'ends a wait whose receiver was killed with SobotReceiverUnavailable, naming its URL, not with a timeout' {
+        $own = Start-SobotReceiver -Path (Join-Path $TestDrive 'killed.db')
+        $c = Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -Receiver $own -PassThru
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Manifest, $Connection)
+                    Import-Module $Manifest
+                    $q = [pscustomobject]@{ CustomerNumber = '919970590001'; MessageId = 'wamid.question'; SubmittedAt = [DateTimeOffset]::UtcNow }
+                    $null = $q | Wait-SobotReply -Connection $Connection -TimeoutSec 8 -ErrorAction SilentlyContinue -ErrorVariable late
+                    $late
+                }).AddArgument($ModuleManifest).AddArgument($c)
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Seconds 2
+            Stop-Process -Id $own.ProcessId -Force
+            $errors = @($ps.EndInvoke($handle))
+        }
+        finally { $ps.Dispose() }
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'SobotReceiverUnavailable,SobotPS.Commands.WaitSobotReplyCommand'
+        $errors[0].ToString() | Should -BeLike "*919970590001*$($own.QueryUrl)*unreachable for the last*"
+        $errors[0].TargetObject.MessageId | Should -Be 'wamid.question'
+        $errors[0].ErrorDetails.RecommendedAction | Should -BeLike '*Test-SobotConnection*'
+        ($errors[0] | Out-String) | Should -Not -BeLike "*$($own.QueryKey | ConvertFrom-SecureString -AsPlainText)*"
+
+        Wait-SobotDelivery -Connection $c -MessageId wamid.sent -TimeoutSec 2 -ErrorVariable undelivered -ErrorAction SilentlyContinue
+        $undelivered[0].FullyQualifiedErrorId | Should -Be 'SobotReceiverUnavailable,SobotPS.Commands.WaitSobotDeliveryCommand'
+        $undelivered[0].TargetObject | Should -Be 'wamid.sent'
+    }
+
+    It 'uses a receiver that comes back during the wait and returns the answer' {
+        $port = Get-FreePort; $queryPort = Get-FreePort
+        $path = Join-Path $TestDrive 'restarted.db'
+        $first = Start-SobotReceiver -Path $path -Port $port -QueryPort $queryPort
+        $url = $first.WebhookUrl | ConvertFrom-SecureString -AsPlainText
+        $emu = Start-TestEmulator -ArgumentList '--no-window', '--webhook-url', $url
+        $c = Connect-Sobot -AccessKey $emu.AccessKey -SecretKey (ConvertTo-TestSecret $emu.SecretKey) -BaseUri $emu.BaseUri -Receiver $first -PassThru
+        $q = Send-SobotTemplate -Connection $c -CustomerNumber 919970590001 -TemplateName hello_world
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({ param($Manifest, $Connection, $Question) Import-Module $Manifest; $Question | Wait-SobotReply -Connection $Connection -TimeoutSec 120 }).
+                AddArgument($ModuleManifest).AddArgument($c).AddArgument($q)
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Seconds 1
+            Stop-Process -Id $first.ProcessId -Force
+            Start-Sleep -Seconds 3      # down for several of the wait's attempts
+            $second = Start-SobotReceiver -Path $path -Port $port -QueryPort $queryPort
+            $null = $q | Send-SobotEmulatorReply $emu -Text 'still here'
+            $answer = $ps.EndInvoke($handle)
+            $answer.Text | Should -Be 'still here'
+            $answer.QuestionMessageId | Should -Be $q.MessageId
+            $ps.Streams.Error.Count | Should -Be 0
+        }
+        finally {
+            $ps.Dispose()
+            $emu | Stop-SobotEmulator
+            if ($second) { $second | Stop-SobotReceiver }
+        }
+    }
+
+    It 'shows the time left, and the receiver state while it does not answer, as progress' {
+        $gone = Start-SobotReceiver -Path (Join-Path $TestDrive 'gone.db')
+        $dead = Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -Receiver $gone -PassThru
+        Stop-Process -Id $gone.ProcessId -Force
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Manifest, $Connection)
+                    Import-Module $Manifest
+                    $ProgressPreference = 'Continue'
+                    $null = Wait-SobotReply -Connection $Connection -CustomerNumber 919970590001 -TimeoutSec 4 -ErrorAction SilentlyContinue -ErrorVariable late
+                    $late
+                }).AddArgument($ModuleManifest).AddArgument($dead)
+            $errors = @($ps.Invoke())
+            $status = @($ps.Streams.Progress | Where-Object RecordType -eq Processing).StatusDescription
+        }
+        finally { $ps.Dispose() }
+        $status | Should -Not -BeNullOrEmpty
+        $status -join "`n" | Should -BeLike '*1 of 1 question(s) unanswered; * left. The receiver at http://127.0.0.1:* has not answered for *; asking again.*'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'SobotReceiverUnavailable,SobotPS.Commands.WaitSobotReplyCommand'
+    }
+}
