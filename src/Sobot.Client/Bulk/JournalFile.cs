@@ -33,7 +33,7 @@ namespace Sobot.Client.Bulk
                 string why = ex is UnauthorizedAccessException ? $"access was denied (is the folder '{folder}' read-only, or the file owned by another user?)"
                     : ex is DirectoryNotFoundException ? $"the folder '{folder}' does not exist"
                     : ex.Message;
-                throw new JournalUnusableException($"Cannot open the journal '{path}' for writing: {why}. Give -JournalPath a file in a folder this account can write.", ex);
+                throw new JournalUnusableException($"Cannot open the journal '{path}' for writing: {why}. Use a file in a folder this account can write.", ex);
             }
         }
 
