@@ -157,3 +157,56 @@ Describe 'The template cache' {
         finally { $emulator3 | Stop-SobotEmulator }
     }
 }
+
+Describe 'The README''s on-call line' {
+    BeforeAll {
+        $receiver = Start-SobotReceiver -Path (Join-Path $TestDrive 'oncall.db')
+        $paging = Start-TestEmulator -ArgumentList '--webhook-url', ($receiver.WebhookUrl | ConvertFrom-SecureString -AsPlainText)
+        Connect-Sobot -AccessKey $paging.AccessKey -SecretKey (ConvertTo-TestSecret $paging.SecretKey) -BaseUri $paging.BaseUri -Receiver $receiver
+        $null = New-SobotTemplate -Name incident_ack -Category Utility -Body 'Incident: {{1}}. Reply to take it.' -BodyExample 'DB down'
+        $null = Invoke-RestMethod -Method Post "$($paging.BaseUri)/_emulator/templates/incident_ack/status" -ContentType application/json -Body '{"status":1}'
+        $null = Get-SobotTemplate   # Meta approved it: refresh the cached list
+    }
+
+    AfterAll {
+        Connect-TestEmulator $emulator
+        $paging | Stop-SobotEmulator
+        $receiver | Stop-SobotReceiver
+    }
+
+    It 'runs as written with three numbers, and goes on with whoever answers first' {
+        $line = @(Get-Content (Join-Path $RepoRoot 'README.md') | Where-Object { $_ -match '^Send-SobotTemplate -CustomerNumber \$oncall ' })
+        $line.Count | Should -Be 1
+        $oncall = '919970585556', '+91 99705-85557', '919970585558'
+
+        # The second person on call answers their page, from another thread while the line waits.
+        $answer = [powershell]::Create()
+        $null = $answer.AddScript({
+                param($Uri)
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while ([DateTime]::UtcNow -lt $deadline) {
+                    $all = Invoke-RestMethod "$Uri/_emulator/messages"
+                    $page = @($all | Where-Object { $_.body.template_name -eq 'incident_ack' -and $_.body.customer_number -eq '919970585557' })
+                    if ($page.Count -eq 1) {
+                        Invoke-RestMethod -Method Post "$Uri/_emulator/reply" -ContentType application/json -Body (@{ messageId = $page[0].id; text = 'On it' } | ConvertTo-Json)
+                        return
+                    }
+                    Start-Sleep -Milliseconds 100
+                }
+            }).AddArgument($paging.BaseUri)
+        $handle = $answer.BeginInvoke()
+        try {
+            $a = Invoke-Expression $line[0]
+        }
+        finally {
+            $null = $answer.EndInvoke($handle)
+            $answer.Dispose()
+        }
+        @($a).Count | Should -Be 1
+        $a.Text | Should -Be 'On it'
+        $a.From | Should -Be '919970585557'
+        $pages = @(Get-EmulatorMessage $paging | Where-Object { $_.body.template_name -eq 'incident_ack' })
+        ($pages.body.customer_number | Sort-Object) | Should -Be @('919970585556', '919970585557', '919970585558')
+        ($pages.body.params.parameters.text | Select-Object -Unique) | Should -Be 'DB down'
+    }
+}
