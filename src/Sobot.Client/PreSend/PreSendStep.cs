@@ -150,7 +150,11 @@ namespace Sobot.Client.PreSend
                 return null;
             }
             ReceiverAnswered = true;
-            var window = ConversationWindow.Compute(number, last.Count > 0 ? last[0] : null, _options.Clock());
+            string key = OptOutList.Key(number);
+            ReceiverLastInbound? mine = null;
+            foreach (var l in last)
+                if (OptOutList.Key(l.CustomerNumber) == key) mine = l;
+            var window = ConversationWindow.Compute(number, mine, _options.Clock());
             _windows[number] = window;
             return window;
         }
