@@ -161,16 +161,18 @@ Describe 'Free-form sends' {
             $piped.Count | Should -Be 2
         }
 
-        It 'never stops a send with -Debug alone, in a -File run that cannot prompt (stdin closed), and shows the bodies' {
+        It 'never stops a send with -Debug, in a -File run that cannot prompt (stdin closed), and shows the bodies and the warnings' {
             Open-ConversationWindow $emulator 919970585556
             $script = Join-Path $TestDrive 'debug-alone.ps1'
             @'
 param($BaseUri, $Module)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
-Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri $BaseUri -Debug
+# A receiver that is down: Connect-Sobot and each send warn, and -Debug makes a compiled cmdlet ask before a warning.
+$l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $dead = "http://127.0.0.1:$($l.LocalEndpoint.Port)/"; $l.Stop()
+Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri $BaseUri -ReceiverUri $dead -ReceiverKey (ConvertTo-SecureString 'a-key-of-sixteen-chars' -AsPlainText -Force) -Debug
 $t = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName hello_world -Debug
-$m = 1..2 | ForEach-Object { [pscustomobject]@{ Phone = '919970585556'; Text = "line $_" } } | Send-SobotTextMessage -Debug
+$m = 1..2 | ForEach-Object { [pscustomobject]@{ Phone = '919970585556'; Text = "line $_" } } | Send-SobotTextMessage -Debug -Verbose
 "sent $($t.MessageId) $(@($m).Count)"
 '@ | Set-Content $script
             $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
@@ -187,6 +189,8 @@ $m = 1..2 | ForEach-Object { [pscustomobject]@{ Phone = '919970585556'; Text = "
             $p.ExitCode | Should -Be 0
             $out | Should -Match 'sent wamid\.\S+ 2'
             $out | Should -Match 'DEBUG: POST /message/ request body: \{"customer_number":"919970585556"'
+            $out | Should -Match 'VERBOSE: POST /message/ -> 200'
+            $out | Should -Match 'WARNING: The webhook receiver at \S+ could not be reached'
         }
 
         It 'completes -FallbackTemplate with template names, as -TemplateName' {
