@@ -21,7 +21,11 @@ namespace Sobot.Client.Bulk
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, IsWindows ? FileShare.Read : FileShare.None, 1 << 16, FileOptions.None);
+                bool created = !File.Exists(path);
+                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, IsWindows ? FileShare.Read : FileShare.None, 1 << 16, FileOptions.None);
+                // A journal holds customers' numbers: a new one is readable by its owner only, before a record is written.
+                if (created) OwnerOnlyFiles.Restrict(path);
+                return stream;
             }
             catch (IOException ex) when (IsSharingViolation(ex))
             {

@@ -3,11 +3,12 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Sobot.Client.PreSend
+namespace Sobot.Client
 {
     /// <summary>
-    /// Files only their owner can read: the folder is made 0700 and each file 0600 before a byte is written into
-    /// it, then moved over the old one, so a reader sees the old file or the new one, never a part. On Windows the
+    /// Files only their owner can read (the opt-out list kept on disk, a send journal): the folder is made 0700 and
+    /// each file 0600 before a byte is written into it, then moved over the old one, so a reader sees the old file
+    /// or the new one, never a part. On Windows the
     /// user's local application data folder is already the user's alone (its ACL), and no mode is set.
     /// </summary>
     internal static class OwnerOnlyFiles
@@ -49,6 +50,12 @@ namespace Sobot.Client.PreSend
                 if (File.Exists(temp)) File.Delete(temp);
             }
         }
+
+        /// <summary>
+        /// Makes a file just created (nothing in it yet) readable by its owner only. False when the file system
+        /// keeps no modes (a FAT or SMB mount): there is then nothing to restrict, and the caller goes on.
+        /// </summary>
+        public static bool Restrict(string file) => IsWindows || NativeChmod(file, FileMode) == 0;
 
         private static void SetMode(string path, uint mode)
         {
