@@ -127,6 +127,12 @@ namespace SobotPS
         /// <summary>The parameter that sets a wire field, so errors speak PowerShell (e.g. "message" is -Message).</summary>
         protected virtual string? ParameterOfField(string field) => null;
 
+        /// <summary>
+        /// The parameter that sets a template value (a TemplateSendValues property) an error names. Here the only
+        /// template is -FallbackTemplate's, whose body values are -FallbackBodyParameter; Send-SobotTemplate says more.
+        /// </summary>
+        protected virtual string? ParameterOfValue(string value) => value == "BodyParameters" ? nameof(FallbackBodyParameter) : null;
+
         /// <summary>PowerShell-side hints for the commonest mistakes of a command's parameters (e.g. $_ without braces).</summary>
         protected virtual string Hint(Exception ex, bool fromPipeline) => string.Empty;
 
@@ -432,7 +438,7 @@ namespace SobotPS
                     return Name(SobotErrors.FromValidation(validation, target), row,
                         SendWords.NameField(validation, field => ParameterOfField(field) ?? SendWords.ParameterOfField(field, HasParameter)) + Hint(validation, row.FromPipeline));
                 case SobotTemplateException template:
-                    return Name(SobotErrors.FromTemplate(template, target), row, template.Message + Hint(template, row.FromPipeline));
+                    return Name(SobotErrors.FromTemplate(template, target), row, SendWords.WithParameters(template, ParameterOfValue) + Hint(template, row.FromPipeline));
                 case SobotApiException api:
                     var fromApi = SobotErrors.FromApi(api, target);
                     return Name(fromApi, row, fromApi.ErrorDetails?.Message ?? api.Message);
@@ -451,7 +457,8 @@ namespace SobotPS
             return Name(SobotErrors.Record(outcome.Error!, id, category, target), row, outcome.Error!.Message + SendWords.Advice(outcome.Error, _journal != null));
         }
 
-        private string? HasParameter(string candidate)
+        /// <summary>The command's parameter of that name (any case), or null.</summary>
+        protected string? HasParameter(string candidate)
         {
             foreach (var name in MyInvocation.MyCommand.Parameters.Keys)
                 if (string.Equals(name, candidate, StringComparison.OrdinalIgnoreCase)) return name;

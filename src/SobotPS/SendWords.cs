@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Sobot.Client;
 using Sobot.Client.Bulk;
@@ -32,6 +33,18 @@ namespace SobotPS
                 default:
                     return string.Empty;
             }
+        }
+
+        /// <summary>
+        /// A template error with the parameters that set the values it is about, before its last full stop
+        /// ("...give the header's image URL (-HeaderImageUrl).").
+        /// </summary>
+        public static string WithParameters(SobotTemplateException ex, Func<string, string?> parameterOf)
+        {
+            var names = ex.Values.Select(parameterOf).Where(n => n != null).Select(n => "-" + n).ToList();
+            if (names.Count == 0) return ex.Message;
+            string them = " (" + string.Join(", ", names) + ")";
+            return ex.Message.EndsWith(".", StringComparison.Ordinal) ? ex.Message.Substring(0, ex.Message.Length - 1) + them + "." : ex.Message + them;
         }
 
         /// <summary>A notice of the pre-send step as the run's one warning.</summary>

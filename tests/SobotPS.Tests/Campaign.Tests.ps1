@@ -201,6 +201,14 @@ Describe 'The 24-hour window, known before sending' {
         @($f | Where-Object { -not $_.FellBackToTemplate }).CustomerNumber | Sort-Object | Should -Be ($open | Sort-Object)
     }
 
+    It 'names -FallbackBodyParameter when the fallback template needs body values it was not given' {
+        $null = Send-SobotTextMessage -CustomerNumber $closed[0] -Message 'hi' -FallbackTemplate order_update -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'TemplateParameterMismatch,SobotPS.Commands.SendSobotTextMessageCommand'
+        $e[0].ToString() | Should -BeLike '*has 1 body variable but 0 body parameters were given (-FallbackBodyParameter).'
+        $r = Send-SobotTextMessage -CustomerNumber $closed[0] -Message 'hi' -FallbackTemplate order_update -FallbackBodyParameter 8654334
+        $r.FellBackToTemplate | Should -BeTrue
+    }
+
     It 'does not check with -SkipWindowCheck (the API decides)' {
         $null = Send-SobotTextMessage -CustomerNumber $closed[0] -Message 'hi' -SkipWindowCheck -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -Not -BeLike 'SobotWindowClosed*'

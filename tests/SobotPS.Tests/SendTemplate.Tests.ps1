@@ -58,7 +58,7 @@ Describe 'Template sends' {
         It 'says when a template exists in several languages, and sends with -Language' {
             Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName festival_greeting -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be 'TemplateLanguageAmbiguous,SobotPS.Commands.SendSobotTemplateCommand'
-            $err[0].Exception.Message | Should -BeLike '*several languages (en, hi)*-Language*'
+            $err[0].ToString() | Should -BeLike '*several languages (en, hi); give its language to choose one (-Language).'
             $r = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName festival_greeting -Language hi
             (Get-EmulatorMessage $emulator)[0].body.template_lang | Should -Be 'hi'
             $r.TemplateName | Should -Be 'festival_greeting'
@@ -86,9 +86,9 @@ Describe 'Template sends' {
             Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName new_arrivals -ErrorVariable e1 -ErrorAction SilentlyContinue
             Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName new_arrivals -HeaderImageUrl https://e.com/a.jpg -HeaderVideoUrl https://e.com/a.mp4 -ErrorVariable e2 -ErrorAction SilentlyContinue
             Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName track_order -BodyParameter 1 -ErrorVariable e3 -ErrorAction SilentlyContinue
-            $e1[0].Exception.Message | Should -BeLike '*-HeaderImageUrl*'
+            $e1[0].ToString() | Should -BeLike "*image header; give the header's image URL (-HeaderImageUrl).*"
             $e2[0].Exception.Message | Should -BeLike '*clash*'
-            $e3[0].Exception.Message | Should -BeLike '*-UrlButtonParameter*'
+            $e3[0].ToString() | Should -BeLike '*give the value that completes its URL (-UrlButtonParameter).*'
             (Get-EmulatorMessage $emulator).Count | Should -Be 0
         }
 
