@@ -132,6 +132,14 @@ public sealed class PreSendTests : IDisposable
         Assert.Equal(PreSendNoticeKind.NoOptOutList, Assert.Single(Notices(step)).Kind);
         Assert.False(Directory.Exists(_folder));
 
+        // A proxy's error page instead of the receiver's answer is an outage too, not the end of the run.
+        using var proxy = new RawHttpServer(_ => System.Text.Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 19\r\nConnection: close\r\n\r\n<html>gateway</html"));
+        using var behindProxy = Receiver(proxy.BaseUri);
+        var proxied = new PreSendStep(Offline(), behindProxy, new PreSendOptions { Cache = new OptOutCache(_folder) });
+        await proxied.StartAsync();
+        Assert.Contains("not JSON", proxied.ReceiverProblem!.Message);
+        Assert.Equal(PreSendNoticeKind.NoOptOutList, Assert.Single(Notices(proxied)).Kind);
+
         var strict = new PreSendStep(Offline(), down, new PreSendOptions { Cache = new OptOutCache(_folder), RequireOptOutList = true });
         var refused = await Assert.ThrowsAsync<OptOutListUnavailableException>(() => strict.StartAsync());
         Assert.Equal(uri, refused.Receiver);

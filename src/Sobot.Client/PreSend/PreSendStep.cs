@@ -59,7 +59,7 @@ namespace Sobot.Client.PreSend
             {
                 read = await _receiver.GetOptOutsAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (SobotReceiverException ex)
+            catch (Exception failure) when (Outage(failure) is { } ex)
             {
                 Down(ex);
                 var kept = _options.Cache?.Load(uri);
@@ -141,7 +141,7 @@ namespace Sobot.Client.PreSend
             {
                 last = await _receiver!.GetLastInboundAsync(new[] { number }, cancellationToken).ConfigureAwait(false);
             }
-            catch (SobotReceiverException ex)
+            catch (Exception failure) when (Outage(failure) is { } ex)
             {
                 Down(ex);
                 _notices.Enqueue(new PreSendNotice(PreSendNoticeKind.WindowUnchecked,
@@ -158,6 +158,16 @@ namespace Sobot.Client.PreSend
             _windows[number] = window;
             return window;
         }
+
+        /// <summary>
+        /// A failure of the receiver as an outage: its own errors, and an answer that is not JSON (a proxy's error
+        /// page), which would otherwise end the run; null for anything else (Ctrl+C, a bug), which is not ours to hide.
+        /// </summary>
+        private SobotReceiverException? Outage(Exception failure) =>
+            failure as SobotReceiverException
+            ?? (failure is System.Text.Json.JsonException json
+                ? new SobotReceiverException(200, $"The webhook receiver at {_receiver!.QueryUri} answered with something that is not JSON ({json.Message.TrimEnd('.')}); is a proxy in front of it?", json)
+                : null);
 
         private void Down(SobotReceiverException ex)
         {
