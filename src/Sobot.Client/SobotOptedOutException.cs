@@ -6,7 +6,7 @@ namespace Sobot.Client
     public sealed class SobotOptedOutException : SobotException
     {
         public SobotOptedOutException(string customerNumber, DateTimeOffset since, string source)
-            : base($"{customerNumber} opted out on {since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC ({source}); nothing was sent. It gets messages again after it says START, after Remove-SobotOptOut, or with -IncludeOptedOut.")
+            : base($"{customerNumber} opted out on {since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC ({source}); nothing was sent. It gets messages again after it says START or is taken off the list.")
         {
             CustomerNumber = customerNumber;
             Since = since;
@@ -15,7 +15,7 @@ namespace Sobot.Client
 
         public string CustomerNumber { get; }
         public DateTimeOffset Since { get; }
-        /// <summary>Who or what put the number on the list: inbound:        public string Source { get; }lt;wamid        public string Source { get; }gt; for a STOP message, manual:        public string Source { get; }lt;who        public string Source { get; }gt; for a person.</summary>
+        /// <summary>Who or what put the number on the list: <c>inbound:&lt;wamid&gt;</c> for a STOP message, <c>manual:&lt;who&gt;</c> for a person.</summary>
         public string OptOutSource { get; }
     }
 }

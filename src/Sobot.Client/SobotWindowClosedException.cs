@@ -10,8 +10,8 @@ namespace Sobot.Client
     {
         public SobotWindowClosedException(string customerNumber, DateTimeOffset? lastInboundAt, DateTimeOffset? closedAt)
             : base(closedAt is DateTimeOffset closed
-                ? $"The 24-hour window of {customerNumber} closed at {closed.ToUniversalTime():yyyy-MM-dd HH:mm} UTC (its last message was at {lastInboundAt!.Value.ToUniversalTime():yyyy-MM-dd HH:mm} UTC), so WhatsApp would refuse a free-form message; nothing was sent. Send an approved template instead (Send-SobotTemplate, or -FallbackTemplate), or wait until the customer writes again."
-                : $"{customerNumber} has never written to us, so its 24-hour window never opened and WhatsApp would refuse a free-form message; nothing was sent. Send an approved template instead (Send-SobotTemplate, or -FallbackTemplate).")
+                ? $"The 24-hour window of {customerNumber} closed at {closed.ToUniversalTime():yyyy-MM-dd HH:mm} UTC (its last message was at {lastInboundAt!.Value.ToUniversalTime():yyyy-MM-dd HH:mm} UTC), so WhatsApp would refuse a free-form message; nothing was sent. Send an approved template instead, or wait until the customer writes again."
+                : $"{customerNumber} has never written to us, so its 24-hour window never opened and WhatsApp would refuse a free-form message; nothing was sent. Send an approved template instead.")
         {
             CustomerNumber = customerNumber;
             LastInboundAt = lastInboundAt;

@@ -17,7 +17,7 @@ namespace SobotPS
         private bool _fromScript;
         private string?[] _values = Array.Empty<string?>();
 
-        public IReadOnlyList<string?> Read(object? parameter, PSObject? row)
+        public IReadOnlyList<string?> Read(object? parameter, PSObject? row, string name = "BodyParameter")
         {
             _fromScript = false;
             var values = new List<string?>();
@@ -34,7 +34,7 @@ namespace SobotPS
                     }
                     catch (Exception ex) when (ex is RuntimeException || ex is ArgumentException || ex is InvalidOperationException)
                     {
-                        throw new RowInputException("BodyParameter", $"-BodyParameter {{ {script.ToString().Trim()} }} failed for this row: {ex.Message}", ex);
+                        throw new RowInputException(name, $"-{name} {{ {script.ToString().Trim()} }} failed for this row: {ex.Message}", ex);
                     }
                     if (results.Count == 0) values.Add(null);
                     foreach (var result in results) values.Add(result is null ? null : LanguagePrimitives.ConvertTo<string>(result));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
@@ -6,18 +7,17 @@ using System.Text;
 using Sobot.Client;
 using Sobot.Client.Bulk;
 using Sobot.Client.Models.Requests;
-using Sobot.Client.Receiver;
-using Sobot.Client.Templates;
+using Sobot.Client.PreSend;
 
 namespace SobotPS
 {
     /// <summary>
-    /// The shared shape of every Send-Sobot* command: who to send to (bound by property name from CSV
-    /// rows and objects), number normalization, validation before anything is sent, -WhatIf, concurrent
-    /// paced sending with safe retries, an optional journal for resuming, one
-    /// <see cref="SobotMessageResult"/> per accepted message and one error per failed item. Every row that
-    /// comes in is counted once (sent, failed, skipped or unknown) in the progress bar, the summary line,
-    /// -SummaryVariable and the journal.
+    /// The shared shape of every Send-Sobot* command: who to send to (bound by property name from CSV rows and
+    /// objects; several numbers each make their own row), the request each command builds, -WhatIf, and the results
+    /// and errors of each row. What happens between (the opt-out list, the 24-hour window, the fallback template,
+    /// concurrent paced sending with safe retries, the journal, the counts) is the client's: the pre-send step and
+    /// the bulk sender. Every row that comes in is counted once (sent, failed, skipped or unknown) in the progress
+    /// bar, the summary line, -SummaryVariable and the journal.
     /// </summary>
     public abstract class SendMessageCmdlet : SobotCmdlet
     {
@@ -25,17 +25,20 @@ namespace SobotPS
         private SobotConnection? _connection;
         private SendJournal? _journal;
         private BulkSender? _sender;
+        private PreSendStep? _preSend;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private readonly BodyParameterReader _fallbackBody = new BodyParameterReader();
         private bool _progressShown;
         private bool _summaryWritten;
         private long _row;
         private bool? _fromCsv;
+        private bool? _mayAsk;
 
-        /// <summary>The customer's WhatsApp number; country code first, or national form with -DefaultRegion.</summary>
+        /// <summary>The customers' WhatsApp numbers, each its own row; country code first, or national form with -DefaultRegion.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("customer_number", "Mobile", "Phone", "PhoneNumber", "Number")]
         [AllowEmptyString]
-        public string CustomerNumber { get; set; } = string.Empty;
+        public string[] CustomerNumber { get; set; } = Array.Empty<string>();
 
         /// <summary>The name Sobot stores for the contact; the number when not given.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -96,12 +99,20 @@ namespace SobotPS
         [Parameter]
         public SwitchParameter IncludeOptedOut { get; set; }
 
+        /// <summary>
+        /// Fails closed: when the receiver cannot be read and no opt-out list from it was ever kept on this machine,
+        /// the run sends nothing (one terminating error). The connection's setting (Connect-Sobot -RequireOptOutList) when omitted.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter RequireOptOutList { get; set; }
+
         /// <summary>Sends free-form messages without asking the receiver whether the number's 24-hour window is open.</summary>
         [Parameter]
         public SwitchParameter SkipWindowCheck { get; set; }
 
         /// <summary>When a number's 24-hour window is closed, send this approved template instead of the free-form message.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(Completers.TemplateNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? FallbackTemplate { get; set; }
 
@@ -110,17 +121,23 @@ namespace SobotPS
         [AllowNull, AllowEmptyCollection]
         public object? FallbackBodyParameter { get; set; }
 
-        private System.Collections.Generic.Dictionary<string, ReceiverOptOut>? _optOuts;
-        private readonly System.Collections.Generic.Dictionary<string, ConversationWindow> _windows = new System.Collections.Generic.Dictionary<string, ConversationWindow>(StringComparer.Ordinal);
-        private readonly BodyParameterReader _fallbackBody = new BodyParameterReader();
-
         /// <summary>Builds the request for this item; throws validation or template exceptions.</summary>
         protected abstract SendMessageRequest BuildRequest(SobotConnection connection, string customerNumber, string customerName);
 
         /// <summary>The parameter that sets a wire field, so errors speak PowerShell (e.g. "message" is -Message).</summary>
         protected virtual string? ParameterOfField(string field) => null;
 
-        private bool? _mayAsk;
+        /// <summary>
+        /// The parameter that sets a template value (a TemplateSendValues property) an error names. Here the only
+        /// template is -FallbackTemplate's, whose body values are -FallbackBodyParameter; Send-SobotTemplate says more.
+        /// </summary>
+        protected virtual string? ParameterOfValue(string value) => value == "BodyParameters" ? nameof(FallbackBodyParameter) : null;
+
+        /// <summary>PowerShell-side hints for the commonest mistakes of a command's parameters (e.g. $_ without braces).</summary>
+        protected virtual string Hint(Exception ex, bool fromPipeline) => string.Empty;
+
+        /// <summary>The input row being processed (what scriptblock parameters evaluate against).</summary>
+        protected PSObject? CurrentRow => InputObject;
 
         /// <summary>
         /// Whether ShouldProcess could say anything but yes (-WhatIf, -Confirm, or their preferences): only then
@@ -130,99 +147,116 @@ namespace SobotPS
             || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"))
             || (GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium);
 
-        /// <summary>The input row being processed (what scriptblock parameters evaluate against).</summary>
-        protected PSObject? CurrentRow => InputObject;
-
         protected override void BeginProcessing()
         {
-            _connection = ResolveConnection();
-            if (JournalPath != null)
+            var connection = _connection = ResolveConnection();
+            _journal = OpenJournal();
+            bool fromConnection = !MyInvocation.BoundParameters.ContainsKey(nameof(RequireOptOutList));
+            _preSend = new PreSendStep(connection.Client, connection.Receiver, new PreSendOptions
             {
-                string path = GetUnresolvedProviderPathFromPSPath(JournalPath);
-                try
-                {
-                    _journal = SendJournal.Open(path);
-                }
-                catch (JournalLockedException ex)
-                {
-                    ThrowTerminatingError(new ErrorRecord(ex, SobotErrorIds.JournalInUse, ErrorCategory.ResourceBusy, JournalPath));
-                }
-                catch (JournalUnusableException ex)
-                {
-                    ThrowTerminatingError(new ErrorRecord(ex, SobotErrorIds.JournalUnusable, ErrorCategory.OpenError, JournalPath));
-                }
-                if (_journal!.Repair != null) WriteWarning($"Journal {path}: {_journal.Repair}");
-                if (_journal.Previous.Count > 0)
-                    WriteVerbose($"Journal {path}: {_journal.Previous.Count} row(s) recorded by earlier runs.");
-            }
-            if (_connection.Receiver is { } receiver)
+                IncludeOptedOut = IncludeOptedOut,
+                SkipWindowCheck = SkipWindowCheck,
+                RequireOptOutList = fromConnection ? connection.RequireOptOutList : RequireOptOutList.IsPresent,
+                FallbackTemplate = FallbackTemplate,
+                Cache = connection.OptOutCache,
+            });
+            try
             {
                 // One read of the opt-out list per run; each row is then checked without a round trip.
-                try
-                {
-                    _optOuts = new System.Collections.Generic.Dictionary<string, ReceiverOptOut>(StringComparer.Ordinal);
-                    foreach (var o in Call(receiver.GetOptOutsAsync)) _optOuts[o.CustomerNumber] = o;
-                }
-                catch (SobotReceiverException ex)
-                {
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("Could not read the opt-out list from the webhook receiver, so nothing is sent (a number that said STOP must not be messaged): " + ex.Message, ex),
-                        SobotErrorIds.ReceiverFailed, ErrorCategory.ConnectionError, null));
-                }
+                Call(_preSend.StartAsync);
             }
-            _sender = new BulkSender(_connection.Client, new BulkSendOptions
+            catch (OptOutListUnavailableException ex)
             {
-                ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : _connection.ThrottleLimit,
+                connection.NoteReceiver(ex.InnerException);
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(SendWords.Refusal(ex, fromConnection), ex),
+                    SobotErrorIds.OptOutListUnavailable, ErrorCategory.ResourceUnavailable, ex.Receiver));
+            }
+            if (connection.Receiver != null) connection.NoteReceiver(_preSend.ReceiverProblem);
+            WriteNotices();
+            _sender = new BulkSender(connection.Client, new BulkSendOptions
+            {
+                ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : connection.ThrottleLimit,
                 MaximumRetryCount = MaximumRetryCount >= 0 ? MaximumRetryCount : (int?)null,
                 MaxMessagesPerSecond = MaxMessagesPerSecond > 0 ? MaxMessagesPerSecond : (double?)null,
                 Journal = _journal,
                 RetryUnknown = RetryUnknown,
                 RetryFailed = RetryFailed,
                 SkipDuplicates = SkipDuplicate,
+                PreSend = _preSend,
             }, CancellationToken);
+        }
+
+        private SendJournal? OpenJournal()
+        {
+            if (JournalPath is null) return null;
+            string path = GetUnresolvedProviderPathFromPSPath(JournalPath);
+            SendJournal? journal = null;
+            try
+            {
+                journal = SendJournal.Open(path);
+            }
+            catch (JournalLockedException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, SobotErrorIds.JournalInUse, ErrorCategory.ResourceBusy, JournalPath));
+            }
+            catch (JournalUnusableException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, SobotErrorIds.JournalUnusable, ErrorCategory.OpenError, JournalPath));
+            }
+            if (journal!.Repair != null) WriteWarning($"Journal {path}: {journal.Repair}");
+            if (journal.Previous.Count > 0) WriteVerbose($"Journal {path}: {journal.Previous.Count} row(s) recorded by earlier runs.");
+            return journal;
         }
 
         protected override void ProcessRecord()
         {
+            // Several numbers (the on-call list) are several rows of the same input.
+            foreach (string number in CustomerNumber) SendOne(number ?? string.Empty);
+        }
+
+        private void SendOne(string typed)
+        {
             var connection = _connection!;
             var sender = _sender!;
             _row++;
-            var row = new SendRow(PipelineTarget(InputObject, CustomerNumber), CustomerNumber, MyInvocation.ExpectingInput, _row, FromCsv());
-            string? rowText = sender.WantsRowText ? RowText() : null;
-            if (sender.Stopped) { sender.Refuse(CustomerNumber, row, new RowNotSentException("Not sent: the run was stopping."), rowText); Drain(); return; }
+            var row = new SendRow(PipelineTarget(InputObject, typed), typed, MyInvocation.ExpectingInput, _row, FromCsv());
+            string? rowText = sender.WantsRowText ? RowText(typed) : null;
+            if (sender.Stopped) { sender.Refuse(typed, row, new RowNotSentException("Not sent: the run was stopping."), rowText); Drain(); return; }
 
-            SendMessageRequest request;
+            PreSendDecision decision;
             try
             {
-                string number = connection.Client.PhoneNumbers.Normalize(CustomerNumber);
+                string number = connection.Client.PhoneNumbers.Normalize(typed);
                 string name = string.IsNullOrWhiteSpace(CustomerName) ? number : CustomerName!.Trim();
-                request = BuildRequest(connection, number, name);
-                request.Validate();
-                if (_optOuts != null && _optOuts.TryGetValue(request.CustomerNumber, out var optOut))
-                {
-                    var why = new SobotOptedOutException(request.CustomerNumber, optOut.Since, optOut.Source);
-                    if (!IncludeOptedOut)
-                    {
-                        sender.Skip(request, row, BulkSkipReason.OptedOut, why, rowText);
-                        Drain();
-                        return;
-                    }
-                    WriteWarning($"{row.Label}: {request.CustomerNumber} opted out on {optOut.Since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC; sending anyway (-IncludeOptedOut).");
-                }
-                if (!(request is TemplateMessageRequest) && !SkipWindowCheck && connection.Receiver != null)
-                    request = CheckWindow(connection, request, row);
+                var built = BuildRequest(connection, number, name);
+                built.Validate();
+                var fallbackBody = FallbackTemplate != null && !(built is TemplateMessageRequest) ? _fallbackBody.Read(FallbackBodyParameter, CurrentRow, nameof(FallbackBodyParameter)) : null;
+                decision = Call(token => sender.ScreenAsync(built, row, rowText, fallbackBody, token));
             }
             catch (Exception ex) when (ex is SobotException || ex is RowInputException)
             {
-                // Refused before sending. A SobotApiException here means the template list could not be read:
-                // rejected keys end the run, anything else may pass.
-                sender.Refuse(CustomerNumber, row, ex, rowText);
+                // Refused before sending.
+                sender.Refuse(typed, row, ex, rowText);
+                StopIfKeysRejected(ex);
                 Drain();
-                if (ex is SobotApiException api && api.KeysRejected)
-                {
-                    Finish();
-                    ThrowTerminatingError(SobotErrors.FromApi(api, api.Path));
-                }
                 return;
+            }
+            WriteNotices();
+            if (!decision.Admitted)
+            {
+                // A fallback template that could not be planned because the keys were rejected ends the run.
+                StopIfKeysRejected(decision.Error);
+                Drain();
+                return;
+            }
+            var request = decision.Request;
+            if (decision.OptOut is { } optOut)
+                WriteWarning($"{row.Label}: {request.CustomerNumber} opted out on {optOut.Since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC; sending anyway (-IncludeOptedOut).");
+            if (decision.TemplateWarning != null) WriteWarning(decision.TemplateWarning);
+            if (decision.FellBack)
+            {
+                row.FellBack = true;
+                WriteVerbose($"{row.Label} ({request.CustomerNumber}): the 24-hour window is closed; sending the template '{FallbackTemplate}' instead (-FallbackTemplate).");
             }
 
             if (MayAsk && !ShouldProcess(
@@ -243,6 +277,26 @@ namespace SobotPS
             using (TraceListening())
                 sender.Add(request, row, rowText);
             Drain();
+        }
+
+        /// <summary>Rejected keys (the template list could not be read) end the run: every later row would fail too.</summary>
+        private void StopIfKeysRejected(Exception? error)
+        {
+            if (!(error is SobotApiException api) || !api.KeysRejected) return;
+            Drain();
+            Finish();
+            ThrowTerminatingError(SobotErrors.FromApi(api, api.Path));
+        }
+
+        /// <summary>The pre-send step's notices (a receiver outage), each once per run, as warnings.</summary>
+        private void WriteNotices()
+        {
+            var step = _preSend!;
+            while (step.TryTakeNotice(out var notice))
+            {
+                if (notice.Kind == PreSendNoticeKind.WindowUnchecked) _connection!.NoteReceiver(notice.Cause);
+                WriteWarning(SendWords.Warning(notice));
+            }
         }
 
         protected override void EndProcessing()
@@ -274,8 +328,7 @@ namespace SobotPS
         private void SetSummaryVariable(SendSummary summary)
         {
             if (SummaryVariable is null) return;
-            string name = SummaryVariable.TrimStart('$');
-            SessionState.PSVariable.Set(name, summary);
+            SessionState.PSVariable.Set(SummaryVariable.TrimStart('$'), summary);
         }
 
         protected override void ReleaseResources()
@@ -307,28 +360,6 @@ namespace SobotPS
             }
         }
 
-        /// <summary>
-        /// The request to send for a free-form row, given the number's 24-hour window: the row itself while the
-        /// window is open, -FallbackTemplate's message when it is closed, or a SobotWindowClosedException.
-        /// </summary>
-        private SendMessageRequest CheckWindow(SobotConnection connection, SendMessageRequest request, SendRow row)
-        {
-            if (!_windows.TryGetValue(request.CustomerNumber, out var window))
-            {
-                var last = Call(token => connection.Receiver!.GetLastInboundAsync(new[] { request.CustomerNumber }, token));
-                window = ConversationWindow.Compute(request.CustomerNumber, last.Count > 0 ? last[0] : null, DateTimeOffset.UtcNow);
-                _windows[request.CustomerNumber] = window;
-            }
-            if (window.IsOpen) return request;
-            if (FallbackTemplate is null) throw new SobotWindowClosedException(request.CustomerNumber, window.LastInboundAt, window.ExpiresAt);
-            var values = new TemplateSendValues { TemplateName = FallbackTemplate, BodyParameters = _fallbackBody.Read(FallbackBodyParameter, CurrentRow) };
-            var plan = Call(token => connection.Client.PlanTemplateMessageAsync(request.CustomerNumber, request.CustomerName, values, token));
-            if (plan.Warning != null) WriteWarning(plan.Warning);
-            row.FellBack = true;
-            WriteVerbose($"{row.Label} ({request.CustomerNumber}): the 24-hour window is closed; sending the template '{FallbackTemplate}' instead.");
-            return plan.Request;
-        }
-
         /// <summary>One finished row: a result, an error, or (for rows skipped on purpose) a verbose line.</summary>
         private void WriteOutcome(BulkOutcome outcome)
         {
@@ -348,7 +379,7 @@ namespace SobotPS
                     WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): identical to an earlier row of this run; skipped (-SkipDuplicate).");
                     break;
                 case BulkOutcomeKind.Skipped when outcome.SkipReason == BulkSkipReason.OptedOut:
-                    WriteError(Name(SobotErrors.Record(outcome.Error!, SobotErrorIds.OptedOut, ErrorCategory.PermissionDenied, row.Target), row, outcome.Error!.Message));
+                    WriteError(Name(SobotErrors.Record(outcome.Error!, SobotErrorIds.OptedOut, ErrorCategory.PermissionDenied, row.Target), row, outcome.Error!.Message + SendWords.Advice(outcome.Error, _journal != null)));
                     break;
                 case BulkOutcomeKind.Skipped:
                     break;
@@ -404,9 +435,10 @@ namespace SobotPS
             switch (outcome.Error)
             {
                 case SobotValidationException validation:
-                    return Name(SobotErrors.FromValidation(validation, target), row, SpeakPowerShell(validation) + Hint(validation, row));
+                    return Name(SobotErrors.FromValidation(validation, target), row,
+                        SendWords.NameField(validation, field => ParameterOfField(field) ?? SendWords.ParameterOfField(field, HasParameter)) + Hint(validation, row.FromPipeline));
                 case SobotTemplateException template:
-                    return Name(SobotErrors.FromTemplate(template, target), row, template.Message + Hint(template, row));
+                    return Name(SobotErrors.FromTemplate(template, target), row, SendWords.WithParameters(template, ParameterOfValue) + Hint(template, row.FromPipeline));
                 case SobotApiException api:
                     var fromApi = SobotErrors.FromApi(api, target);
                     return Name(fromApi, row, fromApi.ErrorDetails?.Message ?? api.Message);
@@ -422,7 +454,15 @@ namespace SobotPS
                 RowNotSentException => (SobotErrorIds.NotSent, ErrorCategory.OperationStopped),
                 _ => (SobotErrorIds.JournalUnusable, ErrorCategory.WriteError),
             };
-            return Name(SobotErrors.Record(outcome.Error!, id, category, target), row, outcome.Error!.Message);
+            return Name(SobotErrors.Record(outcome.Error!, id, category, target), row, outcome.Error!.Message + SendWords.Advice(outcome.Error, _journal != null));
+        }
+
+        /// <summary>The command's parameter of that name (any case), or null.</summary>
+        protected string? HasParameter(string candidate)
+        {
+            foreach (var name in MyInvocation.MyCommand.Parameters.Keys)
+                if (string.Equals(name, candidate, StringComparison.OrdinalIgnoreCase)) return name;
+            return null;
         }
 
         /// <summary>Every error of a send names its row: the input position (or CSV line) and the number.</summary>
@@ -435,45 +475,6 @@ namespace SobotPS
             return record;
         }
 
-        /// <summary>A validation message with the wire field named by its parameter.</summary>
-        private string SpeakPowerShell(SobotValidationException ex)
-        {
-            string? parameter = ParameterOfField(ex.Field) ?? DefaultParameterOfField(ex.Field);
-            if (parameter is null) return ex.Message;
-            string named = $"-{parameter} ('{ex.Field}')";
-            return ex.Message.IndexOf($"The field '{ex.Field}'", StringComparison.Ordinal) >= 0
-                ? ex.Message.Replace($"The field '{ex.Field}'", named)
-                : ex.Message.Replace($"'{ex.Field}'", named);
-        }
-
-        /// <summary>
-        /// The parameter behind a wire field by the module's naming: the field's first part in PascalCase
-        /// (message → -Message, mime_type → -MimeType), when this command has such a parameter.
-        /// </summary>
-        private string? DefaultParameterOfField(string field)
-        {
-            if (field.StartsWith("params.body.parameters[", StringComparison.Ordinal))
-            {
-                int start = field.IndexOf('[') + 1, end = field.IndexOf(']');
-                return int.TryParse(field.Substring(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out int i)
-                    ? $"BodyParameter value {i + 1}" : "BodyParameter";
-            }
-            int cut = field.IndexOfAny(new[] { '.', '[' });
-            string head = cut < 0 ? field : field.Substring(0, cut);
-            var pascal = new StringBuilder();
-            foreach (var part in head.Split('_'))
-                if (part.Length > 0) pascal.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
-            string candidate = pascal.ToString();
-            foreach (var name in MyInvocation.MyCommand.Parameters.Keys)
-                if (string.Equals(name, candidate, StringComparison.OrdinalIgnoreCase)) return name;
-            return null;
-        }
-
-        /// <summary>PowerShell-side hints for the commonest mistakes of a command's parameters (e.g. $_ without braces).</summary>
-        protected virtual string Hint(Exception ex, bool fromPipeline) => string.Empty;
-
-        private string Hint(Exception ex, SendRow row) => Hint(ex, row.FromPipeline);
-
         /// <summary>Whether this row comes straight from Import-Csv, so its label can name the CSV line.</summary>
         private bool FromCsv()
         {
@@ -481,52 +482,23 @@ namespace SobotPS
             return _fromCsv.Value && InputObject?.BaseObject is PSCustomObject;
         }
 
-        /// <summary>The input row's values, which name it in the journal across runs.</summary>
-        private string RowText()
+        /// <summary>The input row's values, which name it in the journal across runs; with several numbers, also which one.</summary>
+        private string RowText(string number)
         {
             var sb = new StringBuilder();
             if (InputObject?.BaseObject is PSCustomObject)
             {
                 foreach (var property in InputObject.Properties)
                     sb.Append(property.Name).Append('=').Append(property.Value).Append('\n');
+                if (CustomerNumber.Length > 1) sb.Append("#number=").Append(number).Append('\n');
             }
             else
             {
-                sb.Append(CustomerNumber).Append('\n');
+                sb.Append(number).Append('\n');
                 foreach (var bound in MyInvocation.BoundParameters)
                     if (bound.Value is string || bound.Value is ValueType) sb.Append(bound.Key).Append('=').Append(bound.Value).Append('\n');
             }
             return sb.ToString();
-        }
-
-        /// <summary>What a row's errors and results point back to.</summary>
-        private sealed class SendRow
-        {
-            private readonly long _index;
-            private readonly bool _fromCsv;
-
-            public SendRow(object target, string? number, bool fromPipeline, long index, bool fromCsv)
-            {
-                Target = target;
-                Number = number;
-                FromPipeline = fromPipeline;
-                _index = index;
-                _fromCsv = fromCsv;
-            }
-
-            public object Target { get; }
-
-            /// <summary>
-            /// "CSV line 13" when the rows come straight from Import-Csv (line 1 is the header), else "input row 12";
-            /// made only when a message needs it, not for every row of a bulk run.
-            /// </summary>
-            public string Label => !FromPipeline ? "the given row"
-                : _fromCsv ? "CSV line " + (_index + 1).ToString(CultureInfo.InvariantCulture)
-                : "input row " + _index.ToString(CultureInfo.InvariantCulture);
-            public string? Number { get; }
-            public bool FromPipeline { get; }
-            /// <summary>The window was closed and -FallbackTemplate went instead.</summary>
-            public bool FellBack { get; set; }
         }
     }
 }

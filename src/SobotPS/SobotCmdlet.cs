@@ -11,7 +11,7 @@ namespace SobotPS
     /// What every SobotPS command shares: the connection (-Connection or the runspace's default),
     /// cancellation on Ctrl+C, -Verbose/-Debug tracing of each HTTP exchange, and error records.
     /// </summary>
-    public abstract class SobotCmdlet : PSCmdlet, IDisposable
+    public abstract class SobotCmdlet : PromptSafeCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
 
@@ -108,10 +108,6 @@ namespace SobotPS
             var current = GetVariableValue(preference);
             return current is ActionPreference p ? p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore : current != null;
         }
-
-        /// <summary>True when a switch (or a common parameter such as -WhatIf) was given and is on.</summary>
-        protected bool BoundSwitch(string name) =>
-            MyInvocation.BoundParameters.TryGetValue(name, out var value) && (value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value));
 
         protected void FlushTrace()
         {

@@ -46,6 +46,8 @@ namespace SobotPS
         public const string ReceiverUnauthorized = "SobotReceiverUnauthorized";
         /// <summary>A wait ended while its receiver could not be reached: an outage, not "no answer".</summary>
         public const string ReceiverUnavailable = "SobotReceiverUnavailable";
+        /// <summary>A send that requires the opt-out list (-RequireOptOutList) could not get one: the receiver is down and none was kept. Nothing sent.</summary>
+        public const string OptOutListUnavailable = "SobotOptOutListUnavailable";
         /// <summary>Receive-SobotMessage -Consumer: another reader holds that consumer.</summary>
         public const string ConsumerBusy = "SobotConsumerBusy";
         /// <summary>A listening cmdlet with no receiver connected.</summary>

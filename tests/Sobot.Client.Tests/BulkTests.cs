@@ -110,6 +110,24 @@ public class SendJournalTests
     }
 
     [Fact]
+    public void A_new_journal_is_readable_by_its_owner_only_and_an_existing_one_keeps_its_mode()
+    {
+        if (OperatingSystem.IsWindows()) return;   // no modes there; the folder's ACL decides
+        string path = NewPath(), other = NewPath();
+        try
+        {
+            using (SendJournal.Open(path)) { }
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            File.WriteAllText(other, string.Empty);
+            var chosen = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+            File.SetUnixFileMode(other, chosen);
+            using (SendJournal.Open(other)) { }
+            Assert.Equal(chosen, File.GetUnixFileMode(other));
+        }
+        finally { File.Delete(path); File.Delete(other); }
+    }
+
+    [Fact]
     public void Only_one_run_at_a_time()
     {
         string path = NewPath();

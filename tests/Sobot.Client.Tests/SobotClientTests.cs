@@ -166,10 +166,12 @@ public class SobotClientTests
         var mismatch = Assert.Throws<SobotTemplateException>(() => Templates.TemplateCatalog.CheckBodyParameters(t, 1));
         Assert.Equal(SobotTemplateProblem.ParameterCountMismatch, mismatch.Problem);
         Assert.Contains("2 body variables but 1 body parameter was given", mismatch.Message);
+        Assert.Equal(["BodyParameters"], mismatch.Values);
 
         var ambiguous = await Assert.ThrowsAsync<SobotTemplateException>(() => client.Templates.ResolveAsync("festival_greeting", null));
         Assert.Equal(SobotTemplateProblem.AmbiguousLanguage, ambiguous.Problem);
         Assert.Contains("en, hi", ambiguous.Message);
+        Assert.Equal(["Language"], ambiguous.Values);
         Assert.Equal("hi", (await client.Templates.ResolveAsync("festival_greeting", "hi")).LangCode);
 
         Assert.Equal(SobotTemplateProblem.NotFound, (await Assert.ThrowsAsync<SobotTemplateException>(() => client.Templates.ResolveAsync("no_such_template", null))).Problem);

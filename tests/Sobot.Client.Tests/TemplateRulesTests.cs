@@ -64,7 +64,8 @@ public class TemplateRulesTests
         Assert.False(StaticUrl.HasDynamicUrlButton);
         using var client = Client(StaticPartOnly, StaticUrl);
         var ex = await Assert.ThrowsAsync<SobotTemplateException>(() => Plan(client, new TemplateSendValues { TemplateName = "track_static_part" }));
-        Assert.Contains("-UrlButtonParameter", ex.Message);
+        Assert.Equal(["UrlButtonParameter"], ex.Values);
+        Assert.Contains("give the value that completes its URL", ex.Message);
         var plan = await Plan(client, new TemplateSendValues { TemplateName = "track_static_part", UrlButtonParameter = "42", UrlButtonIndex = 1 });
         Assert.Equal(1, plan.Request.Params!.Single(c => c.Type == "button").Index);
         await Assert.ThrowsAsync<SobotTemplateException>(() => Plan(client, new TemplateSendValues { TemplateName = "visit_us", UrlButtonParameter = "42" }));
@@ -77,7 +78,8 @@ public class TemplateRulesTests
         Assert.Equal(0, PaymentStatus.HeaderVariableCount);
         using var client = Client(Greeting, PaymentStatus);
         var missing = await Assert.ThrowsAsync<SobotTemplateException>(() => Plan(client, new TemplateSendValues { TemplateName = "greeting", BodyParameters = ["1"] }));
-        Assert.Contains("-HeaderParameter", missing.Message);
+        Assert.Equal(["HeaderParameter"], missing.Values);
+        Assert.DoesNotContain("-Header", missing.Message);   // the module names its own parameter
         var plan = await Plan(client, new TemplateSendValues { TemplateName = "greeting", HeaderParameter = "Asha", BodyParameters = ["1"] });
         var header = Wire(plan.Request)["params"]!.AsArray()[0]!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type":"header","parameters":[{"type":"text","text":"Asha"}]}"""), header));
@@ -89,7 +91,8 @@ public class TemplateRulesTests
     {
         using var client = Client(NewArrivals, PaymentStatus);
         var none = await Assert.ThrowsAsync<SobotTemplateException>(() => Plan(client, new TemplateSendValues { TemplateName = "new_arrivals" }));
-        Assert.Contains("-HeaderImageUrl", none.Message);
+        Assert.Equal(["HeaderImageUrl"], none.Values);
+        Assert.Contains("give the header's image URL", none.Message);
         var wrongKind = await Assert.ThrowsAsync<SobotTemplateException>(() => Plan(client, new TemplateSendValues { TemplateName = "new_arrivals", HeaderVideoUrl = "https://example.com/v.mp4" }));
         Assert.Contains("not a video one", wrongKind.Message);
         await Assert.ThrowsAsync<SobotTemplateException>(() => Plan(client, new TemplateSendValues { TemplateName = "payment_status", BodyParameters = ["1", "2"], HeaderImageUrl = "https://example.com/a.jpg" }));

@@ -97,6 +97,18 @@ Describe 'A 2,000-row campaign' {
         $summary.Read | Should -Be $report.Read
         $summary.DeliveryFailed | Should -Be $report.Failed
         $summary.Replied | Should -Be 120
+        # The default view shows the delivery counts beside the run's.
+        $shown = Get-SobotJournal $journal -Summary | Out-String -Width 200
+        $shown | Should -Match 'Total\s+Sent\s+Failed\s+Skipped\s+Unknown\s+Submitted\s+Delivered\s+Read\s+DeliveryFailed\s+Replied'
+        $shown | Should -Match ('\s{0}\s+{1}\s+{2}\s+{3}\s+120\s' -f $summary.Submitted, $summary.Delivered, $summary.Read, $summary.DeliveryFailed)
+    }
+
+    It 'words its tiles: delivery failed, opted out, not sent' {
+        $html = Get-Content -Raw $reportPath
+        $html | Should -Match ('data-figure="Failed">{0}</b><span>Delivery failed &middot;' -f $report.Failed)
+        $html | Should -Match ('data-figure="OptedOut">{0}</b><span>Opted out &middot;' -f $report.OptedOut)
+        $html | Should -Match ('data-figure="NotSent">{0}</b><span>Not sent &middot;' -f $report.NotSent)
+        ($report | Out-String -Width 200) | Should -Match 'Delivery failed\s+Replied\s+Opted out\s+Pending\s+Not sent'
     }
 
     It 'writes one self-contained page whose figures equal the object''s, checked in a real browser' -Tag Browser {
@@ -132,19 +144,27 @@ Describe 'A 2,000-row campaign' {
 }
 
 Describe 'Opt-outs by hand' {
-    It 'adds, lists and removes a number, and -IncludeOptedOut sends anyway with a warning' {
+    It 'adds, lists and removes a number, saying what changed, and -IncludeOptedOut sends anyway with a warning' {
         $added = Add-SobotOptOut -CustomerNumber '+91 99700 12345' -Reason 'asked by phone'
-        $added.CustomerNumber | Should -Be '919970012345'
-        $added.Source | Should -Be 'manual:asked by phone'
-        (Get-SobotOptOut -CustomerNumber 919970012345).Source | Should -Be 'manual:asked by phone'
+        $added | Should -BeOfType SobotPS.SobotOptOutChange
+        ($added.CustomerNumber, $added.Change, $added.Source) | Should -Be @('919970012345', 'Added', 'manual:asked by phone')
+        (Add-SobotOptOut -CustomerNumber 919970012345 -Reason 'asked again').Change | Should -Be 'AlreadyThere'
+        (Get-SobotOptOut -CustomerNumber '+91 99700-12345').Source | Should -BeLike 'manual:asked *'
         $null = Send-SobotTemplate -CustomerNumber 919970012345 -TemplateName hello_world -ErrorVariable skipped -ErrorAction SilentlyContinue
         $skipped[0].FullyQualifiedErrorId | Should -BeLike 'SobotOptedOut,*'
+        $skipped[0].ToString() | Should -BeLike '*opted out*Remove-SobotOptOut*-IncludeOptedOut*'
         $r = Send-SobotTemplate -CustomerNumber 919970012345 -TemplateName hello_world -IncludeOptedOut -WarningVariable w -WarningAction SilentlyContinue
         $r.MessageId | Should -Not -BeNullOrEmpty
         $w[0].Message | Should -BeLike '*opted out*-IncludeOptedOut*'
-        Remove-SobotOptOut -CustomerNumber 919970012345 -Confirm:$false
+        Remove-SobotOptOut -CustomerNumber 919970012345 -WhatIf
+        Get-SobotOptOut -CustomerNumber 919970012345 | Should -Not -BeNullOrEmpty
+        $removed = Remove-SobotOptOut -CustomerNumber 919970012345 -Confirm:$false
+        $removed.Change | Should -Be 'Removed'
+        $removed.Source | Should -BeLike 'manual:asked *'
+        $removed.Since | Should -Not -BeNullOrEmpty
         Get-SobotOptOut -CustomerNumber 919970012345 | Should -BeNullOrEmpty
-        Add-SobotOptOut -CustomerNumber 919970012346 -WhatIf
+        (Remove-SobotOptOut -CustomerNumber 919970012345 -Confirm:$false).Change | Should -Be 'WasNotThere'
+        Add-SobotOptOut -CustomerNumber 919970012346 -WhatIf | Should -BeNullOrEmpty
         Get-SobotOptOut -CustomerNumber 919970012346 | Should -BeNullOrEmpty
     }
 }
@@ -179,6 +199,14 @@ Describe 'The 24-hour window, known before sending' {
         @($f | Where-Object FellBackToTemplate).Count | Should -Be 10
         ($f | Where-Object FellBackToTemplate | Select-Object -First 1).MessageType | Should -Be 'template'
         @($f | Where-Object { -not $_.FellBackToTemplate }).CustomerNumber | Sort-Object | Should -Be ($open | Sort-Object)
+    }
+
+    It 'names -FallbackBodyParameter when the fallback template needs body values it was not given' {
+        $null = Send-SobotTextMessage -CustomerNumber $closed[0] -Message 'hi' -FallbackTemplate order_update -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'TemplateParameterMismatch,SobotPS.Commands.SendSobotTextMessageCommand'
+        $e[0].ToString() | Should -BeLike '*has 1 body variable but 0 body parameters were given (-FallbackBodyParameter).'
+        $r = Send-SobotTextMessage -CustomerNumber $closed[0] -Message 'hi' -FallbackTemplate order_update -FallbackBodyParameter 8654334
+        $r.FellBackToTemplate | Should -BeTrue
     }
 
     It 'does not check with -SkipWindowCheck (the API decides)' {

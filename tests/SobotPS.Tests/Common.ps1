@@ -2,6 +2,9 @@
 # and starts an emulator on a free loopback port.
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+# The user's data folder (the opt-out lists kept per receiver, a receiver's default store) in this file's temp dir,
+# for this process and the scheduled runs it starts: on Linux .NET reads it from XDG_DATA_HOME.
+$env:XDG_DATA_HOME = Join-Path $TestDrive 'data'
 $script:ModuleManifest = Join-Path $RepoRoot 'out/SobotPS/SobotPS.psd1'
 if (-not (Test-Path $ModuleManifest)) { throw "Build first: $ModuleManifest is missing (dotnet pwsh ./build.ps1 -Task Build)." }
 Import-Module (Join-Path $RepoRoot 'build/SobotEmulator.psm1') -Force

@@ -43,4 +43,26 @@ Describe 'Secrets' {
         ($c | Format-List * -Force | Out-String) | Should -Not -BeLike '*sentinel*'
         ([System.Management.Automation.PSSerializer]::Serialize($c, 5)) | Should -Not -BeLike '*sentinel*'
     }
+
+    It 'never appear in what a receiver outage says, nor in the opt-out list kept on disk' {
+        $receiverKey = 'RK-sentinel-7e2a-receiver'
+        $receiver = Start-SobotReceiver -Path (Join-Path $TestDrive 'secrets.db') -QueryKey (ConvertTo-TestSecret $receiverKey)
+        try {
+            $all = & {
+                Connect-Sobot -AccessKey $accessKey -SecretKey (ConvertTo-TestSecret $secretKey) -BaseUri $emulator.BaseUri -ReceiverUri $receiver.QueryUrl -ReceiverKey (ConvertTo-TestSecret $receiverKey) -Verbose -Debug
+                Stop-Process -Id $receiver.ProcessId -Force
+                Wait-Until { -not $receiver.IsRunning }
+                Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName hello_world -Verbose -Debug
+                Test-SobotConnection -Detailed | Format-List
+                Get-SobotConnection | Format-List
+                Connect-Sobot -AccessKey $accessKey -SecretKey (ConvertTo-TestSecret $secretKey) -BaseUri $emulator.BaseUri -ReceiverUri $receiver.QueryUrl -ReceiverKey (ConvertTo-TestSecret $receiverKey) -Verbose -Debug
+            } *>&1 | Out-String -Width 400
+            $all | Should -BeLike '*could not be reached*'
+            $kept = @(Get-ChildItem -LiteralPath (Join-Path $env:XDG_DATA_HOME 'SobotPS/optouts') -File)
+            $kept.Count | Should -Be 1
+            $everything = $all + (Get-Content -Raw -LiteralPath $kept[0].FullName)
+            $everything | Should -Not -BeLike '*sentinel*'
+        }
+        finally { $receiver | Stop-SobotReceiver -ErrorAction SilentlyContinue }
+    }
 }

@@ -146,4 +146,58 @@ Describe 'Free-form sends' {
             $text | Should -Match '919970585556\s+919970585556\s+text\s+submitted\s+wamid\.'
         }
     }
+
+    Describe 'Several numbers, -Debug and completion' {
+        It 'sends one row per number given to -CustomerNumber, and one per piped row as before' {
+            Open-ConversationWindow $emulator 919970585556
+            Open-ConversationWindow $emulator 919970585557
+            $r = @(Send-SobotTextMessage -CustomerNumber '+91 99705-85556', 919970585557, 'not a number' -Message 'Standing by.' -SummaryVariable run -ErrorVariable bad -ErrorAction SilentlyContinue)
+            ($r.CustomerNumber | Sort-Object) | Should -Be @('919970585556', '919970585557')
+            $run.Total | Should -Be 3
+            $run.Failed | Should -Be 1
+            $bad[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCustomerNumber,*'
+            $bad[0].TargetObject | Should -Be 'not a number'
+            $piped = @([pscustomobject]@{ Phone = '919970585556' }, [pscustomobject]@{ Phone = '919970585557' } | Send-SobotTextMessage -Message 'Again.')
+            $piped.Count | Should -Be 2
+        }
+
+        It 'never stops a send with -Debug, in a -File run that cannot prompt (stdin closed), and shows the bodies and the warnings' {
+            Open-ConversationWindow $emulator 919970585556
+            $script = Join-Path $TestDrive 'debug-alone.ps1'
+            @'
+param($BaseUri, $Module)
+$ErrorActionPreference = 'Stop'
+Import-Module $Module
+# A receiver that is down: Connect-Sobot and each send warn, and -Debug makes a compiled cmdlet ask before a warning.
+$l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $dead = "http://127.0.0.1:$($l.LocalEndpoint.Port)/"; $l.Stop()
+Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri $BaseUri -ReceiverUri $dead -ReceiverKey (ConvertTo-SecureString 'a-key-of-sixteen-chars' -AsPlainText -Force) -Debug
+$t = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName hello_world -Debug
+$m = 1..2 | ForEach-Object { [pscustomobject]@{ Phone = '919970585556'; Text = "line $_" } } | Send-SobotTextMessage -Debug -Verbose
+"sent $($t.MessageId) $(@($m).Count)"
+'@ | Set-Content $script
+            $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+            foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script, '-BaseUri', $emulator.BaseUri, '-Module', $ModuleManifest)) { $psi.ArgumentList.Add($a) }
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            $p = [System.Diagnostics.Process]::Start($psi)
+            $p.StandardInput.Close()   # as a scheduled task: nobody can answer a prompt
+            $err = $p.StandardError.ReadToEndAsync()
+            $out = $p.StandardOutput.ReadToEnd()
+            $p.WaitForExit(60000) | Should -BeTrue
+            $err.Result | Should -BeNullOrEmpty
+            $p.ExitCode | Should -Be 0
+            $out | Should -Match 'sent wamid\.\S+ 2'
+            $out | Should -Match 'DEBUG: POST /message/ request body: \{"customer_number":"919970585556"'
+            $out | Should -Match 'VERBOSE: POST /message/ -> 200'
+            $out | Should -Match 'WARNING: The webhook receiver at \S+ could not be reached'
+        }
+
+        It 'completes -FallbackTemplate with template names, as -TemplateName' {
+            foreach ($command in 'Send-SobotTextMessage', 'Send-SobotImageMessage') {
+                $line = "$command -CustomerNumber 1 -FallbackTemplate order_u"
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('order_update') -Because $command
+            }
+        }
+    }
 }

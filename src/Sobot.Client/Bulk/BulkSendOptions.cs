@@ -21,5 +21,7 @@ namespace Sobot.Client.Bulk
         /// on the wire get this long to answer, so their outcomes are known instead of unknown.
         /// </summary>
         public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(5);
+        /// <summary>The checks each row passes before it is sent (<see cref="BulkSender.ScreenAsync"/>): opt-outs, the window, the fallback template.</summary>
+        public PreSend.PreSendStep? PreSend { get; set; }
     }
 }

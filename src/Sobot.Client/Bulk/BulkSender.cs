@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Sobot.Client.Http;
 using Sobot.Client.Models.Requests;
+using Sobot.Client.PreSend;
 
 namespace Sobot.Client.Bulk
 {
@@ -156,6 +157,24 @@ namespace Sobot.Client.Bulk
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
+        /// <summary>
+        /// Asks the run's pre-send step about a built request. A row that must not go (an opted-out number, a closed
+        /// window without a fallback) is counted and journaled here, as skipped or failed, and its outcome comes
+        /// through <see cref="TryTake"/>; an admitted row is for the caller to <see cref="Add"/> (its
+        /// <see cref="PreSendDecision.Request"/>, which may be the fallback template).
+        /// </summary>
+        public async Task<PreSendDecision> ScreenAsync(SendMessageRequest request, object? state, string? rowText = null,
+            IReadOnlyList<string?>? fallbackBodyParameters = null, CancellationToken cancellationToken = default)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            var step = _options.PreSend;
+            if (step is null) return PreSendDecision.Send(request, null);
+            var decision = await step.CheckAsync(request, fallbackBodyParameters, cancellationToken).ConfigureAwait(false);
+            if (decision.Verdict == PreSendVerdict.Skip) Skip(request, state, BulkSkipReason.OptedOut, decision.Error, rowText);
+            else if (decision.Verdict == PreSendVerdict.Refuse) Refuse(request.CustomerNumber, state, decision.Error!, rowText);
+            return decision;
+        }
+
         /// <summary>A row refused before anything could be sent (invalid input): a failed row, journaled as such.</summary>
         public void Refuse(string? customerNumber, object? state, Exception error, string? rowText = null)
         {
@@ -198,7 +217,7 @@ namespace Sobot.Client.Bulk
                     return true;
                 case JournalState.Failed when !earlier.Retryable && !_options.RetryFailed:
                     Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Failed, null,
-                        new EarlierRunException(earlier.State, $"An earlier run of this journal could not send this row: {earlier.Error} It was not sent again; fix the row, or pass -RetryFailed to send it as it is.")));
+                        new EarlierRunException(earlier.State, $"An earlier run of this journal could not send this row: {earlier.Error} It was not sent again.")));
                     return true;
                 case JournalState.Pending:
                 case JournalState.Unknown:
@@ -206,7 +225,7 @@ namespace Sobot.Client.Bulk
                     if (earlier.State == JournalState.Pending)
                         Journal(j => j.RecordUnknown(key, request.CustomerNumber, "Left pending by an interrupted run."));
                     Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Unknown, null,
-                        new EarlierRunException(earlier.State, $"An earlier run of this journal may or may not have delivered this row ({earlier.Error ?? "interrupted while sending"}). It was not sent again, so it cannot arrive twice. Ask the customer (or check the Sobot inbox), then either leave it, or run the same command with -RetryUnknown to send such rows again.")));
+                        new EarlierRunException(earlier.State, $"An earlier run of this journal may or may not have delivered this row ({earlier.Error ?? "interrupted while sending"}). It was not sent again, so it cannot arrive twice.")));
                     return true;
                 default:
                     return false;
@@ -288,7 +307,7 @@ namespace Sobot.Client.Bulk
                 ? $"Not sent: the keys were rejected earlier in this run (HTTP {keys.StatusCode}). Connect with a valid key pair and run the same command again; a journal sends exactly the rows that did not go out."
                 : Fatal is JournalUnusableException
                     ? "Not sent: the journal could not be written, so the run stopped before this row."
-                    : "Not sent: the run was stopped before this row went out. Run the same command again with the same -JournalPath to send it.";
+                    : "Not sent: the run was stopped before this row went out.";
             if (key != null && journal != null) Journal(j => j.RecordFailed(key, request.CustomerNumber, why, retryable: true, rowId));
             Complete(new BulkOutcome(request, null, state, BulkOutcomeKind.Failed, null, new RowNotSentException(why, Fatal)));
         }

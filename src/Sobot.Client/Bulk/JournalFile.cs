@@ -21,7 +21,11 @@ namespace Sobot.Client.Bulk
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, IsWindows ? FileShare.Read : FileShare.None, 1 << 16, FileOptions.None);
+                bool created = !File.Exists(path);
+                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, IsWindows ? FileShare.Read : FileShare.None, 1 << 16, FileOptions.None);
+                // A journal holds customers' numbers: a new one is readable by its owner only, before a record is written.
+                if (created) OwnerOnlyFiles.Restrict(path);
+                return stream;
             }
             catch (IOException ex) when (IsSharingViolation(ex))
             {
@@ -33,7 +37,7 @@ namespace Sobot.Client.Bulk
                 string why = ex is UnauthorizedAccessException ? $"access was denied (is the folder '{folder}' read-only, or the file owned by another user?)"
                     : ex is DirectoryNotFoundException ? $"the folder '{folder}' does not exist"
                     : ex.Message;
-                throw new JournalUnusableException($"Cannot open the journal '{path}' for writing: {why}. Give -JournalPath a file in a folder this account can write.", ex);
+                throw new JournalUnusableException($"Cannot open the journal '{path}' for writing: {why}. Use a file in a folder this account can write.", ex);
             }
         }
 

@@ -79,7 +79,7 @@ namespace Sobot.Client.Bulk
             string? first = reader.ReadLine();
             if (first is null) yield break;
             if (first.Trim() != Header)
-                throw new JournalUnusableException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Give -JournalPath a new file or one an earlier run wrote.");
+                throw new JournalUnusableException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Use a new file, or one an earlier run wrote.");
             string? line;
             while ((line = reader.ReadLine()) != null)
             {

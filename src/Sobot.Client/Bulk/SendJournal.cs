@@ -119,7 +119,7 @@ namespace Sobot.Client.Bulk
             if (lastNewline < 0)
             {
                 if (!JournalRecord.Header.StartsWith(text.Trim(), StringComparison.Ordinal) && text.Trim() != JournalRecord.Header)
-                    throw new JournalUnusableException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Give -JournalPath a new file or one an earlier run wrote.");
+                    throw new JournalUnusableException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Use a new file, or one an earlier run wrote.");
                 file.SetLength(0);
                 return "The journal's header was cut short by an interrupted run; it was written again.";
             }

@@ -66,8 +66,13 @@ namespace Sobot.Client.Campaigns
                 LastSendAt = accepted.Count > 0 ? accepted.Max(e => e.Time) : (DateTimeOffset?)null,
             };
             if (optedOutSince != null)
-                r.OptedOut = accepted.Where(e => e.CustomerNumber != null).GroupBy(e => e.CustomerNumber!)
-                    .Count(g => optedOutSince.TryGetValue(g.Key, out var since) && since.ToUnixTimeSeconds() >= g.Min(e => e.Time).ToUnixTimeSeconds());
+            {
+                // Both sides keyed by the one rule for numbers, however the journal and the receiver wrote them.
+                var byKey = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+                foreach (var o in optedOutSince) byKey[PreSend.OptOutList.Key(o.Key)] = o.Value;
+                r.OptedOut = accepted.Where(e => e.CustomerNumber != null).GroupBy(e => PreSend.OptOutList.Key(e.CustomerNumber!), StringComparer.Ordinal)
+                    .Count(g => byKey.TryGetValue(g.Key, out var since) && since.ToUnixTimeSeconds() >= g.Min(e => e.Time).ToUnixTimeSeconds());
+            }
             double of = Math.Max(1, r.Submitted);
             r.DeliveredRate = r.Submitted == 0 ? 0 : r.Delivered / of;
             r.ReadRate = r.Submitted == 0 ? 0 : r.Read / of;

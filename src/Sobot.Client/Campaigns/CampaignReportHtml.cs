@@ -31,16 +31,16 @@ namespace Sobot.Client.Campaigns
             if (report.FirstSendAt is DateTimeOffset first && report.LastSendAt is DateTimeOffset last)
                 h.Append(" &middot; sent ").Append(first.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", C)).Append(" to ").Append(last.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", C));
             h.Append("</p>\n<div class=\"tiles\">");
-            Tile(h, "Rows", report.Rows, "rows in the journal");
-            Tile(h, "Submitted", report.Submitted, "accepted by Sobot");
-            Tile(h, "Delivered", report.Delivered, Percent(report.DeliveredRate) + " of submitted");
-            Tile(h, "Read", report.Read, Percent(report.ReadRate));
-            Tile(h, "Failed", report.Failed, Percent(report.FailedRate) + " failed delivery");
-            Tile(h, "Replied", report.Replied, Percent(report.ReplyRate));
-            Tile(h, "OptedOut", report.OptedOut, "asked us to stop");
-            Tile(h, "Pending", report.Pending, "no status yet");
-            Tile(h, "NotSent", report.NotSent, "refused, never sent");
-            Tile(h, "Unknown", report.Unknown, "may or may not have gone");
+            Tile(h, "Rows", "Rows", report.Rows, "rows in the journal");
+            Tile(h, "Submitted", "Submitted", report.Submitted, "accepted by Sobot");
+            Tile(h, "Delivered", "Delivered", report.Delivered, Percent(report.DeliveredRate) + " of submitted");
+            Tile(h, "Read", "Read", report.Read, Percent(report.ReadRate) + " of submitted");
+            Tile(h, "Failed", "Delivery failed", report.Failed, Percent(report.FailedRate) + " of submitted: WhatsApp could not deliver them");
+            Tile(h, "Replied", "Replied", report.Replied, Percent(report.ReplyRate) + " of submitted");
+            Tile(h, "OptedOut", "Opted out", report.OptedOut, "asked us to stop after their send");
+            Tile(h, "Pending", "Pending", report.Pending, "no status yet");
+            Tile(h, "NotSent", "Not sent", report.NotSent, "refused, never sent");
+            Tile(h, "Unknown", "Unknown", report.Unknown, "may or may not have gone");
             h.Append("</div>\n");
 
             h.Append("<h2>Funnel</h2>\n");
@@ -57,9 +57,10 @@ namespace Sobot.Client.Campaigns
             return h.ToString();
         }
 
-        private static void Tile(StringBuilder h, string figure, long value, string caption) =>
+        /// <summary>One figure: <paramref name="figure"/> is the report's property (data-figure), <paramref name="label"/> the words shown.</summary>
+        private static void Tile(StringBuilder h, string figure, string label, long value, string caption) =>
             h.Append("<div class=\"tile\"><b data-figure=\"").Append(figure).Append("\">").Append(value.ToString(C))
-             .Append("</b><span>").Append(E(figure)).Append(" &middot; ").Append(E(caption)).Append("</span></div>");
+             .Append("</b><span>").Append(E(label)).Append(" &middot; ").Append(E(caption)).Append("</span></div>");
 
         /// <summary>Horizontal bars, one per row, with the label, the count (a figure) and a note.</summary>
         private static void Bars(StringBuilder h, string id, IReadOnlyList<(string Label, long Count, string Note)> rows, string colour)

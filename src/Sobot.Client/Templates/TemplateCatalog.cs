@@ -80,7 +80,7 @@ namespace Sobot.Client.Templates
             }
             if (found.Count > 1)
                 throw new SobotTemplateException(SobotTemplateProblem.AmbiguousLanguage, name,
-                    $"The template '{name}' exists in several languages ({string.Join(", ", found.Select(t => t.LangCode))}); pass -Language to choose one.");
+                    $"The template '{name}' exists in several languages ({string.Join(", ", found.Select(t => t.LangCode))}); give its language to choose one.", "Language");
             var template = found[0];
             if (template.Status != TemplateStatus.Approved)
                 throw new SobotTemplateException(SobotTemplateProblem.NotApproved, name,
@@ -94,7 +94,7 @@ namespace Sobot.Client.Templates
             int expected = template.BodyVariableCount;
             if (expected != bodyParameterCount)
                 throw new SobotTemplateException(SobotTemplateProblem.ParameterCountMismatch, template.EntityName ?? string.Empty,
-                    $"The template '{template.EntityName}' ({template.LangCode}) has {expected} body variable{(expected == 1 ? "" : "s")} but {bodyParameterCount} body parameter{(bodyParameterCount == 1 ? " was" : "s were")} given (-BodyParameter).");
+                    $"The template '{template.EntityName}' ({template.LangCode}) has {expected} body variable{(expected == 1 ? "" : "s")} but {bodyParameterCount} body parameter{(bodyParameterCount == 1 ? " was" : "s were")} given.", "BodyParameters");
         }
 
         public static string StatusName(TemplateStatus status) =>

@@ -49,21 +49,21 @@ namespace Sobot.Client.Templates
             {
                 string kind = (template.HeaderType ?? string.Empty).ToUpperInvariant();
                 if (mediaHeader is null)
-                    throw Mismatch(template, $"{label} is a media template with a{(kind == "IMAGE" ? "n" : "")} {kind.ToLowerInvariant()} header; pass -Header{Capitalize(kind)}Url.");
+                    throw Mismatch(template, $"{label} is a media template with a{(kind == "IMAGE" ? "n" : "")} {kind.ToLowerInvariant()} header; give the header's {kind.ToLowerInvariant()} URL.", $"Header{Capitalize(kind)}Url");
                 if (kind.Length > 0 && !string.Equals(mediaHeader.Parameters[0].Type, kind, StringComparison.OrdinalIgnoreCase))
-                    throw Mismatch(template, $"{label} has a{(kind == "IMAGE" ? "n" : "")} {kind.ToLowerInvariant()} header, not a{(mediaHeader.Parameters[0].Type == "image" ? "n" : "")} {mediaHeader.Parameters[0].Type} one; pass -Header{Capitalize(kind)}Url instead.");
+                    throw Mismatch(template, $"{label} has a{(kind == "IMAGE" ? "n" : "")} {kind.ToLowerInvariant()} header, not a{(mediaHeader.Parameters[0].Type == "image" ? "n" : "")} {mediaHeader.Parameters[0].Type} one; give the header's {kind.ToLowerInvariant()} URL instead.", $"Header{Capitalize(kind)}Url");
                 components.Add(mediaHeader);
             }
             else if (mediaHeader != null)
             {
-                throw Mismatch(template, $"{label} has no media header; remove -HeaderImageUrl, -HeaderVideoUrl and -HeaderDocumentUrl.");
+                throw Mismatch(template, $"{label} has no media header; give no header image, video or document URL.", "HeaderImageUrl", "HeaderVideoUrl", "HeaderDocumentUrl");
             }
 
             bool headerValue = values.HeaderParameter != null;
             if (template.HeaderVariableCount > 0 && !headerValue)
-                throw Mismatch(template, $"{label} has a variable in its header ('{template.Header}'); pass -HeaderParameter with its value.");
+                throw Mismatch(template, $"{label} has a variable in its header ('{template.Header}'); give its value.", "HeaderParameter");
             if (template.HeaderVariableCount == 0 && headerValue)
-                throw Mismatch(template, $"{label} has no variable in its header; remove -HeaderParameter.");
+                throw Mismatch(template, $"{label} has no variable in its header; give no header value.", "HeaderParameter");
             if (headerValue)
             {
                 Check.RequiredMaxLength(values.HeaderParameter, MaxHeaderParameterLength, "params.header.parameters[0].text");
@@ -75,9 +75,9 @@ namespace Sobot.Client.Templates
 
             bool hasButtonValue = !string.IsNullOrEmpty(values.UrlButtonParameter);
             if (template.HasDynamicUrlButton && !hasButtonValue)
-                throw Mismatch(template, $"{label} has a dynamic website button ({template.Url}{(string.IsNullOrEmpty(template.ExampleWebsite) ? string.Empty : ", e.g. " + template.ExampleWebsite)}); pass -UrlButtonParameter with the value that completes its URL.");
+                throw Mismatch(template, $"{label} has a dynamic website button ({template.Url}{(string.IsNullOrEmpty(template.ExampleWebsite) ? string.Empty : ", e.g. " + template.ExampleWebsite)}); give the value that completes its URL.", "UrlButtonParameter");
             if (!template.HasDynamicUrlButton && hasButtonValue)
-                throw Mismatch(template, $"{label} has no dynamic website button; remove -UrlButtonParameter.");
+                throw Mismatch(template, $"{label} has no dynamic website button; give no button value.", "UrlButtonParameter");
             if (hasButtonValue) components.Add(TemplateComponent.UrlButton(values.UrlButtonParameter!, values.UrlButtonIndex));
 
             return new TemplateSendPlan(new TemplateMessageRequest(customerNumber, customerName, template.EntityName ?? name, template.LangCode ?? language ?? string.Empty, components), null);
@@ -100,9 +100,9 @@ namespace Sobot.Client.Templates
         {
             int given = new[] { values.HeaderImageUrl, values.HeaderVideoUrl, values.HeaderDocumentUrl }.Count(u => !string.IsNullOrEmpty(u));
             if (given > 1)
-                throw new SobotValidationException("params.header", "-HeaderImageUrl, -HeaderVideoUrl and -HeaderDocumentUrl clash: a template has one media header; give only one of them.");
+                throw new SobotValidationException("params.header", "The header image, video and document URLs clash: a template has one media header; give only one of them.");
             if (given == 1 && values.HeaderParameter != null)
-                throw new SobotValidationException("params.header", "-HeaderParameter and a media header URL clash: a template's header is text or media, not both.");
+                throw new SobotValidationException("params.header", "A header value and a media header URL clash: a template's header is text or media, not both.");
             if (!string.IsNullOrEmpty(values.HeaderImageUrl)) return TemplateComponent.ImageHeader(Link(values.HeaderImageUrl!, "params.header.image.link"));
             if (!string.IsNullOrEmpty(values.HeaderVideoUrl)) return TemplateComponent.VideoHeader(Link(values.HeaderVideoUrl!, "params.header.video.link"));
             if (!string.IsNullOrEmpty(values.HeaderDocumentUrl))
@@ -114,7 +114,7 @@ namespace Sobot.Client.Templates
                 return TemplateComponent.DocumentHeader(link, fileName);
             }
             if (!string.IsNullOrEmpty(values.HeaderDocumentFileName))
-                throw new SobotValidationException("params.header.document.filename", "-HeaderDocumentFileName goes with -HeaderDocumentUrl.");
+                throw new SobotValidationException("params.header.document.filename", "A header document file name goes with a header document URL.");
             return null;
         }
 
@@ -124,8 +124,8 @@ namespace Sobot.Client.Templates
             return url;
         }
 
-        private static SobotTemplateException Mismatch(TemplateRecord template, string message) =>
-            new SobotTemplateException(SobotTemplateProblem.ParameterCountMismatch, template.EntityName ?? string.Empty, message);
+        private static SobotTemplateException Mismatch(TemplateRecord template, string message, params string[] values) =>
+            new SobotTemplateException(SobotTemplateProblem.ParameterCountMismatch, template.EntityName ?? string.Empty, message, values);
 
         private static string Capitalize(string s) =>
             s.Length == 0 ? string.Empty : s.Substring(0, 1).ToUpperInvariant() + s.Substring(1).ToLowerInvariant();

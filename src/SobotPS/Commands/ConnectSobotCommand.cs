@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using Sobot.Client;
+using Sobot.Client.PreSend;
 using Sobot.Client.Receiver;
 using Sobot.Client.Validation;
 using SobotPS.Completers;
@@ -12,7 +13,7 @@ namespace SobotPS.Commands
     /// <summary>Connects to a Sobot account (or the emulator) and makes it this runspace's default.</summary>
     [Cmdlet(VerbsCommunications.Connect, "Sobot", DefaultParameterSetName = EnvironmentSet)]
     [OutputType(typeof(SobotConnection))]
-    public sealed class ConnectSobotCommand : PSCmdlet, IDisposable
+    public sealed class ConnectSobotCommand : PromptSafeCmdlet, IDisposable
     {
         private readonly System.Threading.CancellationTokenSource _cancel = new System.Threading.CancellationTokenSource();
         private const string KeysSet = "Keys";
@@ -100,6 +101,13 @@ namespace SobotPS.Commands
         [ValidateNotNull]
         public SobotReceiverProcess? Receiver { get; set; }
 
+        /// <summary>
+        /// Sends on this connection fail closed when the receiver cannot be read and no opt-out list from it was ever
+        /// kept on this machine (Send-Sobot* -RequireOptOutList:$false overrides it for one run).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter RequireOptOutList { get; set; }
+
         protected override void EndProcessing()
         {
             if (ProxyCredential != null && Proxy is null)
@@ -160,8 +168,10 @@ namespace SobotPS.Commands
                     SobotErrorIds.ConnectFailed, ErrorCategory.ConnectionError, baseUri));
             }
 
-            var receiver = ConnectReceiver(baseUri);
-            var connection = new SobotConnection(client, DateTimeOffset.Now, ThrottleLimit, receiver);
+            var receiver = ConnectReceiver();
+            var cache = receiver is null ? null : OptOutCache.DefaultFolder() is string folder ? new OptOutCache(folder) : null;
+            var connection = new SobotConnection(client, DateTimeOffset.Now, ThrottleLimit, receiver, cache, RequireOptOutList);
+            if (receiver != null) CheckReceiver(connection, receiver);
             var previous = SobotSession.Current;
             SobotSession.Current = connection;
             // The replaced default is closed unless the user kept it (-PassThru) to use with -Connection.
@@ -208,18 +218,19 @@ namespace SobotPS.Commands
 
         public void Dispose() => _cancel.Dispose();
 
-        /// <summary>The receiver from -Receiver, -ReceiverUri/-ReceiverKey or the environment, checked with one keyed call; null when none is given.</summary>
-        private SobotReceiverClient? ConnectReceiver(Uri sobotUri)
+        /// <summary>The receiver from -Receiver, -ReceiverUri/-ReceiverKey or the environment; null when none is given.</summary>
+        private bool _receiverFromEnvironment;
+
+        private SobotReceiverClient? ConnectReceiver()
         {
             Uri? uri = Receiver?.QueryUrl ?? ReceiverUri;
             SecureString? key = Receiver?.QueryKey ?? ReceiverKey;
-            bool fromEnvironment = false;
             if (uri is null && key is null)
             {
                 string? envUri = Environment.GetEnvironmentVariable(ReceiverUriVariable);
                 string? envKey = Environment.GetEnvironmentVariable(ReceiverKeyVariable);
                 if (string.IsNullOrWhiteSpace(envUri) && string.IsNullOrWhiteSpace(envKey)) return null;
-                fromEnvironment = true;
+                _receiverFromEnvironment = true;
                 if (string.IsNullOrWhiteSpace(envUri) || !Uri.TryCreate(envUri!.Trim(), UriKind.Absolute, out uri))
                     ThrowReceiver($"The environment variable {ReceiverUriVariable} is not set to an absolute URI, though {ReceiverKeyVariable} is set.", SobotErrorIds.ReceiverFailed);
                 if (string.IsNullOrWhiteSpace(envKey))
@@ -233,23 +244,43 @@ namespace SobotPS.Commands
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The receiver URI '{uri}' uses plain http to a host that is not this machine; the query key would cross the network unencrypted. Use https."),
                     SobotErrorIds.InsecureBaseUri, ErrorCategory.SecurityError, uri));
-            var receiver = new SobotReceiverClient(new SobotReceiverOptions(uri, key!) { SkipCertificateCheck = SkipCertificateCheck, Timeout = TimeSpan.FromSeconds(Math.Min(TimeoutSec, 30)) });
+            return new SobotReceiverClient(new SobotReceiverOptions(uri, key!) { SkipCertificateCheck = SkipCertificateCheck, Timeout = TimeSpan.FromSeconds(Math.Min(TimeoutSec, 30)) });
+        }
+
+        /// <summary>
+        /// Checks the receiver's key by reading its opt-out list, which is then kept on disk for sends while it is down.
+        /// A receiver that cannot be used is a warning, never a failure (alerts must still go out); only a refused
+        /// key stops, since that is a mistake to fix rather than an outage to ride out.
+        /// </summary>
+        private void CheckReceiver(SobotConnection connection, SobotReceiverClient receiver)
+        {
+            var uri = receiver.QueryUri;
+            WriteVerbose($"Checking the receiver's query key against {uri}{(_receiverFromEnvironment ? " (from the environment)" : string.Empty)}");
+            var step = new PreSendStep(connection.Client, receiver, new PreSendOptions { Cache = connection.OptOutCache });
             try
             {
-                WriteVerbose($"Checking the receiver's query key against {uri}{(fromEnvironment ? " (from the environment)" : string.Empty)}");
-                System.Threading.Tasks.Task.Run(() => receiver.GetConsumersAsync(_cancel.Token)).GetAwaiter().GetResult();
-            }
-            catch (SobotReceiverException ex)
-            {
-                receiver.Dispose();
-                ThrowReceiver($"Could not use the webhook receiver at {uri}: {ex.Message}", ex.KeyRejected ? SobotErrorIds.ReceiverUnauthorized : SobotErrorIds.ReceiverFailed);
+                System.Threading.Tasks.Task.Run(() => step.StartAsync(_cancel.Token)).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException)
             {
-                receiver.Dispose();
+                connection.Close();
                 throw new PipelineStoppedException();
             }
-            return receiver;
+            connection.NoteReceiver(step.ReceiverProblem);
+            while (step.TryTakeNotice(out var notice))
+                if (notice.Kind == PreSendNoticeKind.OptOutListNotKept) WriteWarning(notice.Message);
+            if (step.ReceiverProblem is not { } problem) return;
+            if (problem.KeyRejected)
+            {
+                connection.Close();
+                ThrowReceiver($"Could not use the webhook receiver at {uri}: {problem.Message}", SobotErrorIds.ReceiverUnauthorized);
+            }
+            string sends = step.OptOuts is { } kept
+                ? $"while it is down, sends use the opt-out list read from it {PreSendNotice.Describe(DateTimeOffset.UtcNow - kept.ReadAt)} ago ({kept.ReadAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {kept.Count} number(s))"
+                : connection.RequireOptOutList
+                    ? "no opt-out list from it was ever kept on this machine, so sends send nothing until it answers (-RequireOptOutList)"
+                    : "no opt-out list from it was ever kept on this machine, so while it is down sends go out without the opt-out check (-RequireOptOutList makes them send nothing instead)";
+            WriteWarning($"{problem.Message.TrimEnd('.')}. Connected to Sobot without it: {sends}; the 24-hour window is not checked (Sobot enforces it), and the listening cmdlets fail until it answers. Test-SobotConnection -Detailed shows both.");
         }
 
         private void ThrowReceiver(string message, string errorId) =>

@@ -2,7 +2,10 @@ using System.Management.Automation;
 
 namespace SobotPS.Commands
 {
-    /// <summary>Shows this runspace's default connection: base URI, masked access key, region, connected-at.</summary>
+    /// <summary>
+    /// Shows this runspace's default connection: base URI, masked access key, region, connected-at, and the webhook
+    /// receiver with what was last seen of it (ReceiverState, ReceiverError, ReceiverCheckedAt). Makes no call.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotConnection")]
     [OutputType(typeof(SobotConnection))]
     public sealed class GetSobotConnectionCommand : PSCmdlet

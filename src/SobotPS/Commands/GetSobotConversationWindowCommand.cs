@@ -21,7 +21,22 @@ namespace SobotPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] CustomerNumber { get; set; } = Array.Empty<string>();
 
-        protected override void ProcessRecord() => _numbers.AddRange(CustomerNumber.Select(OptOutNumber.Of));
+        protected override void ProcessRecord()
+        {
+            var connection = Connection ?? SobotSession.Current;
+            foreach (var typed in CustomerNumber)
+            {
+                if (connection is null || !connection.IsOpen) ResolveReceiver(); // terminating: says how to connect
+                try
+                {
+                    _numbers.Add(connection!.CustomerKey(typed));
+                }
+                catch (Sobot.Client.SobotValidationException ex)
+                {
+                    WriteError(SobotErrors.FromValidation(ex, typed));
+                }
+            }
+        }
 
         protected override void EndProcessing()
         {
@@ -30,7 +45,7 @@ namespace SobotPS.Commands
             try
             {
                 var last = Call(token => receiver.GetLastInboundAsync(_numbers.Distinct().ToList(), token))
-                    .ToDictionary(l => l.CustomerNumber, l => l, StringComparer.Ordinal);
+                    .GroupBy(l => Sobot.Client.PreSend.OptOutList.Key(l.CustomerNumber), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
                 var now = DateTimeOffset.UtcNow;
                 foreach (var number in _numbers)
                 {

@@ -76,7 +76,11 @@ namespace SobotPS.Commands
             if (Summary)
             {
                 // Counted as a run counts: a row refused before sending is failed, a row left pending is unknown.
-                WriteObject(SendSummary.FromJournal(file, entries));
+                var summary = SendSummary.FromJournal(file, entries);
+                var shown = PSObject.AsPSObject(summary);
+                // With the delivery counts known, the default view shows them (SendSummary#Delivery in the format file).
+                if (summary.Submitted != null) shown.TypeNames.Insert(0, typeof(SendSummary).FullName + "#Delivery");
+                WriteObject(shown);
                 return;
             }
             var before = DateTimeOffset.UtcNow - OlderThan;

@@ -3,10 +3,13 @@ using Sobot.Client.Receiver;
 
 namespace SobotPS.Commands
 {
-    /// <summary>The numbers that asked not to be messaged (STOP), kept by the webhook receiver; Send-Sobot* skips them.</summary>
+    /// <summary>
+    /// The numbers that asked not to be messaged (STOP), kept by the webhook receiver; Send-Sobot* skips them. The
+    /// whole list, once read, is also kept on disk for sends while the receiver is down.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotOptOut")]
     [OutputType(typeof(ReceiverOptOut))]
-    public sealed class GetSobotOptOutCommand : ReceiverCmdlet
+    public sealed class GetSobotOptOutCommand : OptOutCmdlet
     {
         /// <summary>Only this number (wildcards are not supported; a number not on the list returns nothing).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -20,11 +23,14 @@ namespace SobotPS.Commands
             {
                 if (!string.IsNullOrWhiteSpace(CustomerNumber))
                 {
-                    var one = Call(token => receiver.GetOptOutAsync(OptOutNumber.Of(CustomerNumber!), token));
+                    if (!(Key(CustomerNumber!) is string number)) return;
+                    var one = Call(token => receiver.GetOptOutAsync(number, token));
                     if (one != null) WriteObject(one);
                     return;
                 }
-                foreach (var o in Call(token => receiver.GetOptOutsAsync(token))) WriteObject(o);
+                var all = Call(token => receiver.GetOptOutsAsync(token));
+                Keep(all);
+                foreach (var o in all) WriteObject(o);
             }
             catch (SobotReceiverException ex)
             {

@@ -97,6 +97,9 @@ namespace SobotPS.Commands
 
         private static string? Text(Uri? uri) => uri is null ? null : uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
 
+        /// <summary>Each template value is the parameter of its name; the body values are -BodyParameter.</summary>
+        protected override string? ParameterOfValue(string value) => value == nameof(TemplateSendValues.BodyParameters) ? nameof(BodyParameter) : HasParameter(value);
+
         protected override string Hint(Exception ex, bool fromPipeline) =>
             _body.Hint(ex, fromPipeline, MyInvocation.BoundParameters.ContainsKey(nameof(BodyParameter)));
     }

@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using Sobot.Client.Receiver;
+using Sobot.Client.Validation;
+
+namespace Sobot.Client.PreSend
+{
+    /// <summary>
+    /// The numbers that asked not to be messaged, as read from one receiver at one time, keyed by
+    /// <see cref="PhoneNumberNormalizer.Canonical"/> so that a number matches however it was written.
+    /// </summary>
+    public sealed class OptOutList
+    {
+        private readonly Dictionary<string, ReceiverOptOut> _byNumber = new Dictionary<string, ReceiverOptOut>(StringComparer.Ordinal);
+
+        public OptOutList(IEnumerable<ReceiverOptOut> optOuts, DateTimeOffset readAt, OptOutListSource source)
+        {
+            if (optOuts is null) throw new ArgumentNullException(nameof(optOuts));
+            foreach (var o in optOuts) _byNumber[Key(o.CustomerNumber)] = o;
+            ReadAt = readAt;
+            Source = source;
+        }
+
+        /// <summary>When the list was read from the receiver (for a copy from disk: when that copy was read).</summary>
+        public DateTimeOffset ReadAt { get; }
+
+        public OptOutListSource Source { get; }
+
+        public int Count => _byNumber.Count;
+
+        public IEnumerable<ReceiverOptOut> Items => _byNumber.Values;
+
+        /// <summary>The number's opt-out, or null when it is not on the list.</summary>
+        public ReceiverOptOut? Find(string customerNumber) =>
+            _byNumber.TryGetValue(Key(customerNumber), out var found) ? found : null;
+
+        /// <summary>The key a number is kept under: the one rule for numbers as keys, or the text itself when that rule says it is no number.</summary>
+        public static string Key(string customerNumber) => PhoneNumberNormalizer.Canonical(customerNumber) ?? (customerNumber ?? string.Empty).Trim();
+    }
+}
