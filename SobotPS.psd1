@@ -15,6 +15,7 @@
         'Connect-Sobot'
         'Start-SobotReceiver'
         'Stop-SobotReceiver'
+        'Get-SobotReceiver'
         'Get-SobotEvent'
         'Receive-SobotMessage'
         'Wait-SobotReply'
