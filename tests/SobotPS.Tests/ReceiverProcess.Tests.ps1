@@ -32,11 +32,6 @@ BeforeAll {
         $startedPids.Add([int]$started.ProcessId)
         $started
     }
-
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
-    }
 }
 
 AfterAll {
