@@ -92,6 +92,15 @@ $r | ForEach-Object { [pscustomobject]@{ ProcessId = $_.ProcessId; State = "$($_
         Get-Process -Id $PID | Should -Not -BeNullOrEmpty
     }
 
+    It 'completes -ProcessId with the receivers this user started, and stops one by its ProcessId property' {
+        $r = Start-SobotReceiver -Path (Join-Path $TestDrive 'by-id/events.db')
+        $line = 'Stop-SobotReceiver -ProcessId '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "$($r.ProcessId)"
+        [pscustomobject]@{ ProcessId = $r.ProcessId } | Stop-SobotReceiver
+        $r.IsRunning | Should -BeFalse
+        @(Get-SobotReceiver | Where-Object ProcessId -eq $r.ProcessId).Count | Should -Be 0
+    }
+
     It 'reads a service folder: what runs there, its URLs and key from its files, running and then stopped' {
         $folder = Join-Path $TestDrive 'service'
         $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
