@@ -125,13 +125,14 @@ namespace SobotPS.Commands
             }
 
             var line = process.StandardOutput.ReadLineAsync();
-            if (!line.Wait(StartTimeout) || line.Result is null)
+            bool timedOut = !line.Wait(StartTimeout);
+            if (timedOut || line.Result is null)
             {
-                if (!line.IsCompleted) { try { process.Kill(); } catch (InvalidOperationException) { } }
-                string why = !process.HasExited ? $"did not report ready within {StartTimeout.TotalSeconds} s"
-                    : $"exited with code {process.ExitCode} before it was ready{(log is null ? string.Empty : $"; its log is {log}")}";
+                if (timedOut) { try { process.Kill(); } catch (InvalidOperationException) { } }
+                string why = timedOut ? $"did not report ready within {StartTimeout.TotalSeconds} s"
+                    : $"exited{(process.WaitForExit(5000) ? $" with code {process.ExitCode}" : string.Empty)} before it was ready{(log is null ? string.Empty : $"; its log is {log}")}";
                 ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The receiver {why}."),
-                    SobotErrorIds.ReceiverStartFailed, process.HasExited ? ErrorCategory.ResourceUnavailable : ErrorCategory.OperationTimeout, store));
+                    SobotErrorIds.ReceiverStartFailed, timedOut ? ErrorCategory.OperationTimeout : ErrorCategory.ResourceUnavailable, store));
             }
             using var handshake = JsonDocument.Parse(line.Result!);
             var root = handshake.RootElement;
