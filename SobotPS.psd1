@@ -7,7 +7,7 @@
     Author                 = 'SobotPS contributors'
     CompanyName            = 'SobotPS'
     Copyright              = '(c) SobotPS contributors. MIT License.'
-    Description            = 'Send WhatsApp messages and templates, manage templates and customers through the Sobot API, from scripts, scheduled tasks and the prompt. Includes a local Sobot emulator to try scripts offline.'
+    Description            = 'WhatsApp through the Sobot API, both ways, from scripts, scheduled tasks and the prompt. Send every message type and templates (bulk sending with pacing, safe retries and a resumable journal), manage templates and customers. Listen through the included webhook receiver (SQLite or PostgreSQL): wait for replies and deliveries, hand inbound messages to consumers, honour opt-outs and the 24-hour window before sending, and report on campaigns; a receiver outage is warned about and named, never a silent failure or a false answer. Includes a local Sobot emulator to try scripts offline.'
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('SobotPS.Format.ps1xml')
@@ -15,6 +15,7 @@
         'Connect-Sobot'
         'Start-SobotReceiver'
         'Stop-SobotReceiver'
+        'Get-SobotReceiver'
         'Get-SobotEvent'
         'Receive-SobotMessage'
         'Wait-SobotReply'

@@ -10,8 +10,12 @@
     The keys come from the task's environment: SOBOT_ACCESS_KEY, SOBOT_SECRET_KEY (and SOBOT_BASE_URI),
     SOBOT_RECEIVER_URI and SOBOT_RECEIVER_KEY.
 
-    cron (07:00, after the 22:00 campaign):
-        0 7 * * * . /etc/sobot.env && pwsh -NoProfile -File /opt/scripts/Send-CampaignReport.ps1 -JournalPath /var/lib/campaigns/$(date -d yesterday +\%F).journal -SmtpServer mail.example.com -To marketing@example.com
+    Exit codes: 0 the report was written (and mailed, with -SmtpServer); 3 it could not be made: keys or receiver
+    settings missing from the environment, Sobot or the receiver unreachable, the receiver's key refused, the
+    journal unreadable, the mail not sent, or anything else unexpected. The line printed says which.
+
+    cron (07:00, after the 22:00 campaign; the environment file as the README's "Scheduled tasks" shows):
+        0 7 * * * set -a; . /etc/sobot.env; set +a; pwsh -NoProfile -NonInteractive -File /opt/scripts/Send-CampaignReport.ps1 -JournalPath /var/lib/campaigns/$(date -d yesterday +\%F).journal -SmtpServer mail.example.com -To marketing@example.com
 .EXAMPLE
     ./Send-CampaignReport.ps1 -JournalPath ./2026-11-24.journal -ReportPath ./2026-11-24.html -SmtpServer mail.example.com -To marketing@example.com
 #>
@@ -24,8 +28,12 @@ param(
     [string] $From = "sobot-reports@$([Environment]::MachineName)"
 )
 $ErrorActionPreference = 'Stop'
+# Whatever stops this script means the report could not be made: 3.
+trap { "Could not make the report: $_"; exit 3 }
+
 Import-Module SobotPS
 if (-not (Get-SobotConnection)) { Connect-Sobot }   # keys and receiver from the environment
+if (-not (Get-SobotConnection).ReceiverUri) { 'No webhook receiver to read the outcomes from: set SOBOT_RECEIVER_URI and SOBOT_RECEIVER_KEY.'; exit 3 }
 
 $title = 'Campaign ' + [IO.Path]::GetFileNameWithoutExtension($JournalPath)
 $report = Get-SobotCampaignReport -JournalPath $JournalPath -Path $ReportPath -Title $title

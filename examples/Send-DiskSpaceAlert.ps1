@@ -10,26 +10,29 @@
     The keys come from the environment of the task (SOBOT_ACCESS_KEY, SOBOT_SECRET_KEY), never from the script.
     The script prints one summary line and exits 1 when any alert failed or its delivery is unknown.
 
-    Windows Task Scheduler (every 15 minutes):
-        $action  = New-ScheduledTaskAction -Execute 'pwsh.exe' -Argument '-NoProfile -File C:\Scripts\Send-DiskSpaceAlert.ps1 -Phone 919970585556'
-        $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Minutes 15)
-        Register-ScheduledTask -TaskName 'WhatsApp disk alert' -Action $action -Trigger $trigger -User 'SYSTEM'
-        # Set SOBOT_ACCESS_KEY and SOBOT_SECRET_KEY as machine environment variables readable by that account.
+    The keys live in one environment file only the job's account can read; the README's "Scheduled tasks"
+    shows the file (VAR=value lines, mode 0600) and how each scheduler reads it:
 
-    cron (every 15 minutes; keys in a file only the job's user can read):
-        */15 * * * * . /etc/sobot.env && pwsh -NoProfile -File /opt/scripts/Send-DiskSpaceAlert.ps1 -Phone 919970585556
+    cron (every 15 minutes; set -a exports what the file sets, which a bare ". /etc/sobot.env" does not):
+        */15 * * * * set -a; . /etc/sobot.env; set +a; pwsh -NoProfile -NonInteractive -File /opt/scripts/Send-DiskSpaceAlert.ps1 -Phone 919970585556
 
     systemd timer: /etc/systemd/system/disk-alert.service
         [Service]
         Type=oneshot
+        User=alerts
         EnvironmentFile=/etc/sobot.env
-        ExecStart=/usr/bin/pwsh -NoProfile -File /opt/scripts/Send-DiskSpaceAlert.ps1 -Phone 919970585556
+        ExecStart=/usr/bin/pwsh -NoProfile -NonInteractive -File /opt/scripts/Send-DiskSpaceAlert.ps1 -Phone 919970585556
     and /etc/systemd/system/disk-alert.timer
         [Timer]
         OnCalendar=*:0/15
         [Install]
         WantedBy=timers.target
     then: systemctl enable --now disk-alert.timer
+
+    Windows Task Scheduler (every 15 minutes): through Invoke-WithEnvironment.ps1, which reads the same file:
+        $action  = New-ScheduledTaskAction -Execute 'pwsh.exe' -Argument '-NoProfile -NonInteractive -File C:\Scripts\Invoke-WithEnvironment.ps1 -EnvironmentFile C:\ProgramData\Sobot\sobot.env C:\Scripts\Send-DiskSpaceAlert.ps1 -Phone 919970585556'
+        $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Minutes 15)
+        Register-ScheduledTask -TaskName 'WhatsApp disk alert' -Action $action -Trigger $trigger -User 'svc-sobot' -Password (Read-Host 'Password of svc-sobot')
 .EXAMPLE
     ./Send-DiskSpaceAlert.ps1 -Phone 919970585556 -ThresholdPercent 85
 #>

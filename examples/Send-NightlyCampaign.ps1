@@ -10,7 +10,7 @@
 
         Get-SobotJournal ./campaign.journal -State Failed, Unknown | Export-Csv to-check.csv
 
-    Schedule it like Send-DiskSpaceAlert.ps1 (see that script for Task Scheduler, cron and systemd lines).
+    Schedule it as the README's "Scheduled tasks" shows (the environment file, cron, systemd, Task Scheduler).
 .EXAMPLE
     ./Send-NightlyCampaign.ps1 -CsvPath ./customers.csv -JournalPath ./2026-11-25.journal
 #>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Sobot.Receiver;
@@ -8,6 +9,20 @@ public static class CertificateLoader
     public static X509Certificate2 Load(ReceiverOptions options, Func<string, string?> environment)
     {
         string path = options.CertificatePath ?? throw new ArgumentException("No --certificate given.");
+        try
+        {
+            return LoadFile(options, path, environment);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            // One line naming the file, never the password.
+            throw new ReceiverStartException(ex is UnauthorizedAccessException ? StartFailure.AccessDenied : StartFailure.StartFailed,
+                $"Cannot load the certificate {Path.GetFullPath(path)}: {ex.Message}", ex);
+        }
+    }
+
+    private static X509Certificate2 LoadFile(ReceiverOptions options, string path, Func<string, string?> environment)
+    {
         string? password = options.CertificatePasswordFile != null
             ? File.ReadAllText(options.CertificatePasswordFile).TrimEnd('\r', '\n')
             : environment(ReceiverOptions.CertificatePasswordVariable);

@@ -10,18 +10,37 @@ if (args.Contains("--help") || args.Contains("-h"))
     return 0;
 }
 
+// A start that fails is one line (no stack trace) naming the path or port, on stderr and, with --handshake, on the
+// handshake channel too, so a launcher need not time out: exit 2 for a command-line mistake, 1 for anything else.
+int Fail(Exception ex, bool commandLine)
+{
+    var failure = StartFailure.Describe(ex, commandLine);
+    if (args.Contains("--handshake")) Console.WriteLine(ReadyLine.Error(failure));
+    Console.Error.WriteLine(failure.Message);
+    return failure.ExitCode;
+}
+
 ReceiverOptions options;
 ReceiverSecrets secrets;
 try
 {
     options = ReceiverOptions.Parse(args);
+    if (options.UsePostgres)
+    {
+        try
+        {
+            options.ConnectionString = options.ResolveConnectionString(Environment.GetEnvironmentVariable);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw StartFailure.FileProblem("connection string file", options.ConnectionStringFile!, creating: false, ex);
+        }
+    }
     secrets = ReceiverSecrets.Resolve(options, Environment.GetEnvironmentVariable);
 }
-catch (Exception ex) when (ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
+catch (Exception ex)
 {
-    if (args.Contains("--handshake")) Console.WriteLine(ReadyLine.Error(ex.Message));
-    Console.Error.WriteLine(ex.Message);
-    return 2;
+    return Fail(ex, commandLine: true);
 }
 
 ReceiverHost host;
@@ -31,10 +50,7 @@ try
 }
 catch (Exception ex)
 {
-    // Port taken, store unreadable, bad certificate: say so on the handshake channel too, so a launcher need not time out.
-    if (options.Handshake) Console.WriteLine(ReadyLine.Error(ex.Message));
-    Console.Error.WriteLine("The receiver could not start: " + ex.Message);
-    return 1;
+    return Fail(ex, commandLine: false);
 }
 
 await using (host)

@@ -6,7 +6,8 @@ namespace Sobot.Receiver;
 /// The handshake: with <c>--handshake</c> the receiver prints exactly one line on stdout once both listeners are
 /// bound and the store is open, for a launcher (Start-SobotReceiver) to read:
 /// <c>{"event":"ready","version":1,"pid":…,"webhookUrl":…,"queryUrl":…,"token":…,"queryKey":…,"store":…,"ingressUrls":[…],"queryUrls":[…]}</c>.
-/// A start that fails prints <c>{"event":"error","version":1,"message":…}</c> instead and exits with 1.
+/// A start that fails prints <c>{"event":"error","version":1,"message":…,"reason":…,"exitCode":…}</c> instead and
+/// exits with that code (see <see cref="StartFailure"/>).
 /// </summary>
 public static class ReadyLine
 {
@@ -26,5 +27,6 @@ public static class ReadyLine
         queryUrls = host.QueryUrls,
     });
 
-    public static string Error(string message) => JsonSerializer.Serialize(new { @event = "error", version = Version, message });
+    public static string Error(StartFailure failure) =>
+        JsonSerializer.Serialize(new { @event = "error", version = Version, message = failure.Message, reason = failure.Reason, exitCode = failure.ExitCode });
 }

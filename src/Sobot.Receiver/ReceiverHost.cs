@@ -21,6 +21,8 @@ public sealed class ReceiverHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IEventStore _store;
+    /// <summary>The SQLite store's lock: one file serves one receiver. Null on PostgreSQL.</summary>
+    private IDisposable? _storeLock;
 
     private ReceiverHost(WebApplication app, IEventStore store, string storePath, IReadOnlyList<string> ingressUrls, IReadOnlyList<string> queryUrls, IReadOnlyList<string> localIngress, IReadOnlyList<string> localQuery)
     {
@@ -53,6 +55,7 @@ public sealed class ReceiverHost : IAsyncDisposable
         X509Certificate2? certificate = options.CertificatePath != null ? CertificateLoader.Load(options, environment) : null;
         IEventStore store;
         string storeName;
+        SqliteStoreLock? storeLock = null;
         if (options.UsePostgres)
         {
             var postgres = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(options.ResolveConnectionString(environment)));
@@ -60,17 +63,55 @@ public sealed class ReceiverHost : IAsyncDisposable
         }
         else
         {
-            var sqlite = SqliteEventStore.Open(storeOptions ?? new SqliteStoreOptions(options.StorePath));
-            (store, storeName) = (sqlite, sqlite.Path);
+            storeOptions ??= new SqliteStoreOptions(options.StorePath);
+            storeLock = LockStore(storeOptions.Path);
+            try
+            {
+                var sqlite = SqliteEventStore.Open(storeOptions);
+                (store, storeName) = (sqlite, sqlite.Path);
+            }
+            catch
+            {
+                storeLock.Dispose();
+                throw;
+            }
         }
+        ReceiverHost host;
         try
         {
-            return await StartAsync(options, secrets, store, storeName, certificate, configureLogging);
+            host = await StartAsync(options, secrets, store, storeName, certificate, configureLogging);
         }
         catch
         {
             await store.DisposeAsync();
+            storeLock?.Dispose();
             throw;
+        }
+        host._storeLock = storeLock;
+        if (storeLock != null) host.WriteState(options, secrets);
+        return host;
+    }
+
+    /// <summary>One SQLite file serves one receiver: a second one on the same file is refused, naming the first.</summary>
+    private static SqliteStoreLock LockStore(string storePath)
+    {
+        string path = Path.GetFullPath(storePath);
+        return SqliteStoreLock.TryAcquire(path) ?? throw new ReceiverStartException(StartFailure.StoreLocked,
+            $"The store {path} is in use by another receiver{(ReceiverState.ReadProcessId(path) is int pid ? $" (pid {pid})" : string.Empty)}: " +
+            "one SQLite file serves one receiver. To run several receivers, use the PostgreSQL store (--store postgres).");
+    }
+
+    /// <summary>Tells Get-SobotReceiver -Path what runs on this store; a failure costs that, never the start.</summary>
+    private void WriteState(ReceiverOptions options, ReceiverSecrets secrets)
+    {
+        try
+        {
+            ReceiverState.Write(this, options, secrets);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sobot.Receiver")
+                .LogWarning("Could not write {Path}: {Reason}", ReceiverState.PathOf(StorePath), ex.Message);
         }
     }
 
@@ -83,6 +124,9 @@ public sealed class ReceiverHost : IAsyncDisposable
         else ConfigureConsoleLogging(builder.Logging, options);
         // ASP.NET Core logs every request line with its path at Information, and the path holds the token.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A start that fails is reported once, as one line (StartFailure); the host's own log of it is a stack trace.
+        bool starting = true;
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= options.LogLevel && (!starting || level < LogLevel.Error));
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "SobotReceiver");
 
@@ -129,6 +173,12 @@ public sealed class ReceiverHost : IAsyncDisposable
         try
         {
             await app.StartAsync();
+            starting = false;
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await app.DisposeAsync();
+            throw PortInUse(options, ex);
         }
         catch
         {
@@ -186,6 +236,18 @@ public sealed class ReceiverHost : IAsyncDisposable
         else kestrel.Listen(IPAddress.Parse(address.Host), address.Port, Configure);
     }
 
+    /// <summary>Kestrel names the address it could not bind ("Failed to bind to address http://127.0.0.1:8080: address already in use.").</summary>
+    private static ReceiverStartException PortInUse(ReceiverOptions options, IOException ex)
+    {
+        var listeners = options.IngressUrls.Select(a => (Address: a, Role: "ingress (--ingress-urls)"))
+            .Concat(options.QueryUrls.Select(a => (Address: a, Role: "query API (--query-urls)")));
+        var taken = listeners.FirstOrDefault(l => l.Address.Port != 0 && ex.Message.Contains($":{l.Address.Port}:", StringComparison.Ordinal));
+        string message = taken.Address is null
+            ? $"A port the receiver needs is in use by another program: {ex.Message}"
+            : $"Port {taken.Address.Port} is in use by another program: the receiver's {taken.Role} cannot listen on {taken.Address.ToUrl(taken.Address.Port)}. Stop that program or choose another port.";
+        return new ReceiverStartException(StartFailure.PortInUse, message, ex);
+    }
+
     private static bool IsLoopback(ListenAddress address) =>
         address.IsLocalhost || (IPAddress.TryParse(address.Host, out var ip) && IPAddress.IsLoopback(ip));
 
@@ -200,5 +262,6 @@ public sealed class ReceiverHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _store.DisposeAsync();
+        _storeLock?.Dispose();
     }
 }

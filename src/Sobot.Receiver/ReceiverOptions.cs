@@ -85,6 +85,11 @@ public sealed class ReceiverOptions
           --log-format simple|json  console log format (default simple)
           --log-level LEVEL         debug, information (default), warning, error or none
           --help                    this text
+
+        A SQLite store serves one receiver: a second receiver on the same file is refused.
+        Exit codes: 0 after a clean stop; 1 when it could not start (a port in use, a folder it cannot write,
+        a store in use or unreadable, a bad certificate: one line on stderr names the path or port);
+        2 for a command-line mistake.
         """;
 
     public static ReceiverOptions Parse(IReadOnlyList<string> args)

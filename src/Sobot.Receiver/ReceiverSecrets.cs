@@ -23,10 +23,18 @@ public sealed record ReceiverSecrets(string Token, string QueryKey)
         if (given != null) return given;
         if (file != null)
         {
-            if (File.Exists(file)) return File.ReadAllText(file).Trim();
-            string created = SecretGenerator.NewSecret();
-            WriteOwnerOnly(file, created);
-            return created;
+            bool exists = File.Exists(file);
+            try
+            {
+                if (exists) return File.ReadAllText(file).Trim();
+                string created = SecretGenerator.NewSecret();
+                WriteOwnerOnly(file, created);
+                return created;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw StartFailure.FileProblem(what + " file", file, creating: !exists, ex);
+            }
         }
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment.Trim();
         if (handshake) return SecretGenerator.NewSecret();
@@ -35,11 +43,8 @@ public sealed record ReceiverSecrets(string Token, string QueryKey)
 
     private static void WriteOwnerOnly(string path, string secret)
     {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var stream = new FileStream(path, options);
+        OwnerOnly.CreateFolderOf(path);
+        using var stream = new FileStream(path, OwnerOnly.File(FileMode.CreateNew, FileAccess.Write));
         using var writer = new StreamWriter(stream);
         writer.Write(secret);
     }

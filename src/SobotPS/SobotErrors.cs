@@ -64,6 +64,10 @@ namespace SobotPS
         public const string WindowClosed = "SobotWindowClosed";
         /// <summary>Start-SobotReceiver could not start the receiver.</summary>
         public const string ReceiverStartFailed = "SobotReceiverStartFailed";
+        /// <summary>Get-SobotReceiver -Path found no receiver there; Stop-SobotReceiver -ProcessId names no receiver this user started.</summary>
+        public const string ReceiverNotFound = "SobotReceiverNotFound";
+        /// <summary>Stop-SobotReceiver could not stop it (another account's process: stop a service through its service manager).</summary>
+        public const string ReceiverStopFailed = "SobotReceiverStopFailed";
         /// <summary>A 3xx answer: not followed, since the keys would go along.</summary>
         public const string Redirected = "SobotRedirectRefused";
     }

@@ -1,59 +1,88 @@
 using System;
 using System.Diagnostics;
 using System.Security;
+using Sobot.Client;
 
 namespace SobotPS
 {
+    /// <summary>Whether a receiver's process runs.</summary>
+    public enum SobotReceiverState
+    {
+        Running,
+        Stopped,
+    }
+
     /// <summary>
-    /// A webhook receiver that Start-SobotReceiver started. The webhook URL holds the token and the query key
-    /// is a secret: both are SecureStrings, shown masked (a person pastes the URL into the Sobot portal with
-    /// ConvertFrom-SecureString -AsPlainText, on purpose).
+    /// A webhook receiver: one that Start-SobotReceiver started, or one Get-SobotReceiver found (in this user's
+    /// list of started receivers, or in a service's folder). The webhook URL holds the token and the query key is
+    /// a secret: both are SecureStrings, shown masked; a person who pastes the URL into the Sobot portal reveals
+    /// it on purpose (RevealWebhookUrl(), or ConvertFrom-SecureString -AsPlainText). They are null when the
+    /// receiver was given them directly (not from files) and this session did not start it.
     /// </summary>
     public sealed class SobotReceiverProcess
     {
-        internal SobotReceiverProcess(SecureString webhookUrl, string webhookUrlMasked, Uri queryUrl, SecureString queryKey, int processId, string storePath, bool detached, Process? process)
+        internal SobotReceiverProcess(ReceiverRecord record, SecureString? webhookUrl, SecureString? queryKey, Process? process)
         {
+            Record = record;
             WebhookUrl = webhookUrl;
-            WebhookUrlMasked = webhookUrlMasked;
-            QueryUrl = queryUrl;
             QueryKey = queryKey;
-            ProcessId = processId;
-            StorePath = storePath;
-            Detached = detached;
             Process = process;
         }
 
+        internal ReceiverRecord Record { get; }
+
         /// <summary>Where Sobot posts: the ingress URL including the token.</summary>
-        public SecureString WebhookUrl { get; }
+        public SecureString? WebhookUrl { get; }
 
         /// <summary>The webhook URL with the token masked to its last four characters, for display.</summary>
-        public string WebhookUrlMasked { get; }
+        public string WebhookUrlMasked => Record.WebhookUrlMasked;
 
         /// <summary>The query API the cmdlets call (Connect-Sobot -Receiver).</summary>
-        public Uri QueryUrl { get; }
+        public Uri QueryUrl => Record.QueryUrl;
 
-        public SecureString QueryKey { get; }
+        public SecureString? QueryKey { get; }
 
-        public int ProcessId { get; }
+        public int ProcessId => Record.ProcessId;
 
         /// <summary>The SQLite store file, or for PostgreSQL postgresql://host:port/database (never the user or password).</summary>
-        public string StorePath { get; }
+        public string StorePath => Record.Store;
 
         /// <summary>True when it outlives the PowerShell session that started it (-Detach).</summary>
-        public bool Detached { get; }
+        public bool Detached => Record.Detached;
 
+        /// <summary>When the receiver started (UTC).</summary>
+        public DateTimeOffset? StartedAt => Record.StartedAt;
+
+        /// <summary>Where its log goes (a receiver started without -Detach), else null.</summary>
+        public string? LogPath => Record.LogPath;
+
+        /// <summary>The process this session started; null for one found by Get-SobotReceiver.</summary>
         internal Process? Process { get; }
 
-        /// <summary>True while the process runs.</summary>
+        /// <summary>True while its process runs: the same pid and the same process start time, so a pid the system gave to another program since never counts.</summary>
         public bool IsRunning
         {
             get
             {
-                try { return Process is { } p ? !p.HasExited : !System.Diagnostics.Process.GetProcessById(ProcessId).HasExited; }
-                catch (ArgumentException) { return false; }
-                catch (InvalidOperationException) { return false; }
+                try
+                {
+                    if (Process is { } p) return !p.HasExited;
+                }
+                catch (InvalidOperationException)
+                {
+                    return false;
+                }
+                using var found = Record.FindProcess();
+                return found != null;
             }
         }
+
+        public SobotReceiverState State => IsRunning ? SobotReceiverState.Running : SobotReceiverState.Stopped;
+
+        /// <summary>The webhook URL in plain text, to paste into the Sobot portal. It holds the token: treat it as a password.</summary>
+        public string RevealWebhookUrl() => WebhookUrl is null
+            ? throw new InvalidOperationException($"The webhook URL of the receiver on {StorePath} is not known here: its token was given directly, not kept in a file this account can read.")
+            : SecureText.Reveal(WebhookUrl);
 
         public override string ToString() => $"{WebhookUrlMasked} (pid {ProcessId})";
     }

@@ -104,6 +104,34 @@ public class OptionsTests
         Assert.Equal(first, second);
         Assert.Equal(first.Token, File.ReadAllText(tokenFile));
         if (!OperatingSystem.IsWindows())
+        {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder.File("secrets")));
+        }
+    }
+
+    [Fact]
+    public void A_secret_file_that_cannot_be_created_is_a_start_failure_naming_the_file_not_a_command_line_mistake()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllText(folder.File("not-a-folder"), "");
+        string tokenFile = folder.File("not-a-folder/token");
+        var ex = Assert.Throws<ReceiverStartException>(() => ReceiverSecrets.Resolve(ReceiverOptions.Parse(["--token-file", tokenFile, "--handshake"]), _ => null));
+        var failure = StartFailure.Describe(ex, commandLine: true);
+        Assert.Equal(1, failure.ExitCode);
+        Assert.Contains("Cannot create the token file " + tokenFile, failure.Message);
+    }
+
+    [Fact]
+    public void Start_failures_are_classified_with_their_exit_code_and_told_in_one_line()
+    {
+        Assert.Equal(new StartFailure(2, StartFailure.CommandLine, "--bogus is unknown."), StartFailure.Describe(new ArgumentException("--bogus is unknown."), commandLine: true));
+        // The same exception type from deep inside a start is not the user's command line.
+        Assert.Equal(1, StartFailure.Describe(new ArgumentException("bad"), commandLine: false).ExitCode);
+        var locked = StartFailure.Describe(new ReceiverStartException(StartFailure.StoreLocked, "The store /x is in use."), commandLine: false);
+        Assert.Equal((1, StartFailure.StoreLocked), (locked.ExitCode, locked.Reason));
+        var nested = StartFailure.Describe(new AggregateException(new InvalidOperationException("first line\nsecond line")), commandLine: false);
+        Assert.Equal("The receiver could not start: first line second line", nested.Message);
+        Assert.Equal(StartFailure.AccessDenied, StartFailure.Describe(new UnauthorizedAccessException("Access to the path '/x' is denied."), commandLine: false).Reason);
     }
 }

@@ -54,17 +54,96 @@ public class ProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_start_that_fails_says_so_on_the_handshake_line()
+    public async Task A_port_in_use_is_exit_1_with_one_line_naming_the_port_on_stderr_and_the_handshake_line()
     {
         using var folder = new TempDirectory();
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        using var child = await ChildReceiver.StartAsync("--ingress-urls", $"http://127.0.0.1:{port}", "--query-urls", "http://127.0.0.1:0", "--store", folder.File("events.db"));
+        using var child = await ChildReceiver.StartAsync("--ingress-urls", "http://127.0.0.1:0", "--query-urls", $"http://127.0.0.1:{port}", "--store", folder.File("events.db"));
+        string message = await AssertFailedStartAsync(child, 1, "portInUse");
+        Assert.Contains($"Port {port} is in use", message);
+        Assert.Contains("query API", message);
+    }
+
+    [Fact]
+    public async Task A_token_folder_that_cannot_be_written_is_exit_1_with_one_line_naming_the_file()
+    {
+        using var folder = new TempDirectory();
+        // A file where the folder should be: no account, root included, can create the token file under it.
+        File.WriteAllText(folder.File("blocked"), "");
+        string tokenFile = folder.File("blocked/token");
+        using var child = await ChildReceiver.StartAsync([.. LoopbackPorts, "--store", folder.File("events.db"), "--token-file", tokenFile]);
+        string message = await AssertFailedStartAsync(child, 1, "startFailed");
+        Assert.StartsWith("Cannot create the token file " + tokenFile + ":", message);
+    }
+
+    [Fact]
+    public async Task A_command_line_mistake_stays_exit_2()
+    {
+        using var child = await ChildReceiver.StartAsync("--retention-days", "soon");
+        Assert.Contains("--retention-days", await AssertFailedStartAsync(child, 2, "commandLine"));
+    }
+
+    [Fact]
+    public async Task One_sqlite_file_serves_one_receiver_and_its_lock_dies_with_the_process_even_on_sigkill()
+    {
+        using var folder = new TempDirectory();
+        string store = folder.File("events.db");
+        string[] args = [.. LoopbackPorts, "--store", store, "--token", Receiver.Token, "--query-key", Receiver.QueryKey];
+        using (var first = await ChildReceiver.StartAsync(args))
+        {
+            Assert.Equal("ready", (string)first.FirstLine["event"]!);
+            using (var second = await ChildReceiver.StartAsync(args))
+            {
+                string message = await AssertFailedStartAsync(second, 1, "storeLocked");
+                Assert.Contains(store, message);
+                Assert.Contains($"pid {first.ProcessId}", message);
+                Assert.Contains("PostgreSQL store (--store postgres)", message);
+            }
+            if (!OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store + ".lock"));
+            first.Kill();
+        }
+        // The lock file is still there, and means nothing: a new receiver starts at once.
+        Assert.True(File.Exists(store + ".lock"));
+        using var third = await ChildReceiver.StartAsync(args);
+        Assert.Equal("ready", (string)third.FirstLine["event"]!);
+    }
+
+    [Fact]
+    public async Task The_receiver_says_beside_its_store_what_runs_there_without_a_secret()
+    {
+        using var folder = new TempDirectory();
+        string store = folder.File("events.db"), tokenFile = folder.File("token"), keyFile = folder.File("query-key");
+        using var child = await ChildReceiver.StartAsync([.. LoopbackPorts, "--store", store, "--token-file", tokenFile, "--query-key-file", keyFile, "--exit-with-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        string token = (string)child.FirstLine["token"]!, key = (string)child.FirstLine["queryKey"]!;
+        string text = File.ReadAllText(store + ".receiver.json");
+        Assert.DoesNotContain(token, text);
+        Assert.DoesNotContain(key, text);
+        var state = JsonNode.Parse(text)!;
+        Assert.Equal(child.ProcessId, (int)state["pid"]!);
+        using var process = System.Diagnostics.Process.GetProcessById(child.ProcessId);
+        var started = DateTime.Parse((string)state["processStartedAt"]!, null, System.Globalization.DateTimeStyles.RoundtripKind);
+        Assert.InRange((process.StartTime.ToUniversalTime() - started).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        Assert.Equal(((string)child.FirstLine["queryUrl"]!, store, tokenFile, keyFile, Environment.ProcessId),
+            ((string)state["queryUrl"]!, (string)state["store"]!, (string)state["tokenFile"]!, (string)state["queryKeyFile"]!, (int)state["exitWithPid"]!));
+        Assert.Equal(((string)child.FirstLine["webhookUrl"]!).Replace(token, "****" + token[^4..]), (string)state["webhookUrlMasked"]!);
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store + ".receiver.json"));
+    }
+
+    /// <summary>A failed start: the error line on the handshake channel, the same one line on stderr (no stack trace), and the exit code.</summary>
+    private static async Task<string> AssertFailedStartAsync(ChildReceiver child, int exitCode, string reason)
+    {
         Assert.Equal("error", (string)child.FirstLine["event"]!);
-        Assert.False(string.IsNullOrEmpty((string?)child.FirstLine["message"]));
-        await child.WaitForExitAsync(TimeSpan.FromSeconds(20));
-        Assert.Equal(1, child.ExitCode);
+        Assert.Equal((reason, exitCode), ((string)child.FirstLine["reason"]!, (int)child.FirstLine["exitCode"]!));
+        await child.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(exitCode, child.ExitCode);
+        string message = (string)child.FirstLine["message"]!;
+        var stderr = child.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal([message], stderr);
+        return message;
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ Describe 'The module manifest' {
             'Send-SobotButtonMessage', 'Send-SobotDocumentMessage', 'Send-SobotImageMessage', 'Send-SobotListMessage', 'Send-SobotLocationMessage',
             'Send-SobotProductMessage', 'Send-SobotStickerMessage', 'Send-SobotTemplate', 'Send-SobotTextMessage', 'Send-SobotVideoMessage',
             'Set-SobotCustomer', 'Sync-SobotTemplate', 'Test-SobotConnection', 'Get-SobotJournal',
-            'Start-SobotReceiver', 'Stop-SobotReceiver', 'Get-SobotEvent', 'Receive-SobotMessage', 'Wait-SobotReply', 'Wait-SobotDelivery',
+            'Start-SobotReceiver', 'Stop-SobotReceiver', 'Get-SobotReceiver', 'Get-SobotEvent', 'Receive-SobotMessage', 'Wait-SobotReply', 'Wait-SobotDelivery',
             'Get-SobotMessageStatus', 'Get-SobotCampaignReport', 'Get-SobotConversationWindow', 'Get-SobotOptOut', 'Add-SobotOptOut',
             'Remove-SobotOptOut', 'Get-SobotConsumer', 'Set-SobotConsumer', 'Remove-SobotConsumer') | Sort-Object
         $m.ExportedCmdlets.Keys | Sort-Object | Should -Be $expected
@@ -60,7 +60,7 @@ Describe 'The module manifest' {
     }
 
     It 'takes -Connection on every cmdlet that calls the API' {
-        $offline = 'Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'Start-SobotReceiver', 'Stop-SobotReceiver', 'ConvertFrom-SobotWebhook', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection'
+        $offline = 'Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'Start-SobotReceiver', 'Stop-SobotReceiver', 'Get-SobotReceiver', 'ConvertFrom-SobotWebhook', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection'
         Get-Command -Module SobotPS | Where-Object Name -notin $offline | ForEach-Object {
             $_.Parameters.ContainsKey('Connection') | Should -BeTrue -Because $_.Name
         }

@@ -47,6 +47,15 @@ Describe 'about_SobotPS' {
             $about | Should -Match $topic
         }
     }
+
+    It 'and the module''s description cover the listening half: receiver, waits, opt-outs, windows, reports, outages, exit codes' {
+        $about = Get-Help about_SobotPS | Out-String
+        foreach ($topic in 'THE WEBHOOK RECEIVER', 'WAITING FOR ANSWERS', 'OPT-OUTS AND THE 24-HOUR WINDOW', 'CAMPAIGN REPORTS', 'OUTAGES', 'EXIT CODES') {
+            $about | Should -Match $topic
+        }
+        $description = (Test-ModuleManifest $ModuleManifest).Description
+        foreach ($word in 'webhook receiver', 'replies', 'opt-outs', '24-hour window', 'outage') { $description | Should -BeLike "*$word*" }
+    }
 }
 
 Describe 'The help build gate' {

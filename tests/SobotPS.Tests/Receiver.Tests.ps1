@@ -224,30 +224,3 @@ Describe 'The receiver of a session' {
         Wait-Until { -not (Get-Process -Id $childPid -ErrorAction SilentlyContinue) } -TimeoutSec 15
     }
 }
-
-Describe 'examples/Request-Approval.ps1' {
-    It 'acts on Yes and exits 0, with the emulator answering as the customer' {
-        $number = '919970588001'
-        $run = Start-ScheduledExample 'Request-Approval.ps1' @('-Phone', $number, '-TimeoutSec', '60') $emulator $receiver $TestDrive
-        Wait-Until { @(Get-EmulatorMessage $emulator | Where-Object customer_number -eq $number).Count -ge 1 } -TimeoutSec 60
-        $question = @(Get-EmulatorMessage $emulator | Where-Object customer_number -eq $number)[0]
-        $null = Send-SobotEmulatorReply $emulator -MessageId $question.id -ButtonText Yes
-        $result = Complete-ScheduledExample $run
-        $result.ExitCode | Should -Be 0
-        $result.Output | Should -BeLike "*Approved by $number*Cache cleared.*"
-    }
-
-    It 'exits 2 when nobody answers in time' {
-        $result = Complete-ScheduledExample (Start-ScheduledExample 'Request-Approval.ps1' @('-Phone', '919970588002', '-TimeoutSec', '2') $emulator $receiver $TestDrive)
-        $result.ExitCode | Should -Be 2
-        $result.Output | Should -BeLike '*No answer from 919970588002 within 2 s*'
-    }
-
-    It 'exits 2 without sending when the 24-hour window is closed and no fallback template is given' {
-        $result = Complete-ScheduledExample (Start-ScheduledExample 'Request-Approval.ps1' @('-Phone', '919970588003', '-TimeoutSec', '2') $emulator $receiver $TestDrive)
-        $result.ExitCode | Should -Be 2
-        $result.Output | Should -BeLike '*could not be sent*'
-        $result.Error | Should -BeLike '*never opened*'
-        @(Get-EmulatorMessage $emulator | Where-Object customer_number -eq '919970588003').Count | Should -Be 0
-    }
-}

@@ -71,16 +71,27 @@ namespace SobotPS.Commands
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The receiver is not in this module's folder ({dll}); reinstall the module, or build it with build.ps1.", dll),
                     SobotErrorIds.ReceiverStartFailed, ErrorCategory.ObjectNotFound, dll));
             if (!ShouldProcess($"127.0.0.1:{Port} (webhooks), 127.0.0.1:{QueryPort} (queries), store {store}", "Start the webhook receiver")) return;
-            if (!postgres) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(store)!);
+            if (!postgres)
+            {
+                string folder = System.IO.Path.GetDirectoryName(store)!;
+                try
+                {
+                    OwnerOnlyPath.CreateFolder(folder);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new IOException($"Cannot create the store's folder {folder}: {ex.Message}", ex),
+                        SobotErrorIds.ReceiverStartFailed, ErrorCategory.PermissionDenied, folder));
+                }
+            }
 
             var arguments = new System.Collections.Generic.List<string> { dll, "--handshake", "--ingress-urls", $"http://127.0.0.1:{Port}", "--query-urls", $"http://127.0.0.1:{QueryPort}", "--store", store };
             // The secrets live beside the store (owner-only files, created on first start), so a restart on the
             // same store keeps the webhook URL and the query key: Sobot's portal and waiting scripts go on working.
-            if (!postgres)
-            {
-                if (QueryKey is null) arguments.AddRange(new[] { "--query-key-file", store + ".query-key" });
-                if (Token is null) arguments.AddRange(new[] { "--token-file", store + ".token" });
-            }
+            string? queryKeyFile = !postgres && QueryKey is null ? store + ".query-key" : null;
+            string? tokenFile = !postgres && Token is null ? store + ".token" : null;
+            if (queryKeyFile != null) arguments.AddRange(new[] { "--query-key-file", queryKeyFile });
+            if (tokenFile != null) arguments.AddRange(new[] { "--token-file", tokenFile });
             // Detached, nobody reads its log; attached, it ends with this session (crash included).
             arguments.AddRange(Detach ? new[] { "--log-level", "none" } : new[] { "--exit-with-pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var psi = new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = !Detach };
@@ -100,9 +111,10 @@ namespace SobotPS.Commands
                     SobotErrorIds.ReceiverStartFailed, ErrorCategory.ResourceUnavailable, dll));
                 return;
             }
+            string? log = null;
             if (!Detach)
             {
-                string log = postgres
+                log = postgres
                     ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sobot-receiver-{Process.GetCurrentProcess().Id}-{Guid.NewGuid():N}.log")
                     : store + ".log";
                 var writer = TextWriter.Synchronized(new StreamWriter(new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true });
@@ -113,27 +125,69 @@ namespace SobotPS.Commands
             }
 
             var line = process.StandardOutput.ReadLineAsync();
-            if (!line.Wait(StartTimeout) || line.Result is null)
+            bool timedOut = !line.Wait(StartTimeout);
+            if (timedOut || line.Result is null)
             {
-                if (!line.IsCompleted) { try { process.Kill(); } catch (InvalidOperationException) { } }
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The receiver did not report ready within {StartTimeout.TotalSeconds} s{(process.HasExited ? $" (it exited with {process.ExitCode})" : string.Empty)}."),
-                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.OperationTimeout, dll));
+                if (timedOut) { try { process.Kill(); } catch (InvalidOperationException) { } }
+                string why = timedOut ? $"did not report ready within {StartTimeout.TotalSeconds} s"
+                    : $"exited{(process.WaitForExit(5000) ? $" with code {process.ExitCode}" : string.Empty)} before it was ready{(log is null ? string.Empty : $"; its log is {log}")}";
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The receiver {why}."),
+                    SobotErrorIds.ReceiverStartFailed, timedOut ? ErrorCategory.OperationTimeout : ErrorCategory.ResourceUnavailable, store));
             }
             using var handshake = JsonDocument.Parse(line.Result!);
             var root = handshake.RootElement;
             if (root.GetProperty("event").GetString() != "ready")
             {
+                // The receiver's one line names the path or port; its reason says what kind of failure it is.
                 string message = root.TryGetProperty("message", out var m) ? m.GetString() ?? string.Empty : line.Result!;
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("The receiver could not start: " + message),
-                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.ResourceUnavailable, dll));
+                string reason = root.TryGetProperty("reason", out var r) ? r.GetString() ?? string.Empty : string.Empty;
+                process.WaitForExit(5000);
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), SobotErrorIds.ReceiverStartFailed, CategoryOf(reason), store));
             }
             string webhookUrl = root.GetProperty("webhookUrl").GetString()!;
             string token = root.GetProperty("token").GetString()!;
-            var result = new SobotReceiverProcess(SecureText.Secure(webhookUrl), webhookUrl.Replace(token, Sobot.Client.SobotCredential.Mask(token)),
-                new Uri(root.GetProperty("queryUrl").GetString()!), SecureText.Secure(root.GetProperty("queryKey").GetString()!),
-                root.GetProperty("pid").GetInt32(), root.GetProperty("store").GetString()!, Detach, process);
+            var record = new ReceiverRecord
+            {
+                ProcessId = root.GetProperty("pid").GetInt32(),
+                ProcessStartedAt = StartTimeOf(process),
+                StartedAt = DateTimeOffset.UtcNow,
+                Store = root.GetProperty("store").GetString()!,
+                QueryUrl = new Uri(root.GetProperty("queryUrl").GetString()!),
+                WebhookUrlMasked = webhookUrl.Replace(token, Sobot.Client.SobotCredential.Mask(token)),
+                TokenFile = tokenFile,
+                QueryKeyFile = queryKeyFile,
+                Detached = Detach,
+                LogPath = log,
+            };
+            var result = new SobotReceiverProcess(record, SecureText.Secure(webhookUrl), SecureText.Secure(root.GetProperty("queryKey").GetString()!), process);
+            try
+            {
+                ReceiverRegistry.Add(record);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                WriteWarning($"The receiver runs, but Get-SobotReceiver will not list it: {ex.Message}");
+            }
             WriteVerbose($"Receiver {result.WebhookUrlMasked} (queries at {result.QueryUrl}), pid {result.ProcessId}, store {result.StorePath}.");
             WriteObject(result);
+        }
+
+        private static ErrorCategory CategoryOf(string reason)
+        {
+            switch (reason)
+            {
+                case "portInUse":
+                case "storeLocked": return ErrorCategory.ResourceBusy;
+                case "accessDenied": return ErrorCategory.PermissionDenied;
+                case "commandLine": return ErrorCategory.InvalidArgument;
+                default: return ErrorCategory.ResourceUnavailable;
+            }
+        }
+
+        private static DateTime? StartTimeOf(Process process)
+        {
+            try { return process.StartTime.ToUniversalTime(); }
+            catch (Exception ex) when (ex is InvalidOperationException || ex is System.ComponentModel.Win32Exception) { return null; }
         }
 
         /// <summary>One argument for ProcessStartInfo.Arguments: quoted, with quotes and the backslashes before them escaped.</summary>
