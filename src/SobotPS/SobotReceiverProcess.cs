@@ -6,7 +6,7 @@ using Sobot.Client;
 namespace SobotPS
 {
     /// <summary>Whether a receiver's process runs.</summary>
-    public enum SobotReceiverState
+    public enum SobotReceiverProcessState
     {
         Running,
         Stopped,
@@ -77,7 +77,7 @@ namespace SobotPS
             }
         }
 
-        public SobotReceiverState State => IsRunning ? SobotReceiverState.Running : SobotReceiverState.Stopped;
+        public SobotReceiverProcessState State => IsRunning ? SobotReceiverProcessState.Running : SobotReceiverProcessState.Stopped;
 
         /// <summary>The webhook URL in plain text, to paste into the Sobot portal. It holds the token: treat it as a password.</summary>
         public string RevealWebhookUrl() => WebhookUrl is null
