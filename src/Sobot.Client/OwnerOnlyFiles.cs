@@ -11,21 +11,28 @@ namespace Sobot.Client
     /// or the new one, never a part. On Windows the
     /// user's local application data folder is already the user's alone (its ACL), and no mode is set.
     /// </summary>
-    internal static class OwnerOnlyFiles
+    public static class OwnerOnlyFiles
     {
         private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         private const uint FolderMode = 0x1C0; // 0700
         private const uint FileMode = 0x180;   // 0600
 
-        /// <summary>Creates the folder, and any parent missing, owner-only; the folder itself is made 0700 even when it existed.</summary>
+        /// <summary>Creates the folder, and any parent missing, owner-only; the folder itself is made 0700 even when it existed (for the module's own folders).</summary>
         public static void EnsureFolder(string folder)
+        {
+            string full = CreateMissingFolder(folder);
+            SetMode(full, FolderMode);
+        }
+
+        /// <summary>Creates the folder and any parent missing, each 0700; a folder that exists is left as it is (a folder the user named). Returns the full path.</summary>
+        public static string CreateMissingFolder(string folder)
         {
             string full = Path.GetFullPath(folder);
             var missing = new System.Collections.Generic.Stack<string>();
             for (string? f = full; !string.IsNullOrEmpty(f) && !Directory.Exists(f); f = Path.GetDirectoryName(f)) missing.Push(f!);
             Directory.CreateDirectory(full);
             foreach (var created in missing) SetMode(created, FolderMode);
-            SetMode(full, FolderMode);
+            return full;
         }
 
         public static void Write(string path, string text)

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Sobot.Client;
 using Sobot.Client.Receiver;
 using Sobot.Client.Validation;
 using Sobot.Client.Webhooks;
@@ -39,13 +40,15 @@ namespace SobotPS
         protected string? CustomerKey(string typed, object? target)
         {
             var normalizer = (Connection ?? SobotSession.Current)?.Client.PhoneNumbers ?? new PhoneNumberNormalizer();
-            string? error = null;
-            string? key = normalizer.TryNormalize(typed, out var digits, out error) ? PhoneNumberNormalizer.Canonical(digits) : null;
-            // A number libphonenumber does not know yet (a new range) is still a WhatsApp id the receiver may hold.
-            key ??= PhoneNumberNormalizer.Canonical(typed);
-            if (key is null)
-                WriteError(new ErrorRecord(new ArgumentException(error ?? $"'{typed}' is not a phone number."), SobotErrorIds.InvalidCustomerNumber, ErrorCategory.InvalidArgument, target));
-            return key;
+            try
+            {
+                return SobotConnection.CustomerKey(normalizer, typed);
+            }
+            catch (SobotValidationException ex)
+            {
+                WriteError(SobotErrors.FromValidation(ex, target));
+                return null;
+            }
         }
 
         /// <summary>

@@ -19,11 +19,11 @@ namespace SobotPS
 
         public static void Add(ReceiverRecord record)
         {
-            OwnerOnlyPath.CreateFolder(Folder);
+            Sobot.Client.OwnerOnlyFiles.CreateMissingFolder(Folder);
             string path = FileOf(record.ProcessId);
             using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                OwnerOnlyPath.Restrict(path, folder: false);
+                Sobot.Client.OwnerOnlyFiles.Restrict(path);
                 record.Write(stream);
             }
         }

@@ -65,9 +65,12 @@ namespace SobotPS
         /// one rule for numbers as keys. A number the phone-number library does not know keeps its digits (a wa_id of a
         /// new range); anything else is a validation error for the customer number.
         /// </summary>
-        internal string CustomerKey(string typed)
+        internal string CustomerKey(string typed) => CustomerKey(Client.PhoneNumbers, typed);
+
+        /// <summary>The same with a given normalizer (no connection yet: no default region).</summary>
+        internal static string CustomerKey(Sobot.Client.Validation.PhoneNumberNormalizer normalizer, string typed)
         {
-            if (Client.PhoneNumbers.TryNormalize(typed, out var digits, out var error))
+            if (normalizer.TryNormalize(typed, out var digits, out var error))
                 return Sobot.Client.Validation.PhoneNumberNormalizer.Canonical(digits) ?? digits!;
             return Sobot.Client.Validation.PhoneNumberNormalizer.Canonical(typed) ?? throw new SobotValidationException("customer_number", error!);
         }

@@ -30,15 +30,5 @@ namespace Sobot.Client.PreSend
         public TimeSpan? ListAge { get; }
 
         public override string ToString() => Message;
-
-        /// <summary>"45 s", "12 min", "2 h 5 min", "3 d 4 h": an age a person reads at a glance.</summary>
-        public static string Describe(TimeSpan age)
-        {
-            if (age < TimeSpan.Zero) age = TimeSpan.Zero;
-            if (age < TimeSpan.FromMinutes(1)) return $"{(int)age.TotalSeconds} s";
-            if (age < TimeSpan.FromHours(1)) return $"{(int)age.TotalMinutes} min";
-            if (age < TimeSpan.FromDays(1)) return age.Minutes == 0 ? $"{(int)age.TotalHours} h" : $"{(int)age.TotalHours} h {age.Minutes} min";
-            return age.Hours == 0 ? $"{(int)age.TotalDays} d" : $"{(int)age.TotalDays} d {age.Hours} h";
-        }
     }
 }

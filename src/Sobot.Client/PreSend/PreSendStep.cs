@@ -68,7 +68,7 @@ namespace Sobot.Client.PreSend
                     OptOuts = kept;
                     var age = _options.Clock() - kept.ReadAt;
                     _notices.Enqueue(new PreSendNotice(PreSendNoticeKind.OptOutListFromDisk,
-                        $"{Sentence(ex)} Using the opt-out list read from it {PreSendNotice.Describe(age)} ago ({kept.ReadAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {Numbers(kept.Count)}): " +
+                        $"{Sentence(ex)} Using the opt-out list read from it {Sobot.Client.Receiver.Durations.Describe(age)} ago ({kept.ReadAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {Numbers(kept.Count)}): " +
                         "numbers that opted out since then are not known. The 24-hour window is not checked; Sobot refuses free-form messages outside it.",
                         uri, ex, kept, age));
                     return;

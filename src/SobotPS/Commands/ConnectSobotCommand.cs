@@ -276,7 +276,7 @@ namespace SobotPS.Commands
                 ThrowReceiver($"Could not use the webhook receiver at {uri}: {problem.Message}", SobotErrorIds.ReceiverUnauthorized);
             }
             string sends = step.OptOuts is { } kept
-                ? $"while it is down, sends use the opt-out list read from it {PreSendNotice.Describe(DateTimeOffset.UtcNow - kept.ReadAt)} ago ({kept.ReadAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {kept.Count} number(s))"
+                ? $"while it is down, sends use the opt-out list read from it {Sobot.Client.Receiver.Durations.Describe(DateTimeOffset.UtcNow - kept.ReadAt)} ago ({kept.ReadAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {kept.Count} number(s))"
                 : connection.RequireOptOutList
                     ? "no opt-out list from it was ever kept on this machine, so sends send nothing until it answers (-RequireOptOutList)"
                     : "no opt-out list from it was ever kept on this machine, so while it is down sends go out without the opt-out check (-RequireOptOutList makes them send nothing instead)";

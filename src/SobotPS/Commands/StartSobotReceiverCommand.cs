@@ -76,7 +76,7 @@ namespace SobotPS.Commands
                 string folder = System.IO.Path.GetDirectoryName(store)!;
                 try
                 {
-                    OwnerOnlyPath.CreateFolder(folder);
+                    Sobot.Client.OwnerOnlyFiles.CreateMissingFolder(folder);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
