@@ -56,7 +56,7 @@ namespace Sobot.Client
             if (string.IsNullOrWhiteSpace(key)) throw new ArgumentException($"The {what} is empty.", what == "access key" ? "accessKey" : "secretKey");
             string trimmed = key!.Trim();
             if (trimmed.Length != key.Length)
-                notices.Add($"The {what} had whitespace or a line break around it (as Get-Content -Raw leaves); it was trimmed.");
+                notices.Add($"The {what} had whitespace or a line break around it (as reading a file whole leaves); it was trimmed.");
             foreach (char c in trimmed)
                 if (char.IsControl(c) || char.IsWhiteSpace(c))
                     throw new ArgumentException($"The {what} holds a control character or whitespace inside it; Sobot keys are printable text. Copy the key again from the Sobot portal.",

@@ -97,8 +97,17 @@ namespace SobotPS
             }
         }
 
-        public static ErrorRecord FromValidation(SobotValidationException ex, object? target) =>
-            Record(ex, ex.Field == "customer_number" || ex.Field == "mobile" ? SobotErrorIds.InvalidCustomerNumber : SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument, target);
+        public static ErrorRecord FromValidation(SobotValidationException ex, object? target)
+        {
+            if (ex.Field != "customer_number" && ex.Field != "mobile")
+                return Record(ex, SobotErrorIds.InvalidInput, ErrorCategory.InvalidArgument, target);
+            var record = Record(ex, SobotErrorIds.InvalidCustomerNumber, ErrorCategory.InvalidArgument, target);
+            record.ErrorDetails = new ErrorDetails(ex.Message)
+            {
+                RecommendedAction = "Write the number with its country code (919970585556), or give national numbers a region: Connect-Sobot -DefaultRegion IN.",
+            };
+            return record;
+        }
 
         public static ErrorRecord FromTemplate(SobotTemplateException ex, object? target)
         {

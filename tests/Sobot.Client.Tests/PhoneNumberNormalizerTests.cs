@@ -42,7 +42,7 @@ public class PhoneNumberNormalizerTests
     public void A_national_number_without_a_region_says_how_to_fix_it()
     {
         var ex = Assert.Throws<SobotValidationException>(() => new PhoneNumberNormalizer().Normalize("09970585556"));
-        Assert.Contains("-DefaultRegion", ex.Message);
+        Assert.Contains("default region", ex.Message);
     }
 
     [Fact]

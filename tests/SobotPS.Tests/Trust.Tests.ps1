@@ -113,7 +113,7 @@ Describe 'Every row accounted for' {
 
     It 'says when no -MimeType can fix a file type' {
         $null = Send-SobotImageMessage -CustomerNumber 919970000001 -Url 'https://cdn.example.com/anim.gif' -ErrorVariable gif -ErrorAction SilentlyContinue
-        $gif[0].ToString() | Should -BeLike '*No -MimeType can fix that*'
+        $gif[0].ToString() | Should -BeLike '*another type in -MimeType*cannot fix that*'
     }
 
     It 'keeps the identity under API errors, 429 exhaustion and outcomes Sobot left unknown' {

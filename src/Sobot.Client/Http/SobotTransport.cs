@@ -214,7 +214,7 @@ namespace Sobot.Client.Http
                     if (Tracing) Report(method, tracePath, status, started.Elapsed, body, text, null);
                     string location = response.Headers.Location is Uri to ? (to.IsAbsoluteUri ? to : new Uri(request.RequestUri!, to)).ToString() : "(no Location header)";
                     throw new SobotApiException(SobotErrorKind.Redirected, status, null, null, method.Method, tracePath,
-                        $"{method.Method} {tracePath} was redirected ({status}) to {Options.Credential.Redact(location)}. SobotPS does not follow redirects: the keys would go along. Nothing was sent there; if that is the right address, connect with it as -BaseUri.");
+                        $"{method.Method} {tracePath} was redirected ({status}) to {Options.Credential.Redact(location)}. SobotPS does not follow redirects: the keys would go along. Nothing was sent there; if that is the right address, connect with it as the base URI.");
                 }
                 var (code, message) = ReadEnvelope(text);
                 bool success = status >= 200 && status < 300 && (code is null || code < 400);

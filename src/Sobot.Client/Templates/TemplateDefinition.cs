@@ -92,7 +92,7 @@ namespace Sobot.Client.Templates
             if (given.Count == 0)
             {
                 if (!string.IsNullOrEmpty(HeaderExample))
-                    throw new SobotValidationException("HeaderExample", "HeaderExample goes with a text -Header that holds {{1}}.");
+                    throw new SobotValidationException("HeaderExample", "A header example goes with a text header that holds {{1}}.");
                 return;
             }
 

@@ -69,10 +69,10 @@ namespace Sobot.Client.Validation
             {
                 if (Contains(allowed, inferred)) return inferred;
                 throw new SobotValidationException(field,
-                    $"'{url}' is a {extension} file ({inferred}), which Sobot does not accept here; allowed types are {string.Join(", ", allowed)}. No -MimeType can fix that: convert the file to an allowed type, or send it as another kind of message.");
+                    $"'{url}' is a {extension} file ({inferred}), which Sobot does not accept here; allowed types are {string.Join(", ", allowed)}. Naming another type in '{field}' cannot fix that: convert the file to an allowed type, or send it as another kind of message.");
             }
             throw new SobotValidationException(field,
-                $"Cannot tell the media type of '{url}' from its extension ('{extension}'); allowed types are {string.Join(", ", allowed)}. Pass -MimeType.");
+                $"Cannot tell the media type of '{url}' from its extension ('{extension}'); allowed types are {string.Join(", ", allowed)}. Give the type in '{field}'.");
         }
 
         private static bool Contains(IReadOnlyCollection<string> allowed, string value)

@@ -78,7 +78,7 @@ namespace Sobot.Client.Validation
             {
                 error = international || DefaultRegion != null
                     ? $"'{input}' is not a valid phone number."
-                    : $"'{input}' is not a valid phone number with its country code; write it with the country code (e.g. 919970585556) or set a default region (Connect-Sobot -DefaultRegion).";
+                    : $"'{input}' is not a valid phone number with its country code; write it with the country code (e.g. 919970585556) or set a default region for national numbers.";
                 return false;
             }
 
