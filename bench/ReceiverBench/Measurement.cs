@@ -16,4 +16,12 @@ public sealed record Measurement(int Acknowledged, int Failed, double Seconds, d
         double At(double q) => latenciesMs.Count == 0 ? 0 : latenciesMs[Math.Min(latenciesMs.Count - 1, (int)Math.Ceiling(q * latenciesMs.Count) - 1)];
         return new Measurement(latenciesMs.Count, failed, seconds, At(0.50), At(0.95), At(0.99), latenciesMs.Count == 0 ? 0 : latenciesMs[^1]);
     }
+
+    /// <summary>
+    /// Several rounds as one: their events over their summed time; each percentile is the worst round's (percentiles
+    /// of separate rounds cannot be merged exactly, so this errs on the slow side).
+    /// </summary>
+    public static Measurement Sum(IReadOnlyList<Measurement> rounds) => new(
+        rounds.Sum(r => r.Acknowledged), rounds.Sum(r => r.Failed), rounds.Sum(r => r.Seconds),
+        rounds.Max(r => r.P50Ms), rounds.Max(r => r.P95Ms), rounds.Max(r => r.P99Ms), rounds.Max(r => r.MaxMs));
 }

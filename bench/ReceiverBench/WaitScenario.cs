@@ -30,24 +30,40 @@ public static class WaitScenario
         Console.WriteLine($"Scenario 12 ({storeName}): {prefill:N0} inbound messages stored in {filling.Elapsed.TotalSeconds:0} s");
 
         string Live(int n) => "[{\"field\":\"messages\",\"value\":{\"messages\":[" + Message($"wamid.L{n}", Customer(n), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "hello") + "]}}]";
-        var without = await Posting.RunAsync(receiver.WebhookUrl, events, posters, Math.Min(5_000, events / 10), Live);
-
+        // Rounds alternate (without, with, without, with) so that the store's growth and the WAL's checkpoints over
+        // the run weigh on both sides alike; each side posts the same number of events in all.
         using var client = new SobotReceiverClient(new SobotReceiverOptions(new Uri(receiver.QueryUrl), Secret(receiver.QueryKey)));
         using var answers = new HttpClient();
-        using var stop = new CancellationTokenSource();
         var latencies = new List<double>[Waits];
+        for (int w = 0; w < Waits; w++) latencies[w] = [];
         var missed = new int[Waits];
-        var waits = Enumerable.Range(0, Waits).Select(w => Task.Run(() => WaitLoopAsync(w, client, answers, receiver.WebhookUrl, latencies[w] = [], missed, stop.Token))).ToList();
-        var with = await Posting.RunAsync(receiver.WebhookUrl, events, posters, 0, n => Live(events + n));
-        stop.Cancel();
-        await Task.WhenAll(waits);
+        var withoutRounds = new List<Measurement>();
+        var withRounds = new List<Measurement>();
+        const int Rounds = 2;
+        int perRound = events / Rounds;
+        int offset = 0;
+        for (int round = 0; round < Rounds; round++)
+        {
+            int first = offset;
+            withoutRounds.Add(await Posting.RunAsync(receiver.WebhookUrl, perRound, posters, round == 0 ? Math.Min(5_000, events / 10) : 0, n => Live(first + n)));
+            offset += perRound;
+            using var stop = new CancellationTokenSource();
+            var waits = Enumerable.Range(0, Waits).Select(w => Task.Run(() => WaitLoopAsync(w, round, client, answers, receiver.WebhookUrl, latencies[w], missed, stop.Token))).ToList();
+            int second = offset;
+            withRounds.Add(await Posting.RunAsync(receiver.WebhookUrl, perRound, posters, 0, n => Live(second + n)));
+            offset += perRound;
+            stop.Cancel();
+            await Task.WhenAll(waits);
+        }
+        var without = Measurement.Sum(withoutRounds);
+        var with = Measurement.Sum(withRounds);
 
         var answered = latencies.SelectMany(l => l).Order().ToList();
         double At(double q) => answered.Count == 0 ? double.NaN : answered[Math.Min(answered.Count - 1, (int)Math.Ceiling(q * answered.Count) - 1)];
         double ratio = with.EventsPerSecond / without.EventsPerSecond;
         bool met = ratio >= 0.70 && with.P99Ms <= 100 && At(0.95) <= 250 && missed.Sum() == 0 && with.Failed == 0 && without.Failed == 0;
         Console.WriteLine();
-        Console.WriteLine($"Scenario 12 ({storeName}): store of {prefill:N0} inbound messages; {events:N0} inbound messages, {posters} posters, one per POST; {Waits} waits (ReplyWaiter)");
+        Console.WriteLine($"Scenario 12 ({storeName}): store of {prefill:N0} inbound messages; {events:N0} inbound messages a side in two alternating rounds each, {posters} posters, one per POST; {Waits} waits (ReplyWaiter)");
         Console.WriteLine(Measurement.Header);
         Console.WriteLine(without.Row("ingest, no wait in flight"));
         Console.WriteLine(with.Row($"ingest, {Waits} waits in flight"));
@@ -61,18 +77,18 @@ public static class WaitScenario
     }
 
     /// <summary>One wait slot: ask, let the wait settle into its long poll, post the answer as Sobot would, time the wait's return; again until stopped.</summary>
-    private static async Task WaitLoopAsync(int slot, SobotReceiverClient client, HttpClient http, string webhookUrl, List<double> latencies, int[] missed, CancellationToken stop)
+    private static async Task WaitLoopAsync(int slot, int batch, SobotReceiverClient client, HttpClient http, string webhookUrl, List<double> latencies, int[] missed, CancellationToken stop)
     {
-        var random = new Random(slot);
+        var random = new Random(slot * 100 + batch);
         string number = $"9197000000{slot:00}";
         for (int round = 0; !stop.IsCancellationRequested; round++)
         {
-            string question = $"wamid.Q{slot}.{round}";
+            string question = $"wamid.Q{slot}.{batch}.{round}";
             var waiter = new ReplyWaiter(client, [new ReplyQuestion(number, DateTimeOffset.UtcNow, question, null)]);
             var next = waiter.NextAsync(DateTimeOffset.UtcNow.AddSeconds(30), CancellationToken.None);
             await Task.Delay(random.Next(100, 300), CancellationToken.None);
             long posted = Stopwatch.GetTimestamp();
-            string answer = "[{\"field\":\"messages\",\"value\":{\"messages\":[" + Message($"wamid.A{slot}.{round}", number, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "yes",
+            string answer = "[{\"field\":\"messages\",\"value\":{\"messages\":[" + Message($"wamid.A{slot}.{batch}.{round}", number, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "yes",
                 ",\"context\":{\"from\":\"918788000000\",\"id\":\"" + question + "\"}") + "]}}]";
             using (var response = await http.PostAsync(webhookUrl, new StringContent(answer, Encoding.UTF8, "application/json"), CancellationToken.None))
                 if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"The answer's post was answered {(int)response.StatusCode}.");
