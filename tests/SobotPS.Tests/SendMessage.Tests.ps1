@@ -161,7 +161,7 @@ Describe 'Free-form sends' {
             $piped.Count | Should -Be 2
         }
 
-        It 'never stops a send with -Debug, in a -File run that cannot prompt (stdin closed), and shows the bodies and the warnings' {
+        It 'never stops a send (or a disconnect) with -Debug, in a -File run that cannot prompt (stdin closed), and shows the bodies and the warnings' {
             Open-ConversationWindow $emulator 919970585556
             $script = Join-Path $TestDrive 'debug-alone.ps1'
             @'
@@ -174,6 +174,9 @@ Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo
 $t = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName hello_world -Debug
 $m = 1..2 | ForEach-Object { [pscustomobject]@{ Phone = '919970585556'; Text = "line $_" } } | Send-SobotTextMessage -Debug -Verbose
 "sent $($t.MessageId) $(@($m).Count)"
+$null = Get-SobotReceiver -Debug
+Disconnect-Sobot -Debug
+'disconnected'
 '@ | Set-Content $script
             $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
             foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script, '-BaseUri', $emulator.BaseUri, '-Module', $ModuleManifest)) { $psi.ArgumentList.Add($a) }
@@ -191,6 +194,7 @@ $m = 1..2 | ForEach-Object { [pscustomobject]@{ Phone = '919970585556'; Text = "
             $out | Should -Match 'DEBUG: POST /message/ request body: \{"customer_number":"919970585556"'
             $out | Should -Match 'VERBOSE: POST /message/ -> 200'
             $out | Should -Match 'WARNING: The webhook receiver at \S+ could not be reached'
+            $out | Should -Match 'disconnected'
         }
 
         It 'completes -FallbackTemplate with template names, as -TemplateName' {

@@ -5,7 +5,7 @@ namespace SobotPS.Commands
     /// <summary>Forgets this runspace's default connection (or closes the one given).</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "Sobot")]
     [OutputType(typeof(void))]
-    public sealed class DisconnectSobotCommand : PSCmdlet
+    public sealed class DisconnectSobotCommand : PromptSafeCmdlet
     {
         [Parameter(ValueFromPipeline = true)]
         [ValidateNotNull]

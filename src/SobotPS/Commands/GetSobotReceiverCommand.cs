@@ -13,7 +13,7 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotReceiver", DefaultParameterSetName = StartedSet)]
     [OutputType(typeof(SobotReceiverProcess))]
-    public sealed class GetSobotReceiverCommand : PSCmdlet
+    public sealed class GetSobotReceiverCommand : PromptSafeCmdlet
     {
         private const string StartedSet = "Started";
         private const string PathSet = "Path";

@@ -16,7 +16,7 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "SobotReceiver", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = SqliteSet)]
     [OutputType(typeof(SobotReceiverProcess))]
-    public sealed class StartSobotReceiverCommand : PSCmdlet
+    public sealed class StartSobotReceiverCommand : PromptSafeCmdlet
     {
         private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
         private const string SqliteSet = "Sqlite";

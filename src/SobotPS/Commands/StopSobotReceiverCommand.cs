@@ -15,7 +15,7 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Stop, "SobotReceiver", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ObjectSet)]
     [OutputType(typeof(void))]
-    public sealed class StopSobotReceiverCommand : PSCmdlet
+    public sealed class StopSobotReceiverCommand : PromptSafeCmdlet
     {
         private const string ObjectSet = "InputObject";
         private const string ProcessIdSet = "ProcessId";
