@@ -217,11 +217,13 @@ public abstract class EventStoreContract
         // minutes past the arrival.
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(4_102_444_800), events["wamid.2100"].EventTime);
         Assert.Equal(arrival, events["wamid.2100"].ReceivedAt);
-        Assert.Equal(arrival, events["wamid.2100"].EffectiveAt);
-        Assert.Equal(arrival, events["wamid.AHEAD"].EffectiveAt);
+        // A replaced timestamp is the arrival's second, as WhatsApp's own timestamps are whole seconds.
+        var arrivalSecond = DateTimeOffset.FromUnixTimeSeconds(now);
+        Assert.Equal(arrivalSecond, events["wamid.2100"].EffectiveAt);
+        Assert.Equal(arrivalSecond, events["wamid.AHEAD"].EffectiveAt);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(now + 170), events["wamid.SKEW"].EffectiveAt);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(now - 3600), events["wamid.PAST"].EffectiveAt);
-        Assert.Equal((null, arrival), (events["wamid.S"].EventTime, events["wamid.S"].EffectiveAt));
+        Assert.Equal((null, arrivalSecond), (events["wamid.S"].EventTime, events["wamid.S"].EffectiveAt));
         // since compares effective times: a date in 2100 does not make an event newer than what arrived after it.
         var since = await store.ReadEventsAsync(new EventQuery { Since = arrival.AddSeconds(1), Kind = EventKind.Inbound });
         Assert.Equal(["wamid.SKEW"], since.Select(e => e.MessageId));

@@ -212,9 +212,23 @@ public abstract class OptOutAndWindowContract
         Assert.Equal(("inbound:wamid.REAL", later.ToUnixTimeSeconds()), (optOut?.Source, optOut?.Since.ToUnixTimeSeconds()));
         // A STOP dated 2100 is one that arrived when it did: a START written after it takes the number off.
         await SayAt(store, "wamid.FORGEDSTOP", "STOP", 4_102_444_800, later.AddMinutes(1), from: "911111111111");
-        Assert.Equal(later.AddMinutes(1).ToUnixTimeMilliseconds(), (await store.GetOptOutAsync("911111111111"))!.Since.ToUnixTimeMilliseconds());
+        Assert.Equal(later.AddMinutes(1).ToUnixTimeSeconds() * 1000, (await store.GetOptOutAsync("911111111111"))!.Since.ToUnixTimeMilliseconds());
         await SayAt(store, "wamid.REALSTART", "START", later.AddMinutes(2).ToUnixTimeSeconds(), later.AddMinutes(2), from: "911111111111");
         Assert.Null(await store.GetOptOutAsync("911111111111"));
+    }
+
+    /// <summary>
+    /// The race an attacker would try: a START dated 2100 lands 300 ms into a second, and the customer's real STOP,
+    /// stamped with that same second, arrives 200 ms later. Equal effective times: the later arrival wins.
+    /// </summary>
+    [Fact]
+    public async Task A_start_dated_2100_loses_to_a_stop_of_the_same_second_that_arrives_after_it()
+    {
+        await using var store = await CreateStoreAsync();
+        var second = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds());
+        await SayAt(store, "wamid.FORGED", "START", 4_102_444_800, second.AddMilliseconds(300));
+        await SayAt(store, "wamid.REAL", "STOP", second.ToUnixTimeSeconds(), second.AddMilliseconds(500));
+        Assert.Equal("inbound:wamid.REAL", (await store.GetOptOutAsync(Number))?.Source);
     }
 
     /// <summary>
@@ -250,7 +264,7 @@ public abstract class OptOutAndWindowContract
         var arrival = new DateTimeOffset(2026, 11, 25, 13, 0, 0, 500, TimeSpan.Zero);
         await SayAt(store, "wamid.FUTURE", "hello", arrival.AddYears(10).ToUnixTimeSeconds(), arrival);
         // The window is open for 24 hours from lastInboundAt: from the arrival, not from 2036.
-        Assert.Equal(new LastInboundRecord(Number, arrival, "wamid.FUTURE"), Assert.Single(await store.GetLastInboundAsync([Number])));
+        Assert.Equal(new LastInboundRecord(Number, DateTimeOffset.FromUnixTimeSeconds(arrival.ToUnixTimeSeconds()), "wamid.FUTURE"), Assert.Single(await store.GetLastInboundAsync([Number])));
         // A real message after it moves the window on; it would not have while the window ended in 2036.
         await SayAt(store, "wamid.REAL", "later", arrival.AddMinutes(5).ToUnixTimeSeconds(), arrival.AddMinutes(5));
         Assert.Equal("wamid.REAL", Assert.Single(await store.GetLastInboundAsync([Number])).MessageId);

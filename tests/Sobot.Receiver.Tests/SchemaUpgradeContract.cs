@@ -63,11 +63,12 @@ public abstract class SchemaUpgradeContract
             var events = await store.ReadEventsAsync(new EventQuery());
             Assert.All(events, e => Assert.Equal(EffectiveTime.Of(e.EventTime, e.ReceivedAt), e.EffectiveAt));
             Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(written), events.Single(e => e.MessageId == "wamid.N1").EffectiveAt);
-            Assert.Equal(arrival, events.Single(e => e.MessageId == "wamid.FORGEDSTART").EffectiveAt);
+            var arrivalSecond = DateTimeOffset.FromUnixTimeSeconds(arrival.ToUnixTimeSeconds());
+            Assert.Equal(arrivalSecond, events.Single(e => e.MessageId == "wamid.FORGEDSTART").EffectiveAt);
 
             // Windows from the messages' effective times: the 2036 message opened it at its arrival.
             Assert.Equal(
-                [new LastInboundRecord("911111111111", arrival, "wamid.2036"), new LastInboundRecord("919876500040", DateTimeOffset.FromUnixTimeSeconds(written), "wamid.N1")],
+                [new LastInboundRecord("911111111111", arrivalSecond, "wamid.2036"), new LastInboundRecord("919876500040", DateTimeOffset.FromUnixTimeSeconds(written), "wamid.N1")],
                 (await store.GetLastInboundAsync(["911111111111", "919876500040"])).OrderBy(w => w.CustomerNumber));
 
             // No opt-out dated after the upgrade; a real STOP after the forged START counts, and a real START after the

@@ -23,6 +23,8 @@ BeforeAll {
         $stderr = $p.StandardError.ReadToEndAsync()
         $out = $p.StandardOutput.ReadToEnd()
         $p.WaitForExit()
+        # A receiver started with -Detach must not hold the session's streams: a cron job piped to mail would hang.
+        if (-not $stderr.Wait(30000)) { throw "The session's standard error stayed open after it exited: a process it started holds it." }
         if ($p.ExitCode -ne 0) { throw "The session failed ($($p.ExitCode)): $($stderr.Result)" }
         if ($out.Trim()) { $out | ConvertFrom-Json } else { $null }
     }

@@ -6,6 +6,9 @@ namespace Sobot.Receiver.Store;
 /// window, the <c>since</c> filter) uses the effective time: the WhatsApp timestamp when it is no later than arrival
 /// plus <see cref="AllowedSkew"/>, otherwise the arrival time; the arrival time when there is no timestamp. So a
 /// message dated 2100 counts as written when it arrived, and cannot outweigh what the customer says after it.
+/// The arrival time stands in whole seconds, as WhatsApp's timestamps do: a forged message that arrives 300 ms into
+/// a second is not later than a real STOP stamped with that second and arriving after it (equal times: the later
+/// arrival wins).
 /// </summary>
 public static class EffectiveTime
 {
@@ -17,11 +20,11 @@ public static class EffectiveTime
 
     private static readonly long SkewMilliseconds = (long)AllowedSkew.TotalMilliseconds;
 
-    /// <summary>The effective time of an event with that timestamp received at that moment (to the millisecond, as stored).</summary>
+    /// <summary>The effective time of an event with that timestamp received at that moment (stored to the millisecond; the effective time is whole seconds).</summary>
     public static DateTimeOffset Of(DateTimeOffset? eventTime, DateTimeOffset receivedAt)
     {
         long received = receivedAt.ToUnixTimeMilliseconds();
-        return DateTimeOffset.FromUnixTimeMilliseconds(eventTime?.ToUnixTimeSeconds() * 1000 is long at && at <= received + SkewMilliseconds ? at : received);
+        return DateTimeOffset.FromUnixTimeMilliseconds(eventTime?.ToUnixTimeSeconds() * 1000 is long at && at <= received + SkewMilliseconds ? at : received / 1000 * 1000);
     }
 
     /// <summary>
@@ -31,5 +34,5 @@ public static class EffectiveTime
     /// store contract tests compare what it gives with <see cref="Of"/>.
     /// </summary>
     internal static string Sql { get; } = FormattableString.Invariant(
-        $"CASE WHEN event_time IS NOT NULL AND event_time * 1000 <= received_at + {SkewMilliseconds} THEN event_time * 1000 ELSE received_at END");
+        $"CASE WHEN event_time IS NOT NULL AND event_time * 1000 <= received_at + {SkewMilliseconds} THEN event_time * 1000 ELSE (received_at / 1000) * 1000 END");
 }

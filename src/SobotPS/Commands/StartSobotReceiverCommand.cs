@@ -94,7 +94,7 @@ namespace SobotPS.Commands
             if (tokenFile != null) arguments.AddRange(new[] { "--token-file", tokenFile });
             // Detached, nobody reads its log; attached, it ends with this session (crash included).
             arguments.AddRange(Detach ? new[] { "--log-level", "none" } : new[] { "--exit-with-pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            var psi = new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = !Detach };
+            var psi = new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             // The token goes through the environment, never the command line (which every user of the machine can see).
             if (Token != null) psi.Environment["SOBOT_RECEIVER_TOKEN"] = SecureText.Reveal(Token);
             if (QueryKey != null) psi.Environment["SOBOT_RECEIVER_KEY"] = SecureText.Reveal(QueryKey);
@@ -123,6 +123,14 @@ namespace SobotPS.Commands
                 process.EnableRaisingEvents = true;
                 process.BeginErrorReadLine();
             }
+            else
+            {
+                // Detached, it must hold none of this process's standard streams: a cron job piped to mail, or an ssh
+                // session, would otherwise wait for the receiver to end. What it writes there meanwhile is dropped.
+                process.ErrorDataReceived += (_, _) => { };
+                process.BeginErrorReadLine();
+            }
+            process.StandardInput.Close();
 
             var line = process.StandardOutput.ReadLineAsync();
             bool timedOut = !line.Wait(StartTimeout);

@@ -412,7 +412,7 @@ public sealed class PostgresEventStore : IEventStore
             ON CONFLICT (customer_number) DO UPDATE SET decided_at = excluded.decided_at
             """);
         decide.Parameters.Add(new NpgsqlParameter { Value = number });
-        decide.Parameters.Add(new NpgsqlParameter { Value = at });
+        decide.Parameters.Add(new NpgsqlParameter { Value = at / 1000 * 1000 });   // whole seconds, as effective times are
         batch.BatchCommands.Add(decide);
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
     }

@@ -177,9 +177,10 @@ internal sealed class SqliteWriteStatements : IDisposable
         return DeleteOptOut(number);
     }
 
+    /// <summary>In whole seconds, as effective times are: a message of the same second that arrives after a decision counts.</summary>
     private void Decide(string number, long at)
     {
-        Bind(_setDecision, number, at);
+        Bind(_setDecision, number, at / 1000 * 1000);
         _setDecision.ExecuteNonQuery();
     }
 
