@@ -64,7 +64,9 @@ public class PhoneNumberNormalizerTests
         {
             var normalizer = new PhoneNumberNormalizer(region);
             if (!normalizer.TryNormalize(input, out var once, out _)) return;
-            Assert.Matches("^[1-9][0-9]{6,14}$", once);
+            // Digits only, country code first, at most 15 (E.164). No lower bound beyond a few digits: libphonenumber
+            // holds some short numbers valid (the generator found "+98 9602"), and validity is its call, not ours.
+            Assert.Matches("^[1-9][0-9]{3,14}$", once);
             Assert.Equal(once, normalizer.Normalize(once));
             Assert.Equal(once, new PhoneNumberNormalizer().Normalize(once));
         }, iter: 3000);
