@@ -185,7 +185,7 @@ Describe 'Customer text in a spreadsheet' {
         finally { $null = Set-SobotEmulatorKnob $emulator @{ webhook_url = $webhook } }
         # Anyone with the webhook URL can post a status: the reason is theirs to choose.
         $null = Invoke-RestMethod -Method Post -Uri $webhook -ContentType 'application/json' -Body (New-FailedStatusWebhook $m.MessageId 919970591020 $formulas[3])
-        Wait-Until { (Get-SobotMessageStatus -MessageId $m.MessageId).Status -eq 'failed' }
+        Wait-Until { (Get-SobotMessageStatus -MessageId $m.MessageId -ErrorAction SilentlyContinue).Status -eq 'failed' }
         $status = Invoke-RoundTrip (Get-SobotMessageStatus -MessageId $m.MessageId -SafeForSpreadsheet) 'status'
         $status.ErrorTitle | Should -BeExactly "'$($formulas[3])"
         $rows = Invoke-RoundTrip (Get-SobotJournal $journal -SafeForSpreadsheet) 'journal'

@@ -64,7 +64,7 @@ Describe 'Secrets kept off the emulator''s command line' {
             # And they took effect: the keys are accepted, the webhooks reach the receiver.
             Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -Receiver $receiver
             $m = Send-SobotTextMessage -CustomerNumber 919970592001 -Message 'Webhook check' -SkipWindowCheck
-            Wait-Until { (Get-SobotMessageStatus -MessageId $m.MessageId).Status -eq 'read' }
+            Wait-Until { (Get-SobotMessageStatus -MessageId $m.MessageId -ErrorAction SilentlyContinue).Status -eq 'read' }
         }
         finally {
             Disconnect-Sobot
