@@ -14,7 +14,9 @@
 function Invoke-ScratchPwsh {
     param(
         [Parameter(Mandatory)] [string] $ProfilePath,
-        [Parameter(Mandatory)] [string] $Command
+        [Parameter(Mandatory)] [string] $Command,
+        # Variables for the child (keys, say: a command line is visible to every user of the machine).
+        [hashtable] $Environment = @{}
     )
     $profileRoot = [IO.Path]::GetFullPath($ProfilePath)
     $null = New-Item -ItemType Directory -Force $profileRoot
@@ -28,6 +30,7 @@ function Invoke-ScratchPwsh {
     }
     $psi.Environment['DOTNET_CLI_HOME'] = $profileRoot
     $null = $psi.Environment.Remove('PSModulePath')
+    foreach ($v in $Environment.GetEnumerator()) { $psi.Environment[$v.Key] = [string]$v.Value }
     $psi.RedirectStandardOutput = $true
     $psi.UseShellExecute = $false
     $p = [System.Diagnostics.Process]::Start($psi)

@@ -1,13 +1,19 @@
 # Starts and stops the local Sobot emulator as a child process on a free loopback port.
 # Used by build.ps1 (Demo), the Pester tests and the benchmarks; handy for trying scripts offline too.
 
+# The knobs EmulatorKnobs.cs marks Secret: the keys, and the webhook URL (a receiver's token is its last segment). Given as a
+# -Knob or in -ArgumentList, they go to the emulator through its environment (SOBOT_EMULATOR_<FIELD>), never on its
+# command line, which every user of the machine can read (ps, /proc/<pid>/cmdline).
+$script:SecretFlags = '--webhook-url', '--access-key', '--secret-key'
+
 function Start-SobotEmulator {
     [CmdletBinding()]
     [OutputType([pscustomobject])]
     param(
         # Sobot.Emulator.dll; by default the one build.ps1 publishes to out/emulator.
         [string] $Path = (Join-Path $PSScriptRoot '../out/emulator/Sobot.Emulator.dll'),
-        # Extra emulator switches, e.g. '--latency-ms', '100'.
+        # Extra emulator switches, e.g. '--latency-ms', '100'. Secret ones (--webhook-url, --access-key, --secret-key) go
+        # through the emulator's environment instead of its command line.
         [string[]] $ArgumentList = @(),
         # Knobs by name, flag or JSON field: @{ FailedRate = 0.03; 'status-delay-ms' = 'sent=100,read=1000'; no_window = $true }.
         # A $true value passes a switch alone; $false leaves it out. 'dotnet Sobot.Emulator.dll --help' lists them all.
@@ -21,7 +27,15 @@ function Start-SobotEmulator {
         if ($k.Value -is [bool]) { if ($k.Value) { $flag } }
         else { $flag; (@($k.Value) | ForEach-Object { [string]::Format([cultureinfo]::InvariantCulture, '{0}', $_) }) -join ',' }
     }
-    foreach ($a in @($dll, '--urls', 'http://127.0.0.1:0') + $ArgumentList + @($knobArguments)) { $psi.ArgumentList.Add([string]$a) }
+    foreach ($a in $dll, '--urls', 'http://127.0.0.1:0') { $psi.ArgumentList.Add($a) }
+    $arguments = @($ArgumentList) + @($knobArguments)
+    for ($i = 0; $i -lt $arguments.Count; $i++) {
+        $a = [string]$arguments[$i]
+        if ($script:SecretFlags -contains $a -and $i + 1 -lt $arguments.Count) {
+            $psi.Environment['SOBOT_EMULATOR_' + $a.TrimStart('-').Replace('-', '_').ToUpperInvariant()] = [string]$arguments[++$i]
+        }
+        else { $psi.ArgumentList.Add($a) }
+    }
     $psi.RedirectStandardOutput = $true
     $psi.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($psi)

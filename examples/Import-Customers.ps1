@@ -3,7 +3,10 @@
     Imports a CSV of customers into Sobot. Safe to run again: customers already there are skipped quietly.
 .DESCRIPTION
     Columns bind by name: Name, Mobile (or Phone, Number), Email, Gender, DateOfBirth, Labels ("vip;pune"), …
-    Prints one line per outcome kind and writes the rows that failed for another reason to failed-customers.csv.
+    Prints one line per outcome kind and writes the rows that failed for another reason, with the reason, to
+    failed-customers.csv: a list to read (and open in a spreadsheet), so text that would start a formula there (a
+    name such as =HYPERLINK(...)) begins with an apostrophe, as -SafeForSpreadsheet makes it. Fix those rows in your
+    CSV and run the script again on it: customers already there are skipped.
 .EXAMPLE
     ./Import-Customers.ps1 -CsvPath ./customers.csv
 #>
@@ -21,7 +24,10 @@ $existing = @($problems | Where-Object FullyQualifiedErrorId -like 'CustomerAlre
 $failed = @($problems | Where-Object FullyQualifiedErrorId -notlike 'CustomerAlreadyExists,*')
 "Added: $($added.Count); already there: $($existing.Count); failed: $($failed.Count)"
 if ($failed) {
+    # The rows are what the CSV said, the errors what Sobot answered: both can hold text a spreadsheet would run as a
+    # formula. The same rule as the cmdlets' -SafeForSpreadsheet makes it inert.
     $failed | ForEach-Object { $_.TargetObject | Add-Member -NotePropertyName Error -NotePropertyValue $_.Exception.Message -PassThru -Force } |
+        ForEach-Object { [SobotPS.SpreadsheetOutput]::Inert($_) } |
         Export-Csv $FailedPath -NoTypeInformation
     "Failed rows written to $FailedPath"
 }

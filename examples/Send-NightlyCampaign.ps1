@@ -8,7 +8,7 @@
     rows whose delivery is unknown. The exit code is 0 when every row was sent, 1 otherwise, so the task
     scheduler shows the run as failed and the journal tells which rows need a look:
 
-        Get-SobotJournal ./campaign.journal -State Failed, Unknown | Export-Csv to-check.csv
+        Get-SobotJournal ./campaign.journal -State Failed, Unknown -SafeForSpreadsheet | Export-Csv to-check.csv
 
     Schedule it as the README's "Scheduled tasks" shows (the environment file, cron, systemd, Task Scheduler).
 .EXAMPLE

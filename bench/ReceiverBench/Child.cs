@@ -21,9 +21,14 @@ public sealed class Child : IDisposable
 
     public static Child StartReceiver(string store) => StartReceiver(["--store", store], null);
 
-    /// <summary>A receiver on PostgreSQL; the connection string goes through the environment, never the command line.</summary>
+    /// <summary>A receiver on PostgreSQL; the connection string, the token and the query key go through the environment, never the command line.</summary>
     public static Child StartPostgresReceiver(string connectionString, string token, string queryKey) =>
-        StartReceiver(["--store", "postgres", "--token", token, "--query-key", queryKey], new() { ["SOBOT_RECEIVER_CONNECTION_STRING"] = connectionString });
+        StartReceiver(["--store", "postgres"], new()
+        {
+            ["SOBOT_RECEIVER_CONNECTION_STRING"] = connectionString,
+            ["SOBOT_RECEIVER_TOKEN"] = token,
+            ["SOBOT_RECEIVER_KEY"] = queryKey,
+        });
 
     private static Child StartReceiver(string[] storeArguments, Dictionary<string, string>? environment)
     {

@@ -9,9 +9,8 @@ namespace Sobot.Client
     /// <summary>
     /// The access key and secret key pair. The secret stays a <see cref="SecureString"/>; it is
     /// revealed only while a request's headers are written, and nothing here prints either key.
-    /// A key must be printable: surrounding whitespace (the newline <c>Get-Content -Raw</c> leaves) is
-    /// trimmed and reported in <see cref="Notices"/>; a control character inside a key is refused, since it
-    /// could put another header on the wire.
+    /// A key must be printable (<see cref="PrintableKey"/>): surrounding whitespace is trimmed and reported in
+    /// <see cref="Notices"/>; a control character inside a key is refused.
     /// </summary>
     public sealed class SobotCredential
     {
@@ -51,18 +50,8 @@ namespace Sobot.Client
 
         private static string Reveal(SecureString secure) => SecureText.Reveal(secure);
 
-        private static string CleanKey(string? key, string what, List<string> notices)
-        {
-            if (string.IsNullOrWhiteSpace(key)) throw new ArgumentException($"The {what} is empty.", what == "access key" ? "accessKey" : "secretKey");
-            string trimmed = key!.Trim();
-            if (trimmed.Length != key.Length)
-                notices.Add($"The {what} had whitespace or a line break around it (as reading a file whole leaves); it was trimmed.");
-            foreach (char c in trimmed)
-                if (char.IsControl(c) || char.IsWhiteSpace(c))
-                    throw new ArgumentException($"The {what} holds a control character or whitespace inside it; Sobot keys are printable text. Copy the key again from the Sobot portal.",
-                        what == "access key" ? "accessKey" : "secretKey");
-            return trimmed;
-        }
+        private static string CleanKey(string? key, string what, List<string> notices) =>
+            PrintableKey.Clean(key, what, what == "access key" ? "accessKey" : "secretKey", "the Sobot portal", notices);
 
         /// <summary>Each key as it might appear in an echoed body: as is, JSON-escaped, and URL-encoded.</summary>
         private static string[] Forms(string accessKey, string secret)

@@ -21,11 +21,24 @@ public abstract class EmulatorKnob(string flag, string takes, bool atRunTime, st
     public string Help { get; } = help;
     /// <summary>A switch takes no value on the command line (its presence means true) and true/false in JSON.</summary>
     public virtual bool IsSwitch => false;
+    /// <summary>
+    /// A secret (a key, a webhook URL that ends with a receiver's token): also read from the environment variable
+    /// <see cref="Variable"/>, since a command line is visible to every user of the machine (<c>ps</c>, <c>/proc</c>).
+    /// </summary>
+    public bool Secret { get; init; }
+    /// <summary>The environment variable of a secret knob (<c>SOBOT_EMULATOR_WEBHOOK_URL</c>), or null. The command line wins over it.</summary>
+    public string? Variable => Secret ? "SOBOT_EMULATOR_" + Field.ToUpperInvariant() : null;
 
     /// <summary>Sets the knob from command-line text; <see cref="ArgumentException"/> when the text does not fit.</summary>
     public void SetFromText(EmulatorOptions options, string text)
     {
         if (!TrySet(options, text)) throw new ArgumentException($"{Flag} takes {Takes}; got '{text}'.");
+    }
+
+    /// <summary>Sets the knob from its environment variable; the message names the variable and never repeats the value.</summary>
+    public void SetFromEnvironment(EmulatorOptions options, string text)
+    {
+        if (!TrySet(options, text)) throw new ArgumentException($"The environment variable {Variable} ({Flag}) takes {Takes}.");
     }
 
     /// <summary>Sets the knob from a JSON value; <see cref="BadRequestException"/> when it does not fit.</summary>

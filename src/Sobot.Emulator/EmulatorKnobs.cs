@@ -8,8 +8,8 @@ public static class EmulatorKnobs
     public static readonly IReadOnlyList<EmulatorKnob> All =
     [
         Text("--urls", "a URL", false, "where to listen (default http://127.0.0.1:5080; port 0 picks a free port)", o => o.Urls, (o, v) => o.Urls = v),
-        Text("--access-key", "a key", false, "the x-api-key it accepts (default demo-access-key; change it later with POST /_emulator/keys)", o => o.AccessKey, (o, v) => o.AccessKey = v),
-        Text("--secret-key", "a key", false, "the x-api-secret it accepts (default demo-secret-key)", o => o.SecretKey, (o, v) => o.SecretKey = v),
+        Text("--access-key", "a key", false, "the x-api-key it accepts (default demo-access-key; change it later with POST /_emulator/keys)", o => o.AccessKey, (o, v) => o.AccessKey = v, secret: true),
+        Text("--secret-key", "a key", false, "the x-api-secret it accepts (default demo-secret-key)", o => o.SecretKey, (o, v) => o.SecretKey = v, secret: true),
         Whole("--latency-ms", 600_000, "delay in ms added before every API response", o => o.LatencyMs, (o, v) => o.LatencyMs = v),
         Number("--rate-limit", 1_000_000, "API requests per second; beyond it 429 with Retry-After (0 = unlimited)", o => o.RateLimit, (o, v) => o.RateLimit = v),
         Fraction("--fail-rate", "share of API requests answered 500", o => o.FailRate, (o, v) => o.FailRate = v),
@@ -25,7 +25,7 @@ public static class EmulatorKnobs
             "post status webhooks for every accepted message, and inbound-message webhooks, to this URL (once each, never retried)",
             text => text.Length == 0 ? (true, null)
                 : Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") ? (true, text) : (false, null),
-            o => o.WebhookUrl, (o, v) => o.WebhookUrl = v),
+            o => o.WebhookUrl, (o, v) => o.WebhookUrl = v) { Secret = true },
         new EmulatorKnob<string>("--business-number", "digits, country code first", true, "the business number inbound webhooks name as display_phone_number and context.from",
             text => StrictBody.IsMobile(text) ? (true, text) : (false, ""), o => o.BusinessNumber, (o, v) => o.BusinessNumber = v),
         new EmulatorKnob<StatusDelays>("--status-delay-ms", "ms as one number or sent=N,delivered=N,read=N", true,
@@ -45,10 +45,11 @@ public static class EmulatorKnobs
     /// <summary>Two lines a knob: the flag, then what it does, what it takes and its run-time field.</summary>
     public static string Usage() => string.Join(Environment.NewLine, All.Select(k =>
         $"  {k.Flag}{Environment.NewLine}      {k.Help}. " + (k.IsSwitch ? "A switch." : $"Takes {k.Takes}.")
-        + (k.AtRunTime ? $" Run time: {k.Field}." : "")));
+        + (k.AtRunTime ? $" Run time: {k.Field}." : "")
+        + (k.Variable is { } variable ? $" Or the environment variable {variable}, which keeps it off the command line (where every user of the machine can read it)." : "")));
 
-    private static EmulatorKnob<string> Text(string flag, string takes, bool atRunTime, string help, Func<EmulatorOptions, string> get, Action<EmulatorOptions, string> set) =>
-        new(flag, takes, atRunTime, help, text => (text.Length > 0, text), get, set);
+    private static EmulatorKnob<string> Text(string flag, string takes, bool atRunTime, string help, Func<EmulatorOptions, string> get, Action<EmulatorOptions, string> set, bool secret = false) =>
+        new(flag, takes, atRunTime, help, text => (text.Length > 0, text), get, set) { Secret = secret };
 
     private static EmulatorKnob<int> Whole(string flag, int max, string help, Func<EmulatorOptions, int> get, Action<EmulatorOptions, int> set) =>
         new(flag, $"a whole number from 0 to {max}", true, help, text => WholeNumber(text, max) is int v ? (true, v) : (false, 0), get, set);

@@ -46,10 +46,16 @@ public sealed class EmulatorOptions
         EmulatorKnobs.Usage() + Environment.NewLine +
         "  --help" + Environment.NewLine + "      this text.";
 
-    /// <summary>Reads the command line through <see cref="EmulatorKnobs.All"/>.</summary>
-    public static EmulatorOptions Parse(IReadOnlyList<string> args)
+    /// <summary>
+    /// Reads the command line through <see cref="EmulatorKnobs.All"/>, after the environment variables of the secret
+    /// knobs when <paramref name="environment"/> is given (the command line wins).
+    /// </summary>
+    public static EmulatorOptions Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
     {
         var o = new EmulatorOptions();
+        foreach (var knob in EmulatorKnobs.All)
+            if (knob.Variable is { } variable && environment?.Invoke(variable) is { Length: > 0 } text)
+                knob.SetFromEnvironment(o, text);
         for (int i = 0; i < args.Count; i++)
         {
             var knob = EmulatorKnobs.FindFlag(args[i]) ?? throw new ArgumentException($"Unknown option '{args[i]}'. Use --help.");

@@ -9,7 +9,7 @@ if (args.Contains("--help") || args.Contains("-h"))
 EmulatorOptions options;
 try
 {
-    options = EmulatorOptions.Parse(args);
+    options = EmulatorOptions.Parse(args, Environment.GetEnvironmentVariable);
 }
 catch (ArgumentException ex)
 {

@@ -120,17 +120,28 @@ public sealed class WebhookSender : IAsyncDisposable
                     using var content = new StringContent(payload.ToJsonString(EmulatorJson.Wire), Encoding.UTF8, "application/json");
                     using var response = await _http.PostAsync(target, content, _stop.Token);
                     if (response.IsSuccessStatusCode) Interlocked.Increment(ref _delivered);
-                    else Fail($"{target} answered {(int)response.StatusCode}");
+                    else Fail($"{Shown(target)} answered {(int)response.StatusCode}");
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !_stop.IsCancellationRequested)
                 {
-                    Fail($"{target}: {ex.Message}");
+                    Fail($"{Shown(target)}: {ex.Message}");
                 }
             }
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>The URL as the log and /_emulator/stats show it: its last path segment (a receiver's token) masked to its last four characters.</summary>
+    internal static string Shown(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return "the webhook URL";
+        string path = uri.AbsolutePath.TrimEnd('/');
+        int cut = path.LastIndexOf('/') + 1;
+        string last = path[cut..];
+        string masked = last.Length <= 4 ? new string('*', last.Length) : "****" + last[^4..];
+        return uri.GetLeftPart(UriPartial.Authority) + path[..cut] + masked;
     }
 
     private void Fail(string reason)

@@ -9,8 +9,12 @@ using Sobot.Client.Models.Requests;
 namespace SobotPS
 {
     /// <summary>The fields Add-SobotCustomer and Set-SobotCustomer share, all bound by property name so a CSV imports in one line.</summary>
-    public abstract class CustomerCmdlet : SobotCmdlet
+    public abstract class CustomerCmdlet : SobotCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("customer_number", "Mobile", "Phone", "PhoneNumber", "Number")]
         [AllowEmptyString]

@@ -14,8 +14,9 @@ namespace SobotPS
     /// written the way PowerShell writes its own must-not-prompt lines (the runtime's overrideInquire: "ask" counts as
     /// "continue"); where that is not available and the host still cannot ask, this command's trace stops instead of
     /// the command. -Verbose, -WarningAction and the preference variables keep their meaning otherwise.
+    /// What it writes to the other streams is made safe as well (PromptSafeCmdlet.Output.cs).
     /// </summary>
-    public abstract class PromptSafeCmdlet : PSCmdlet
+    public abstract partial class PromptSafeCmdlet : PSCmdlet
     {
         private static readonly Type? Runtime = typeof(PSCmdlet).Assembly.GetType("System.Management.Automation.MshCommandRuntime");
         private static readonly MethodInfo? VerboseWriter = Writer("WriteVerbose", typeof(VerboseRecord));

@@ -19,8 +19,12 @@ namespace SobotPS
     /// the bulk sender. Every row that comes in is counted once (sent, failed, skipped or unknown) in the progress
     /// bar, the summary line, -SummaryVariable and the journal.
     /// </summary>
-    public abstract class SendMessageCmdlet : SobotCmdlet
+    public abstract class SendMessageCmdlet : SobotCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
         private SobotConnection? _connection;
         private SendJournal? _journal;

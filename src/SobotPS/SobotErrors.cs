@@ -70,6 +70,8 @@ namespace SobotPS
         public const string ReceiverStopFailed = "SobotReceiverStopFailed";
         /// <summary>A 3xx answer: not followed, since the keys would go along.</summary>
         public const string Redirected = "SobotRedirectRefused";
+        /// <summary>Connect-Sobot -ReceiverUri (or SOBOT_RECEIVER_URI) given the receiver's webhook URL, which belongs in the Sobot portal; the message masks its token.</summary>
+        public const string ReceiverUriIsWebhookUrl = "SobotReceiverUriIsWebhookUrl";
     }
 
     internal static class SobotErrors

@@ -38,4 +38,49 @@ public class WebhookTests
         Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(["--webhook-url", "not-a-url"]));
         Assert.Equal("http://127.0.0.1:9/hook", EmulatorOptions.Parse(["--webhook-url", "http://127.0.0.1:9/hook"]).WebhookUrl);
     }
+
+    [Fact]
+    public void Secret_knobs_come_from_the_environment_too_and_the_command_line_wins()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["SOBOT_EMULATOR_WEBHOOK_URL"] = "http://127.0.0.1:9/webhook/tok_0123456789abcdefghij",
+            ["SOBOT_EMULATOR_ACCESS_KEY"] = "ak-from-env",
+            ["SOBOT_EMULATOR_SECRET_KEY"] = "sk-from-env",
+            ["SOBOT_EMULATOR_FAIL_RATE"] = "1",   // not a secret: only the command line sets it
+        };
+        var o = EmulatorOptions.Parse(["--access-key", "ak-from-line"], environment.GetValueOrDefault);
+        Assert.Equal(("http://127.0.0.1:9/webhook/tok_0123456789abcdefghij", "ak-from-line", "sk-from-env", 0.0), (o.WebhookUrl, o.AccessKey, o.SecretKey, o.FailRate));
+        Assert.Equal(["--access-key", "--secret-key", "--webhook-url"], EmulatorKnobs.All.Where(k => k.Secret).Select(k => k.Flag).Order());
+        Assert.Contains("SOBOT_EMULATOR_WEBHOOK_URL", EmulatorOptions.Usage);
+        // Without the environment reader (in-process hosts, tests), nothing comes from the environment.
+        Assert.Null(EmulatorOptions.Parse([]).WebhookUrl);
+    }
+
+    [Fact]
+    public void A_webhook_url_from_the_environment_that_does_not_fit_is_refused_without_repeating_it()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse([], name => name == "SOBOT_EMULATOR_WEBHOOK_URL" ? "ftp://x/webhook/tok_secret_secret_secret" : null));
+        Assert.Contains("SOBOT_EMULATOR_WEBHOOK_URL", ex.Message);
+        Assert.DoesNotContain("tok_secret", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_failed_post_is_reported_with_the_token_of_the_webhook_url_masked()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        const string token = "tok_0123456789abcdefWXYZ";
+        await using var e = await Emulator.StartAsync(o => o.WebhookUrl = receiver.Url.Replace("/hook", "/webhook/" + token));
+        (await e.Bare.PostAsJsonAsync("_emulator/inbound", new { from = "919960123456", text = "Hi" })).EnsureSuccessStatusCode();
+        System.Text.Json.Nodes.JsonNode stats;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(50);
+            stats = System.Text.Json.Nodes.JsonNode.Parse(await e.Bare.GetStringAsync("_emulator/stats"))!;
+        } while (stats["webhooks_failed"]!.GetValue<long>() < 1 && DateTime.UtcNow < deadline);
+        string reason = stats["webhook_errors"]![0]!["reason"]!.GetValue<string>();
+        Assert.Contains("/webhook/****WXYZ answered 404", reason);
+        Assert.DoesNotContain(token, reason);
+    }
 }

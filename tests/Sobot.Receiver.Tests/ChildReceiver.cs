@@ -29,6 +29,13 @@ public sealed class ChildReceiver : IDisposable
 
     public static Task<ChildReceiver> StartAsync(params string[] args) => StartAsync(null, args);
 
+    /// <summary>The test token and query key as a child's environment: a secret never goes on a command line, in tests neither.</summary>
+    public static IReadOnlyDictionary<string, string> Secrets { get; } = new Dictionary<string, string>
+    {
+        [ReceiverOptions.TokenVariable] = Receiver.Token,
+        [ReceiverOptions.QueryKeyVariable] = Receiver.QueryKey,
+    };
+
     /// <param name="environment">Variables added to the child's environment (e.g. a connection string kept off the command line).</param>
     public static async Task<ChildReceiver> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {

@@ -168,8 +168,8 @@ public sealed class PostgresReceiverTests(PostgresCluster cluster, ITestOutputHe
     {
         const int total = 20_000, posters = 32;
         string database = await cluster.CreateDatabaseAsync();
-        var environment = new Dictionary<string, string> { [ReceiverOptions.ConnectionStringVariable] = database };
-        string[] args = [.. LoopbackPorts, "--store", "postgres", "--token", Receiver.Token, "--query-key", Receiver.QueryKey];
+        var environment = new Dictionary<string, string>(ChildReceiver.Secrets) { [ReceiverOptions.ConnectionStringVariable] = database };
+        string[] args = [.. LoopbackPorts, "--store", "postgres"];
         var a = await ChildReceiver.StartAsync(environment, args);
         using var b = await ChildReceiver.StartAsync(environment, args);
         var urls = new[] { (string)a.FirstLine["webhookUrl"]!, (string)b.FirstLine["webhookUrl"]! };

@@ -90,11 +90,11 @@ public class ProcessTests(ITestOutputHelper output)
     {
         using var folder = new TempDirectory();
         string store = folder.File("events.db");
-        string[] args = [.. LoopbackPorts, "--store", store, "--token", Receiver.Token, "--query-key", Receiver.QueryKey];
-        using (var first = await ChildReceiver.StartAsync(args))
+        string[] args = [.. LoopbackPorts, "--store", store];
+        using (var first = await ChildReceiver.StartAsync(ChildReceiver.Secrets, args))
         {
             Assert.Equal("ready", (string)first.FirstLine["event"]!);
-            using (var second = await ChildReceiver.StartAsync(args))
+            using (var second = await ChildReceiver.StartAsync(ChildReceiver.Secrets, args))
             {
                 string message = await AssertFailedStartAsync(second, 1, "storeLocked");
                 Assert.Contains(store, message);
@@ -107,7 +107,7 @@ public class ProcessTests(ITestOutputHelper output)
         }
         // The lock file is still there, and means nothing: a new receiver starts at once.
         Assert.True(File.Exists(store + ".lock"));
-        using var third = await ChildReceiver.StartAsync(args);
+        using var third = await ChildReceiver.StartAsync(ChildReceiver.Secrets, args);
         Assert.Equal("ready", (string)third.FirstLine["event"]!);
     }
 
@@ -156,12 +156,12 @@ public class ProcessTests(ITestOutputHelper output)
     {
         const int total = 20_000, posters = 32;
         using var folder = new TempDirectory();
-        string[] args = [.. LoopbackPorts, "--store", folder.File("events.db"), "--token", Receiver.Token, "--query-key", Receiver.QueryKey];
+        string[] args = [.. LoopbackPorts, "--store", folder.File("events.db")];
         var acknowledged = new ConcurrentDictionary<int, bool>();
         var unacknowledged = new ConcurrentQueue<int>();
         int next = -1;
 
-        using (var first = await ChildReceiver.StartAsync(args))
+        using (var first = await ChildReceiver.StartAsync(ChildReceiver.Secrets, args))
         {
             string url = (string)first.FirstLine["webhookUrl"]!;
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -191,7 +191,7 @@ public class ProcessTests(ITestOutputHelper output)
         output.WriteLine($"acknowledged before SIGKILL: {ackedBeforeKill}; in flight or refused at the kill: {unacknowledged.Count}");
         Assert.InRange(ackedBeforeKill, total / 3, total - 1);
 
-        using var second = await ChildReceiver.StartAsync(args);
+        using var second = await ChildReceiver.StartAsync(ChildReceiver.Secrets, args);
         string webhookUrl = (string)second.FirstLine["webhookUrl"]!, queryUrl = (string)second.FirstLine["queryUrl"]!;
         using (var http = new HttpClient())
         {

@@ -84,3 +84,33 @@ function Open-ReceiverWindow($Emulator, [string[]] $Number) {
     foreach ($n in $Number) { Open-ConversationWindow $Emulator $n }
     Wait-Until { @($Number | Get-SobotConversationWindow | Where-Object IsOpen).Count -eq $Number.Count } -TimeoutSec 60
 }
+
+# A fake receiver: answers every request with this status and JSON message, and counts the requests.
+function Start-FakeReceiver([int] $Status, [string] $Message) {
+    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+    $http = [System.Net.HttpListener]::new()
+    $http.Prefixes.Add("http://127.0.0.1:$port/")
+    $http.Start()
+    $count = [ref]0
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript({
+            param($Http, $Status, $Body, $Count)
+            while ($Http.IsListening) {
+                try { $context = $Http.GetContext() } catch { break }
+                $Count.Value++
+                $bytes = [Text.Encoding]::UTF8.GetBytes($Body)
+                $context.Response.StatusCode = $Status
+                $context.Response.ContentType = 'application/json'
+                $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $context.Response.Close()
+            }
+        }).AddArgument($http).AddArgument($Status).AddArgument((@{ message = $Message } | ConvertTo-Json -Compress)).AddArgument($count)
+    [pscustomobject]@{ Uri = "http://127.0.0.1:$port/"; Http = $http; PowerShell = $ps; Handle = $ps.BeginInvoke(); Requests = $count }
+}
+
+function Stop-FakeReceiver($Fake) {
+    $Fake.Http.Stop()
+    $Fake.Http.Close()
+    $null = $Fake.Handle.AsyncWaitHandle.WaitOne(10000)
+    $Fake.PowerShell.Dispose()
+}

@@ -10,9 +10,14 @@ BeforeAll {
     # Runs a command in a fresh pwsh connected to the receiver; returns its stdout (where -WhatIf writes).
     function Invoke-Pwsh([string] $Command) {
         $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        $prelude = "Import-Module '$ModuleManifest'; Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emulator.BaseUri)' -ReceiverUri '$($receiver.QueryUrl)' -ReceiverKey (ConvertTo-SecureString `$env:TEST_RECEIVER_KEY -AsPlainText -Force); "
+        # The keys through the environment, as a scheduled task has them: a command line is visible to every user.
+        $prelude = "Import-Module '$ModuleManifest'; Connect-Sobot; "
         foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $prelude + $Command)) { $psi.ArgumentList.Add($a) }
-        $psi.Environment['TEST_RECEIVER_KEY'] = $receiver.QueryKey | ConvertFrom-SecureString -AsPlainText
+        $psi.Environment['SOBOT_ACCESS_KEY'] = $emulator.AccessKey
+        $psi.Environment['SOBOT_SECRET_KEY'] = $emulator.SecretKey
+        $psi.Environment['SOBOT_BASE_URI'] = $emulator.BaseUri
+        $psi.Environment['SOBOT_RECEIVER_URI'] = "$($receiver.QueryUrl)"
+        $psi.Environment['SOBOT_RECEIVER_KEY'] = $receiver.QueryKey | ConvertFrom-SecureString -AsPlainText
         $psi.RedirectStandardOutput = $true
         $p = [System.Diagnostics.Process]::Start($psi)
         $out = $p.StandardOutput.ReadToEnd()

@@ -46,3 +46,38 @@ Describe 'Start-SobotEmulator -Knob and the reply helpers' {
         (Invoke-RestMethod "$($emulator.BaseUri)/_emulator/inbound").id | Should -Contain $a.id
     }
 }
+
+Describe 'Secrets kept off the emulator''s command line' {
+    It 'hands a receiver''s webhook URL and the keys to the emulator through its environment, where ps cannot read them' {
+        if (-not (Test-Path '/proc/self/cmdline')) { Set-ItResult -Skipped -Because 'this system has no /proc to read a command line from'; return }
+        $receiver = Start-SobotReceiver -Path (Join-Path $TestDrive 'emulator-secrets.db')
+        $webhook = $receiver.WebhookUrl | ConvertFrom-SecureString -AsPlainText
+        $token = ($webhook -split '/')[-1]
+        $emulator = Start-SobotEmulator -Knob @{ WebhookUrl = $webhook; NoWindow = $true } -ArgumentList '--access-key', 'ak-kept-off-the-line', '--secret-key', 'sk-kept-off-the-line'
+        try {
+            $commandLine = [IO.File]::ReadAllText("/proc/$($emulator.Process.Id)/cmdline") -replace "`0", ' '
+            $commandLine | Should -BeLike '*Sobot.Emulator.dll*'
+            $commandLine | Should -Not -BeLike "*$token*"
+            $commandLine | Should -Not -BeLike '*kept-off-the-line*'
+            $emulator.AccessKey | Should -Be 'ak-kept-off-the-line'
+            $emulator.SecretKey | Should -Be 'sk-kept-off-the-line'
+            # And they took effect: the keys are accepted, the webhooks reach the receiver.
+            Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri -Receiver $receiver
+            $m = Send-SobotTextMessage -CustomerNumber 919970592001 -Message 'Webhook check' -SkipWindowCheck
+            Wait-Until { (Get-SobotMessageStatus -MessageId $m.MessageId -ErrorAction SilentlyContinue).Status -eq 'read' }
+        }
+        finally {
+            Disconnect-Sobot
+            $emulator | Stop-SobotEmulator
+            $receiver | Stop-SobotReceiver
+        }
+    }
+
+    It 'names in --help the environment variable of each secret knob, the ones the helper hands over that way' {
+        $help = & dotnet (Join-Path $RepoRoot 'out/emulator/Sobot.Emulator.dll') --help
+        $variables = [regex]::Matches($help -join "`n", 'SOBOT_EMULATOR_[A-Z_]+').Value | Sort-Object -Unique
+        $variables | Should -Be @('SOBOT_EMULATOR_ACCESS_KEY', 'SOBOT_EMULATOR_SECRET_KEY', 'SOBOT_EMULATOR_WEBHOOK_URL')
+        $helper = & (Get-Module SobotEmulator) { $script:SecretFlags } | ForEach-Object { 'SOBOT_EMULATOR_' + $_.TrimStart('-').Replace('-', '_').ToUpperInvariant() } | Sort-Object
+        $helper | Should -Be $variables
+    }
+}

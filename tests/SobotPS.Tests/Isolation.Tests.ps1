@@ -14,14 +14,16 @@ Describe 'Assembly conflicts with other modules' {
 Add-Type -Path '$otherPhoneNumbers'                      # what another module would do first
 `$before = [PhoneNumbers.PhoneNumberUtil].Assembly.GetName().Version.ToString()
 Import-Module '$ModuleManifest'
-Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emulator.BaseUri)' -DefaultRegion IN
+Connect-Sobot -DefaultRegion IN                            # the keys from the environment, never the command line
 `$r = Send-SobotTextMessage -CustomerNumber '099705 85556' -Message 'hi'
 # The other module's copy still works for it, untouched.
 `$theirs = [PhoneNumbers.PhoneNumberUtil]::GetInstance().Parse('+919970585556', 'ZZ').CountryCode
 `$versions = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'PhoneNumbers' } | ForEach-Object { `$_.GetName().Version.ToString() } | Sort-Object
 "`$before|`$(`$r.CustomerNumber)|`$(`$r.MessageId)|`$theirs|`$(`$versions -join ',')"
 "@
-            $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
+            $env:SOBOT_ACCESS_KEY, $env:SOBOT_SECRET_KEY, $env:SOBOT_BASE_URI = $emulator.AccessKey, $emulator.SecretKey, $emulator.BaseUri
+            try { $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script }
+            finally { Remove-Item Env:SOBOT_ACCESS_KEY, Env:SOBOT_SECRET_KEY, Env:SOBOT_BASE_URI }
             $LASTEXITCODE | Should -Be 0
             $before, $number, $id, $theirs, $versions = ($out | Select-Object -Last 1) -split '\|'
             $before | Should -Be '9.0.38.0'

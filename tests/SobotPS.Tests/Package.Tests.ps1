@@ -56,11 +56,12 @@ Install-PSResource -Name SobotPS -Repository Local -Scope CurrentUser -TrustRepo
 
         $emulator = Start-TestEmulator
         try {
-            $send = Invoke-ScratchPwsh -ProfilePath $home_ -Command @"
+            $keys = @{ SOBOT_ACCESS_KEY = $emulator.AccessKey; SOBOT_SECRET_KEY = $emulator.SecretKey; SOBOT_BASE_URI = $emulator.BaseUri }
+            $send = Invoke-ScratchPwsh -ProfilePath $home_ -Environment $keys -Command @"
 `$ErrorActionPreference = 'Stop'
 Import-Module SobotPS
 (Get-Module SobotPS).ModuleBase
-Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emulator.BaseUri)'
+Connect-Sobot
 (Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName hello_world).MessageId
 "@
             $send.ExitCode | Should -Be 0

@@ -10,8 +10,12 @@ BeforeAll {
     # Runs a command in a fresh pwsh with the module imported and the emulator's keys; returns stdout.
     function Invoke-Pwsh([string] $Command) {
         $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        $prelude = "Import-Module '$ModuleManifest'; Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emulator.BaseUri)'; "
+        # The keys through the environment: a command line is visible to every user of the machine.
+        $prelude = "Import-Module '$ModuleManifest'; Connect-Sobot; "
         foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $prelude + $Command)) { $psi.ArgumentList.Add($a) }
+        $psi.Environment['SOBOT_ACCESS_KEY'] = $emulator.AccessKey
+        $psi.Environment['SOBOT_SECRET_KEY'] = $emulator.SecretKey
+        $psi.Environment['SOBOT_BASE_URI'] = $emulator.BaseUri
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
         $p = [System.Diagnostics.Process]::Start($psi)

@@ -147,7 +147,7 @@ namespace SobotPS.Commands
             var client = new SobotClient(options);
             try
             {
-                WriteVerbose($"Checking the keys against {client.BaseUri}");
+                WriteVerbose($"Checking the keys against {ReceiverUrls.Mask(client.BaseUri)}");
                 // On a pool thread, so Ctrl+C (StopProcessing) ends the wait at once through the token.
                 System.Threading.Tasks.Task.Run(() => client.VerifyCredentialsAsync(_cancel.Token)).GetAwaiter().GetResult();
             }
@@ -161,10 +161,10 @@ namespace SobotPS.Commands
                 client.Dispose();
                 if (ex.Kind == SobotErrorKind.Unauthorized || ex.Kind == SobotErrorKind.Forbidden)
                     ThrowTerminatingError(new ErrorRecord(
-                        new UnauthorizedAccessException($"Sobot at {baseUri} rejected the access key and secret key (HTTP {ex.StatusCode}). Check the pair, or generate a new one in the Sobot portal; generating keys invalidates the old pair.", ex),
+                        new UnauthorizedAccessException($"Sobot at {ReceiverUrls.Mask(baseUri)} rejected the access key and secret key (HTTP {ex.StatusCode}). Check the pair, or generate a new one in the Sobot portal; generating keys invalidates the old pair.", ex),
                         SobotErrorIds.Unauthorized, ErrorCategory.AuthenticationError, baseUri));
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException($"Could not connect to Sobot at {baseUri}: {ex.Message}", ex),
+                    new InvalidOperationException($"Could not connect to Sobot at {ReceiverUrls.Mask(baseUri)}: {ex.Message}", ex),
                     SobotErrorIds.ConnectFailed, ErrorCategory.ConnectionError, baseUri));
             }
 
@@ -225,26 +225,48 @@ namespace SobotPS.Commands
         {
             Uri? uri = Receiver?.QueryUrl ?? ReceiverUri;
             SecureString? key = Receiver?.QueryKey ?? ReceiverKey;
+            string uriSource = Receiver != null ? "-Receiver's QueryUrl" : "-ReceiverUri", keySource = Receiver != null ? "-Receiver's QueryKey" : "-ReceiverKey";
             if (uri is null && key is null)
             {
                 string? envUri = Environment.GetEnvironmentVariable(ReceiverUriVariable);
                 string? envKey = Environment.GetEnvironmentVariable(ReceiverKeyVariable);
                 if (string.IsNullOrWhiteSpace(envUri) && string.IsNullOrWhiteSpace(envKey)) return null;
                 _receiverFromEnvironment = true;
+                uriSource = "The environment variable " + ReceiverUriVariable;
+                keySource = "The environment variable " + ReceiverKeyVariable;
                 if (string.IsNullOrWhiteSpace(envUri) || !Uri.TryCreate(envUri!.Trim(), UriKind.Absolute, out uri))
                     ThrowReceiver($"The environment variable {ReceiverUriVariable} is not set to an absolute URI, though {ReceiverKeyVariable} is set.", SobotErrorIds.ReceiverFailed);
                 if (string.IsNullOrWhiteSpace(envKey))
                     ThrowReceiver($"The environment variable {ReceiverKeyVariable} is not set, though {ReceiverUriVariable} is.", SobotErrorIds.ReceiverFailed);
-                key = SecureText.Secure(envKey!.Trim());
+                key = SecureText.Secure(envKey!);   // untrimmed: the options trim it with a warning, as the Sobot keys are
             }
             if (uri is null || key is null)
                 ThrowReceiver(uri is null ? "-ReceiverKey goes with -ReceiverUri." : "-ReceiverUri needs -ReceiverKey (the receiver's query key).", SobotErrorIds.ReceiverFailed);
+            // The webhook URL first: every later message shows the URL, and that one ends with the token.
+            if (ReceiverUrls.IsWebhookUrl(uri))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                        $"{uriSource}: {ReceiverUrls.WebhookGivenAsQueryUrl(uri!)} {(_receiverFromEnvironment ? ReceiverUriVariable : "-ReceiverUri")} takes that query URL: " +
+                        "QueryUrl of what Start-SobotReceiver or Get-SobotReceiver returns (or pass that object as -Receiver)."),
+                    SobotErrorIds.ReceiverUriIsWebhookUrl, ErrorCategory.InvalidArgument, ReceiverUrls.Mask(uri)));
             if (!uri!.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                ThrowReceiver($"The receiver URI '{uri}' must be an absolute http or https URI.", SobotErrorIds.ReceiverFailed);
+                ThrowReceiver($"The receiver URI '{ReceiverUrls.Mask(uri)}' must be an absolute http or https URI.", SobotErrorIds.ReceiverFailed);
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The receiver URI '{uri}' uses plain http to a host that is not this machine; the query key would cross the network unencrypted. Use https."),
-                    SobotErrorIds.InsecureBaseUri, ErrorCategory.SecurityError, uri));
-            return new SobotReceiverClient(new SobotReceiverOptions(uri, key!) { SkipCertificateCheck = SkipCertificateCheck, Timeout = TimeSpan.FromSeconds(Math.Min(TimeoutSec, 30)) });
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The receiver URI '{ReceiverUrls.Mask(uri)}' uses plain http to a host that is not this machine; the query key would cross the network unencrypted. Use https."),
+                    SobotErrorIds.InsecureBaseUri, ErrorCategory.SecurityError, ReceiverUrls.Mask(uri)));
+            SobotReceiverOptions options;
+            try
+            {
+                options = new SobotReceiverOptions(uri, key!) { SkipCertificateCheck = SkipCertificateCheck, Timeout = TimeSpan.FromSeconds(Math.Min(TimeoutSec, 30)) };
+            }
+            catch (ArgumentException ex)
+            {
+                // Before anything is sent. The message names where the key came from, never the key.
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"{keySource}: {ex.Message.Split(new[] { " (Parameter" }, StringSplitOptions.None)[0]}"),
+                    SobotErrorIds.InvalidKey, ErrorCategory.InvalidArgument, null));
+                throw;
+            }
+            foreach (var notice in options.Notices) WriteWarning($"{keySource}: {notice}");
+            return new SobotReceiverClient(options);
         }
 
         /// <summary>
@@ -254,7 +276,7 @@ namespace SobotPS.Commands
         /// </summary>
         private void CheckReceiver(SobotConnection connection, SobotReceiverClient receiver)
         {
-            var uri = receiver.QueryUri;
+            var uri = ReceiverUrls.Mask(receiver.QueryUri);
             WriteVerbose($"Checking the receiver's query key against {uri}{(_receiverFromEnvironment ? " (from the environment)" : string.Empty)}");
             var step = new PreSendStep(connection.Client, receiver, new PreSendOptions { Cache = connection.OptOutCache });
             try
@@ -285,7 +307,8 @@ namespace SobotPS.Commands
 
         private void ThrowReceiver(string message, string errorId) =>
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), errorId,
-                errorId == SobotErrorIds.ReceiverUnauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError, ReceiverUri));
+                errorId == SobotErrorIds.ReceiverUnauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError,
+                ReceiverUri is null ? null : ReceiverUrls.Mask(ReceiverUri)));
 
         private Uri ResolveBaseUri()
         {
@@ -294,15 +317,15 @@ namespace SobotPS.Commands
             {
                 string? fromEnvironment = Environment.GetEnvironmentVariable(BaseUriVariable);
                 if (!string.IsNullOrWhiteSpace(fromEnvironment) && !Uri.TryCreate(fromEnvironment, UriKind.Absolute, out uri))
-                    ThrowInsecure($"The environment variable {BaseUriVariable} ('{fromEnvironment}') is not an absolute URI.", fromEnvironment);
+                    ThrowInsecure($"The environment variable {BaseUriVariable} ('{ReceiverUrls.Mask(fromEnvironment)}') is not an absolute URI.", ReceiverUrls.Mask(fromEnvironment));
             }
             uri ??= SobotClientOptions.DefaultBaseUri;
             if (!uri.IsAbsoluteUri)
-                ThrowInsecure($"-BaseUri '{uri}' is not an absolute URI.", uri);
+                ThrowInsecure($"-BaseUri '{ReceiverUrls.Mask(uri)}' is not an absolute URI.", ReceiverUrls.Mask(uri));
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
-                ThrowInsecure($"-BaseUri '{uri}' uses plain http to a host that is not this machine; the keys would cross the network unencrypted. Use https (http is allowed only for loopback addresses such as the local emulator).", uri);
+                ThrowInsecure($"-BaseUri '{ReceiverUrls.Mask(uri)}' uses plain http to a host that is not this machine; the keys would cross the network unencrypted. Use https (http is allowed only for loopback addresses such as the local emulator).", ReceiverUrls.Mask(uri));
             if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-                ThrowInsecure($"-BaseUri '{uri}' must use https.", uri);
+                ThrowInsecure($"-BaseUri '{ReceiverUrls.Mask(uri)}' must use https.", ReceiverUrls.Mask(uri));
             return uri;
         }
 

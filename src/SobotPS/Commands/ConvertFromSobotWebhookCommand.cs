@@ -11,8 +11,12 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsData.ConvertFrom, "SobotWebhook")]
     [OutputType(typeof(SobotInboundMessage), typeof(SobotMessageStatus), typeof(SobotUnknownWebhookEvent))]
-    public sealed class ConvertFromSobotWebhookCommand : PSCmdlet
+    public sealed class ConvertFromSobotWebhookCommand : PromptSafeCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         /// <summary>The raw JSON body as Sobot posted it. Lines piped from Get-Content are joined.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Body", "Content")]

@@ -6,8 +6,12 @@ namespace SobotPS.Commands
     /// <summary>Lists the account's customers, every page, streaming each as it arrives.</summary>
     [Cmdlet(VerbsCommon.Get, "SobotCustomer")]
     [OutputType(typeof(SobotCustomer))]
-    public sealed class GetSobotCustomerCommand : SobotCmdlet
+    public sealed class GetSobotCustomerCommand : SobotCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         /// <summary>Only this number (normalized like the send cmdlets do).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("customer_number", "Mobile", "Phone", "PhoneNumber", "Number")]

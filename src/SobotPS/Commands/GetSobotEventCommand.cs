@@ -22,8 +22,12 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotEvent")]
     [OutputType(typeof(SobotInboundMessage), typeof(SobotMessageStatus), typeof(SobotUnknownWebhookEvent))]
-    public sealed class GetSobotEventCommand : ReceiverCmdlet
+    public sealed class GetSobotEventCommand : ReceiverCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         /// <summary>Events whose own timestamp is at or after this time.</summary>
         [Parameter]
         public DateTimeOffset Since { get; set; }

@@ -17,8 +17,12 @@ namespace SobotPS.Commands
     [Cmdlet(VerbsCommon.Get, "SobotJournal", DefaultParameterSetName = "Records")]
     [OutputType(typeof(JournalEntry), ParameterSetName = new[] { "Records" })]
     [OutputType(typeof(SendSummary), ParameterSetName = new[] { "Summary" })]
-    public sealed class GetSobotJournalCommand : ReceiverCmdlet
+    public sealed class GetSobotJournalCommand : ReceiverCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "JournalPath")]
         public string Path { get; set; } = string.Empty;

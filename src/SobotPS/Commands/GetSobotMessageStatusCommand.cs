@@ -10,8 +10,12 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotMessageStatus")]
     [OutputType(typeof(SobotMessageStatus))]
-    public sealed class GetSobotMessageStatusCommand : ReceiverCmdlet
+    public sealed class GetSobotMessageStatusCommand : ReceiverCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         /// <summary>The wamid (bound from Send-Sobot* results and journal records).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Id", "wamid")]

@@ -9,8 +9,12 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "SobotOptOut")]
     [OutputType(typeof(ReceiverOptOut))]
-    public sealed class GetSobotOptOutCommand : OptOutCmdlet
+    public sealed class GetSobotOptOutCommand : OptOutCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         /// <summary>Only this number (wildcards are not supported; a number not on the list returns nothing).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("customer_number", "Mobile", "Phone", "Number")]

@@ -13,8 +13,12 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "SobotMessage")]
     [OutputType(typeof(SobotInboundMessage))]
-    public sealed class ReceiveSobotMessageCommand : ReceiverCmdlet
+    public sealed class ReceiveSobotMessageCommand : ReceiverCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         private ConsumerLease? _lease;
 
         /// <summary>The consumer's name (1 to 100 of A-Z a-z 0-9 . _ -): each job keeps its own place.</summary>

@@ -21,8 +21,12 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "SobotDelivery")]
     [OutputType(typeof(SobotMessageStatus))]
-    public sealed class WaitSobotDeliveryCommand : ReceiverCmdlet
+    public sealed class WaitSobotDeliveryCommand : ReceiverCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         private readonly List<KeyValuePair<string, object?>> _messages = new List<KeyValuePair<string, object?>>();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -13,8 +13,12 @@ namespace SobotPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "SobotReply", DefaultParameterSetName = "Pipeline")]
     [OutputType(typeof(SobotInboundMessage))]
-    public sealed class WaitSobotReplyCommand : ReceiverCmdlet
+    public sealed class WaitSobotReplyCommand : ReceiverCmdlet, ISpreadsheetOutput
     {
+        /// <summary>For a spreadsheet: each text property that would start a formula (= + - @, tab, CR) gets a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter SafeForSpreadsheet { get; set; }
+
         private readonly List<ReplyQuestion> _questions = new List<ReplyQuestion>();
 
         /// <summary>The number the question went to (bound from the send result).</summary>
