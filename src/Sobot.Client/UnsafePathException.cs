@@ -11,11 +11,19 @@ namespace Sobot.Client
     public sealed class UnsafePathException : IOException
     {
         public UnsafePathException(string path, string problem, string fix)
-            : base(problem + " To fix: " + fix)
+            : this(path, fix, problem + " To fix: " + fix, null)
+        {
+        }
+
+        private UnsafePathException(string path, string fix, string message, Exception? inner)
+            : base(message, inner)
         {
             Path = path;
             Fix = fix;
         }
+
+        /// <summary>One another process reported (the receiver's start failure): its whole message, the path and the fix.</summary>
+        public static UnsafePathException Reported(string path, string message, string fix) => new UnsafePathException(path, fix, message, null);
 
         /// <summary>The file or folder refused.</summary>
         public string Path { get; }

@@ -163,8 +163,8 @@ namespace SobotPS.Commands
                 // A file or folder the receiver refused (a token file another user could read or wrote, a symbolic link
                 // beside the store): the same error as the module's own refusals, naming that path.
                 if (reason == "unsafePath" && root.TryGetProperty("path", out var refused) && refused.GetString() is string refusedPath)
-                    ThrowTerminatingError(new ErrorRecord(new UnsafePathException(refusedPath, message, root.TryGetProperty("fix", out var fix) ? fix.GetString() ?? string.Empty : string.Empty),
-                        SobotErrorIds.UnsafePath, ErrorCategory.SecurityError, refusedPath));
+                    ThrowTerminatingError(SobotErrors.FromUnsafePath(UnsafePathException.Reported(refusedPath, message,
+                        root.TryGetProperty("fix", out var fix) ? fix.GetString() ?? string.Empty : string.Empty)));
                 ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), SobotErrorIds.ReceiverStartFailed, CategoryOf(reason), store));
             }
             string webhookUrl = root.GetProperty("webhookUrl").GetString()!;
