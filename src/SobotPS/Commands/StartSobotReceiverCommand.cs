@@ -63,9 +63,13 @@ namespace SobotPS.Commands
         protected override void EndProcessing()
         {
             bool postgres = ConnectionString != null;
+            string? dataFolder = SobotDataFolder.Path;
+            if (!postgres && Path is null && dataFolder is null)
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("This account has no local application data folder (no home folder?) for the default store; give -Path."),
+                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.ObjectNotFound, null));
             string store = postgres ? "postgres"
                 : Path != null ? GetUnresolvedProviderPathFromPSPath(Path)
-                : System.IO.Path.Combine(SobotDataFolder.Path ?? System.IO.Path.GetFullPath("."), "receiver-events.db");
+                : System.IO.Path.Combine(dataFolder!, "receiver-events.db");
             string dll = System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? string.Empty, "receiver", "Sobot.Receiver.dll");
             if (!File.Exists(dll))
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The receiver is not in this module's folder ({dll}); reinstall the module, or build it with build.ps1.", dll),
