@@ -1,6 +1,8 @@
 using Sobot.Receiver;
 using Sobot.Receiver.StoreCopy;
 
+ProcessUmask.MakeOwnerOnly();
+
 if (args.Length > 0 && args[0] == "copy-store")
     return await CopyStoreCommand.RunAsync(args[1..], Console.Out, Console.Error, Environment.GetEnvironmentVariable);
 

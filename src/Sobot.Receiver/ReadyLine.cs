@@ -6,7 +6,7 @@ namespace Sobot.Receiver;
 /// The handshake: with <c>--handshake</c> the receiver prints exactly one line on stdout once both listeners are
 /// bound and the store is open, for a launcher (Start-SobotReceiver) to read:
 /// <c>{"event":"ready","version":1,"pid":…,"webhookUrl":…,"queryUrl":…,"token":…,"queryKey":…,"store":…,"ingressUrls":[…],"queryUrls":[…]}</c>.
-/// A start that fails prints <c>{"event":"error","version":1,"message":…,"reason":…,"exitCode":…}</c> instead and
+/// A start that fails prints <c>{"event":"error","version":1,"message":…,"reason":…,"exitCode":…}</c> (with <c>path</c> and <c>fix</c> for a refused file) instead and
 /// exits with that code (see <see cref="StartFailure"/>).
 /// </summary>
 public static class ReadyLine
@@ -27,6 +27,8 @@ public static class ReadyLine
         queryUrls = host.QueryUrls,
     });
 
-    public static string Error(StartFailure failure) =>
-        JsonSerializer.Serialize(new { @event = "error", version = Version, message = failure.Message, reason = failure.Reason, exitCode = failure.ExitCode });
+    /// <summary>The failure; a refused file or folder (reason <c>unsafePath</c>) also gives its <c>path</c> and the <c>fix</c>.</summary>
+    public static string Error(StartFailure failure) => failure.Path is null
+        ? JsonSerializer.Serialize(new { @event = "error", version = Version, message = failure.Message, reason = failure.Reason, exitCode = failure.ExitCode })
+        : JsonSerializer.Serialize(new { @event = "error", version = Version, message = failure.Message, reason = failure.Reason, exitCode = failure.ExitCode, path = failure.Path, fix = failure.Fix });
 }

@@ -56,6 +56,7 @@ public sealed class ReceiverHost : IAsyncDisposable
         IEventStore store;
         string storeName;
         SqliteStoreLock? storeLock = null;
+        var tightened = new List<string>();
         if (options.UsePostgres)
         {
             var postgres = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(options.ResolveConnectionString(environment)));
@@ -64,7 +65,8 @@ public sealed class ReceiverHost : IAsyncDisposable
         else
         {
             storeOptions ??= new SqliteStoreOptions(options.StorePath);
-            storeLock = LockStore(storeOptions.Path);
+            PrepareStoreFiles(storeOptions.Path, tightened.Add);
+            storeLock = LockStore(storeOptions.Path, tightened.Add);
             try
             {
                 var sqlite = SqliteEventStore.Open(storeOptions);
@@ -88,15 +90,32 @@ public sealed class ReceiverHost : IAsyncDisposable
             throw;
         }
         host._storeLock = storeLock;
+        foreach (string file in tightened.Distinct())
+            host.Logger.LogWarning("{Path} could be read by other users (an older receiver created it so); it is now readable by this user only.", file);
         if (storeLock != null) host.WriteState(options, secrets);
         return host;
     }
 
+    private ILogger Logger => _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sobot.Receiver");
+
+    /// <summary>The store's folder and files, checked before SQLite opens them (<see cref="SqliteStoreFiles"/>).</summary>
+    private static void PrepareStoreFiles(string storePath, Action<string> tightened)
+    {
+        try
+        {
+            SqliteStoreFiles.Prepare(storePath, tightened);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw StartFailure.FileProblem("store", storePath, creating: !File.Exists(storePath), ex);
+        }
+    }
+
     /// <summary>One SQLite file serves one receiver: a second one on the same file is refused, naming the first.</summary>
-    private static SqliteStoreLock LockStore(string storePath)
+    private static SqliteStoreLock LockStore(string storePath, Action<string> tightened)
     {
         string path = Path.GetFullPath(storePath);
-        return SqliteStoreLock.TryAcquire(path) ?? throw new ReceiverStartException(StartFailure.StoreLocked,
+        return SqliteStoreLock.TryAcquire(path, tightened) ?? throw new ReceiverStartException(StartFailure.StoreLocked,
             $"The store {path} is in use by another receiver{(ReceiverState.ReadProcessId(path) is int pid ? $" (pid {pid})" : string.Empty)}: " +
             "one SQLite file serves one receiver. To run several receivers, use the PostgreSQL store (--store postgres).");
     }
@@ -110,8 +129,7 @@ public sealed class ReceiverHost : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sobot.Receiver")
-                .LogWarning("Could not write {Path}: {Reason}", ReceiverState.PathOf(StorePath), ex.Message);
+            Logger.LogWarning("Could not write {Path}: {Reason}", ReceiverState.PathOf(StorePath), ex.Message);
         }
     }
 

@@ -1,3 +1,4 @@
+using Sobot.Client;
 using Sobot.Receiver.Security;
 
 namespace Sobot.Receiver;
@@ -23,29 +24,22 @@ public sealed record ReceiverSecrets(string Token, string QueryKey)
         if (given != null) return given;
         if (file != null)
         {
-            bool exists = File.Exists(file);
+            // Created 0600 when missing (never through a symbolic link); an existing one is used only when no other user
+            // could read it or wrote it, as ssh treats a private key (OwnerOnlyFiles.ReadSecret).
+            bool creating = !File.Exists(file);
             try
             {
-                if (exists) return File.ReadAllText(file).Trim();
                 string created = SecretGenerator.NewSecret();
-                WriteOwnerOnly(file, created);
-                return created;
+                creating = OwnerOnlyFiles.TryCreateSecret(file, created);
+                return creating ? created : OwnerOnlyFiles.ReadSecret(file).Trim();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw StartFailure.FileProblem(what + " file", file, creating: !exists, ex);
+                throw StartFailure.FileProblem(what + " file", file, creating, ex);
             }
         }
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment.Trim();
         if (handshake) return SecretGenerator.NewSecret();
         throw new ArgumentException($"No {what}: give {option}, {option}-file, the environment variable, or --handshake to generate one and print it.");
-    }
-
-    private static void WriteOwnerOnly(string path, string secret)
-    {
-        OwnerOnly.CreateFolderOf(path);
-        using var stream = new FileStream(path, OwnerOnly.File(FileMode.CreateNew, FileAccess.Write));
-        using var writer = new StreamWriter(stream);
-        writer.Write(secret);
     }
 }

@@ -36,10 +36,8 @@ public static class ReceiverState
             // A receiver that ends with a PowerShell session says so; a service or a -Detach receiver has none.
             ["exitWithPid"] = options.ExitWithPid,
         };
-        string path = PathOf(host.StorePath), temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, OwnerOnly.File(FileMode.Create, FileAccess.Write)))
-            JsonSerializer.Serialize(stream, state);
-        File.Move(temporary, path, overwrite: true);
+        // Written whole (0600) and renamed into place: never through a symbolic link put there.
+        OwnerOnlyFiles.Write(PathOf(host.StorePath), JsonSerializer.SerializeToUtf8Bytes(state));
     }
 
     /// <summary>The pid the state file beside <paramref name="storePath"/> names, when it can be read.</summary>

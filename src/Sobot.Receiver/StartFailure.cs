@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Sobot.Client;
 
 namespace Sobot.Receiver;
 
@@ -15,13 +16,17 @@ public sealed class ReceiverStartException(string reason, string message, Except
 /// Why the receiver could not start, as a launcher and a person need it: one line (no stack trace) naming the path or
 /// port, a reason a program can test, and the exit code: 2 for a command-line mistake, 1 for everything else.
 /// </summary>
-public sealed record StartFailure(int ExitCode, string Reason, string Message)
+/// <param name="Path">With <see cref="UnsafePath"/>: the file or folder refused.</param>
+/// <param name="Fix">With <see cref="UnsafePath"/>: what makes it safe (<c>chmod 600 '/srv/x.token'</c>).</param>
+public sealed record StartFailure(int ExitCode, string Reason, string Message, string? Path = null, string? Fix = null)
 {
     public const string CommandLine = "commandLine";
     public const string PortInUse = "portInUse";
     public const string StoreLocked = "storeLocked";
     public const string AccessDenied = "accessDenied";
     public const string StartFailed = "startFailed";
+    /// <summary>A file or folder another user could read, change or plant (a token file others can read, a symbolic link beside the store).</summary>
+    public const string UnsafePath = "unsafePath";
 
     /// <param name="commandLine">True while the options and secrets are read: an ArgumentException then is the user's mistake.</param>
     public static StartFailure Describe(Exception ex, bool commandLine)
@@ -29,6 +34,7 @@ public sealed record StartFailure(int ExitCode, string Reason, string Message)
         while (ex is AggregateException { InnerExceptions.Count: 1 } single) ex = single.InnerException!;
         return ex switch
         {
+            UnsafePathException or ReceiverStartException { InnerException: UnsafePathException } => Unsafe(ex as UnsafePathException ?? (UnsafePathException)ex.InnerException!),
             ReceiverStartException known => new StartFailure(1, known.Reason, OneLine(known.Message)),
             ArgumentException when commandLine => new StartFailure(2, CommandLine, OneLine(ex.Message)),
             UnauthorizedAccessException => new StartFailure(1, AccessDenied, OneLine(ex.Message)),
@@ -37,11 +43,14 @@ public sealed record StartFailure(int ExitCode, string Reason, string Message)
         };
     }
 
-    /// <summary>A file the receiver needs that it cannot read or create, named with the reason.</summary>
+    private static StartFailure Unsafe(UnsafePathException ex) => new(1, UnsafePath, OneLine(ex.Message), ex.Path, ex.Fix);
+
+    /// <summary>A file the receiver needs that it cannot read or create, named with the reason (a refused one: its own message).</summary>
     public static ReceiverStartException FileProblem(string what, string path, bool creating, Exception ex)
     {
-        string full = Path.GetFullPath(path);
-        string where = creating ? Path.GetDirectoryName(full) ?? full : full;
+        if (ex is UnsafePathException unsafePath) return new ReceiverStartException(UnsafePath, unsafePath.Message, unsafePath);
+        string full = System.IO.Path.GetFullPath(path);
+        string where = creating ? System.IO.Path.GetDirectoryName(full) ?? full : full;
         string why = ex is UnauthorizedAccessException ? $"access to {where} is denied for this user" : ex.Message.TrimEnd('.');
         return new ReceiverStartException(ex is UnauthorizedAccessException ? AccessDenied : StartFailed,
             $"Cannot {(creating ? "create" : "read")} the {what} {full}: {why}.", ex);

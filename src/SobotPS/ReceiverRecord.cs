@@ -136,7 +136,13 @@ namespace SobotPS
         {
             try
             {
-                return File.ReadAllText(path).Trim();
+                // A secret file another user could read or wrote is not used (OwnerOnlyFiles.ReadSecret says why and the fix).
+                return OwnerOnlyFiles.ReadSecret(path).Trim();
+            }
+            catch (UnsafePathException ex)
+            {
+                problem = ex.Message;
+                return null;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

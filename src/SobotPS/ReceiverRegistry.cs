@@ -14,25 +14,22 @@ namespace SobotPS
     /// </summary>
     internal static class ReceiverRegistry
     {
-        public static string Folder => Path.Combine(
-            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "SobotPS", "receivers");
+        /// <summary>Null when the account has no local application data folder (no home folder).</summary>
+        public static string? Folder => Sobot.Client.SobotDataFolder.Path is string data ? Path.Combine(data, "receivers") : null;
 
         public static void Add(ReceiverRecord record)
         {
-            Sobot.Client.OwnerOnlyFiles.CreateMissingFolder(Folder);
-            string path = FileOf(record.ProcessId);
-            using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                Sobot.Client.OwnerOnlyFiles.Restrict(path);
-                record.Write(stream);
-            }
+            Sobot.Client.OwnerOnlyFiles.EnsureFolder(Folder ?? throw new IOException("This account has no local application data folder (no home folder?)."));
+            using var buffer = new MemoryStream();
+            record.Write(buffer);
+            Sobot.Client.OwnerOnlyFiles.Write(FileOf(record.ProcessId), buffer.ToArray());
         }
 
         /// <summary>The entries whose receiver still runs, oldest first; stale and unreadable entries are removed.</summary>
         public static List<ReceiverRecord> Running()
         {
             var running = new List<ReceiverRecord>();
-            if (!Directory.Exists(Folder)) return running;
+            if (Folder is null || !Directory.Exists(Folder)) return running;
             foreach (string file in Directory.GetFiles(Folder, "receiver-*.json"))
             {
                 ReceiverRecord record;
@@ -56,6 +53,7 @@ namespace SobotPS
         /// <summary>Forgets the entry of <paramref name="record"/> (not one a later receiver with the same pid wrote).</summary>
         public static void Remove(ReceiverRecord record)
         {
+            if (Folder is null) return;
             string path = FileOf(record.ProcessId);
             try
             {
@@ -67,7 +65,7 @@ namespace SobotPS
             }
         }
 
-        private static string FileOf(int pid) => Path.Combine(Folder, "receiver-" + pid.ToString(CultureInfo.InvariantCulture) + ".json");
+        private static string FileOf(int pid) => Path.Combine(Folder!, "receiver-" + pid.ToString(CultureInfo.InvariantCulture) + ".json");
 
         private static void Delete(string path)
         {

@@ -207,6 +207,11 @@ namespace SobotPS
             {
                 ThrowTerminatingError(new ErrorRecord(ex, SobotErrorIds.JournalUnusable, ErrorCategory.OpenError, JournalPath));
             }
+            catch (UnsafePathException ex)
+            {
+                // Another user could read it, change it, or made it: nothing is sent, as with a journal that cannot be used.
+                ThrowTerminatingError(SobotErrors.FromUnsafePath(ex));
+            }
             if (journal!.Repair != null) WriteWarning($"Journal {path}: {journal.Repair}");
             if (journal.Previous.Count > 0) WriteVerbose($"Journal {path}: {journal.Previous.Count} row(s) recorded by earlier runs.");
             return journal;

@@ -72,6 +72,8 @@ namespace SobotPS
         public const string Redirected = "SobotRedirectRefused";
         /// <summary>Connect-Sobot -ReceiverUri (or SOBOT_RECEIVER_URI) given the receiver's webhook URL, which belongs in the Sobot portal; the message masks its token.</summary>
         public const string ReceiverUriIsWebhookUrl = "SobotReceiverUriIsWebhookUrl";
+        /// <summary>A file or folder refused for its owner, its mode or a symbolic link (another user could read, change or plant it); the message gives the fix.</summary>
+        public const string UnsafePath = "SobotUnsafePath";
     }
 
     internal static class SobotErrors
@@ -120,6 +122,14 @@ namespace SobotPS
                 case SobotTemplateProblem.NotApproved: return Record(ex, SobotErrorIds.TemplateNotApproved, ErrorCategory.InvalidOperation, target);
                 default: return Record(ex, SobotErrorIds.TemplateParameterMismatch, ErrorCategory.InvalidArgument, target);
             }
+        }
+
+        /// <summary>A refused file or folder: SecurityError, the path as the target, the fix as the recommended action.</summary>
+        public static ErrorRecord FromUnsafePath(UnsafePathException ex)
+        {
+            var record = new ErrorRecord(ex, SobotErrorIds.UnsafePath, ErrorCategory.SecurityError, ex.Path);
+            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.Fix };
+            return record;
         }
 
         public static ErrorRecord Record(Exception ex, string errorId, ErrorCategory category, object? target)

@@ -114,3 +114,71 @@ function Stop-FakeReceiver($Fake) {
     $null = $Fake.Handle.AsyncWaitHandle.WaitOne(10000)
     $Fake.PowerShell.Dispose()
 }
+
+# A second local user, for tests that attack as one: a throwaway system user with a random name (useradd, so root
+# only), acting through `runuser -u <name> -- <command>`; Remove-SecondUser (in an AfterAll, so it runs even when a
+# test fails) deletes it. Where none can be made, Name is $null and Reason says why: such a test ends with
+# Set-ItResult -Skipped -Because $user.Reason, counted as not run.
+function New-SecondUser {
+    $reason = if ($IsWindows) { 'a second local user is made with useradd, which Windows does not have' }
+        elseif ((& id -u) -ne '0') { 'creating a second local user needs root' }
+        elseif (-not (Get-Command useradd, /usr/sbin/useradd, /sbin/useradd -ErrorAction Ignore) -or -not (Get-Command runuser, /usr/sbin/runuser, /sbin/runuser -ErrorAction Ignore)) { 'useradd or runuser is not installed' }
+    if ($reason) { return [pscustomobject]@{ Name = $null; Uid = $null; Reason = $reason } }
+    $useradd = (Get-Command useradd, /usr/sbin/useradd, /sbin/useradd -ErrorAction Ignore | Select-Object -First 1).Source
+    $name = 'sobot-' + [guid]::NewGuid().ToString('N').Substring(0, 10)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    # Retried: useradd refuses while another process holds the password file's lock.
+    while ($true) {
+        $out = & $useradd --system --no-create-home --shell /usr/sbin/nologin $name 2>&1
+        if ($LASTEXITCODE -eq 0) { break }
+        if ([DateTime]::UtcNow -gt $deadline) { throw "useradd $name failed ($LASTEXITCODE): $out" }
+        Start-Sleep -Milliseconds 200
+    }
+    [pscustomobject]@{ Name = $name; Uid = [int](& id -u $name); Reason = $null }
+}
+
+function Remove-SecondUser($User) {
+    if (-not $User -or -not $User.Name) { return }
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ($true) {
+        $null = & userdel --force $User.Name 2>&1
+        # 6: there is no such user (already gone).
+        if ($LASTEXITCODE -in 0, 6 -or [DateTime]::UtcNow -gt $deadline) { return }
+        Start-Sleep -Milliseconds 200
+    }
+}
+
+# Runs a command as the second user (no shell: the arguments go as they are); returns its exit code and output.
+function Invoke-AsSecondUser($User, [string[]] $Command) {
+    $output = & runuser -u $User.Name -- @Command 2>&1
+    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+}
+
+function Test-SecondUserCanRead($User, [string] $Path) {
+    $command = if (Test-Path -LiteralPath $Path -PathType Container) { 'ls', '--', $Path } else { 'head', '-c', '1', '--', $Path }
+    (Invoke-AsSecondUser $User $command).ExitCode -eq 0
+}
+
+# Writes a file as the second user (what an attacker plants), created under this umask.
+function Set-SecondUserFile($User, [string] $Path, [string] $Content, [string] $Umask = '077') {
+    $made = Invoke-AsSecondUser $User @('sh', '-c', 'umask "$1" && printf ''%s'' "$2" > "$3"', 'sh', $Umask, $Content, $Path)
+    if ($made.ExitCode -ne 0) { throw "$($User.Name) could not write ${Path}: $($made.Output)" }
+}
+
+# Lets other users pass through (search, not list) every folder from $Folder up to the system's temp folder, so that
+# a test checks the modes of what lies below, not of the way there.
+function Set-Traversable([string] $Folder) {
+    $temp = [IO.Path]::GetFullPath([IO.Path]::GetTempPath()).TrimEnd('/')
+    for ($f = [IO.Path]::GetFullPath($Folder).TrimEnd('/'); $f -and $f.Length -gt $temp.Length -and $f.StartsWith("$temp/"); $f = Split-Path $f) {
+        & chmod o+x $f
+    }
+}
+
+# A folder like /tmp: everyone may create files in it (1777), and reach it.
+function New-SharedFolder([string] $Parent) {
+    $shared = Join-Path $Parent ('shared-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $null = New-Item -ItemType Directory -Path $shared
+    & chmod 1777 $shared
+    Set-Traversable $shared
+    $shared
+}

@@ -6,6 +6,6 @@ namespace Sobot.Client.Bulk
     /// <summary>The journal is in use by another run (the operating system's lock on it is held).</summary>
     public sealed class JournalLockedException : IOException
     {
-        public JournalLockedException(string message, Exception inner) : base(message, inner) { }
+        public JournalLockedException(string message, Exception? inner = null) : base(message, inner) { }
     }
 }

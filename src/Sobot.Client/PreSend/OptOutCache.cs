@@ -33,9 +33,9 @@ namespace Sobot.Client.PreSend
         /// </summary>
         public static string? DefaultFolder()
         {
-            // DoNotVerify: the folder may not exist yet (a fresh account); it is created, owner-only, on the first save.
-            string data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-            return string.IsNullOrEmpty(data) ? null : Path.Combine(data, "SobotPS", "optouts");
+            // It may not exist yet (a fresh account); it is created, owner-only, on the first save.
+            string? data = SobotDataFolder.Path;
+            return data is null ? null : Path.Combine(data, "optouts");
         }
 
         /// <summary>The file that holds the list of this receiver.</summary>
@@ -71,7 +71,9 @@ namespace Sobot.Client.PreSend
                 json.WriteEndArray();
                 json.WriteEndObject();
             }
-            OwnerOnlyFiles.Write(PathFor(receiver), Encoding.UTF8.GetString(buffer.ToArray()));
+            // The folder is made 0700 again on each save (and the module's folder above it), the file written 0600 whole.
+            OwnerOnlyFiles.EnsureFolder(Folder);
+            OwnerOnlyFiles.Write(PathFor(receiver), buffer.ToArray());
         }
 
         /// <summary>

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using Sobot.Client.Bulk;
 using Sobot.Client.Campaigns;
 using Sobot.Client.Receiver;
@@ -67,7 +66,18 @@ namespace SobotPS.Commands
             {
                 string html = GetUnresolvedProviderPathFromPSPath(Path);
                 if (ShouldProcess(html, "Write the campaign report"))
-                    File.WriteAllText(html, CampaignReportHtml.Render(report, Title), new UTF8Encoding(false));
+                {
+                    try
+                    {
+                        // Owner-only (0600), written whole and renamed into place: never through a symbolic link put there.
+                        Sobot.Client.OwnerOnlyFiles.Write(html, CampaignReportHtml.Render(report, Title));
+                    }
+                    catch (Sobot.Client.UnsafePathException ex)
+                    {
+                        WriteError(SobotErrors.FromUnsafePath(ex));
+                        return;
+                    }
+                }
             }
             WriteObject(report);
         }

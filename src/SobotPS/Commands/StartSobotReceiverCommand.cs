@@ -63,9 +63,13 @@ namespace SobotPS.Commands
         protected override void EndProcessing()
         {
             bool postgres = ConnectionString != null;
+            string? dataFolder = SobotDataFolder.Path;
+            if (!postgres && Path is null && dataFolder is null)
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("This account has no local application data folder (no home folder?) for the default store; give -Path."),
+                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.ObjectNotFound, null));
             string store = postgres ? "postgres"
                 : Path != null ? GetUnresolvedProviderPathFromPSPath(Path)
-                : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "SobotPS", "receiver-events.db");
+                : System.IO.Path.Combine(dataFolder!, "receiver-events.db");
             string dll = System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? string.Empty, "receiver", "Sobot.Receiver.dll");
             if (!File.Exists(dll))
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The receiver is not in this module's folder ({dll}); reinstall the module, or build it with build.ps1.", dll),
@@ -76,7 +80,15 @@ namespace SobotPS.Commands
                 string folder = System.IO.Path.GetDirectoryName(store)!;
                 try
                 {
-                    Sobot.Client.OwnerOnlyFiles.CreateMissingFolder(folder);
+                    // The module's own folder is made 0700 even when an older version left it 0755; a folder the user
+                    // named is created 0700 when missing, and refused when other users can write it.
+                    if (Path is null) OwnerOnlyFiles.EnsureFolder(folder);
+                    else OwnerOnlyFiles.CreateMissingFolder(folder);
+                    OwnerOnlyFiles.CheckFolder(folder);
+                }
+                catch (UnsafePathException ex)
+                {
+                    ThrowTerminatingError(SobotErrors.FromUnsafePath(ex));
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -84,6 +96,11 @@ namespace SobotPS.Commands
                         SobotErrorIds.ReceiverStartFailed, ErrorCategory.PermissionDenied, folder));
                 }
             }
+            // Detached, nobody reads its log; attached, its lines go to a file only this user can read.
+            string? log = Detach ? null
+                : postgres ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sobot-receiver-{Process.GetCurrentProcess().Id}-{Guid.NewGuid():N}.log")
+                : store + ".log";
+            TextWriter? logWriter = log is null ? null : OpenLog(log);
 
             var arguments = new System.Collections.Generic.List<string> { dll, "--handshake", "--ingress-urls", $"http://127.0.0.1:{Port}", "--query-urls", $"http://127.0.0.1:{QueryPort}", "--store", store };
             // The secrets live beside the store (owner-only files, created on first start), so a restart on the
@@ -107,17 +124,14 @@ namespace SobotPS.Commands
             }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is InvalidOperationException)
             {
+                logWriter?.Dispose();
                 ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Could not start the receiver with '{psi.FileName}': {ex.Message}. It needs the .NET 10 runtime.", ex),
                     SobotErrorIds.ReceiverStartFailed, ErrorCategory.ResourceUnavailable, dll));
                 return;
             }
-            string? log = null;
-            if (!Detach)
+            if (logWriter != null)
             {
-                log = postgres
-                    ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sobot-receiver-{Process.GetCurrentProcess().Id}-{Guid.NewGuid():N}.log")
-                    : store + ".log";
-                var writer = TextWriter.Synchronized(new StreamWriter(new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true });
+                var writer = logWriter;
                 process.ErrorDataReceived += (_, e) => { if (e.Data != null) { try { writer.WriteLine(e.Data); } catch (ObjectDisposedException) { } } };
                 process.Exited += (_, _) => writer.Dispose();
                 process.EnableRaisingEvents = true;
@@ -150,6 +164,11 @@ namespace SobotPS.Commands
                 string message = root.TryGetProperty("message", out var m) ? m.GetString() ?? string.Empty : line.Result!;
                 string reason = root.TryGetProperty("reason", out var r) ? r.GetString() ?? string.Empty : string.Empty;
                 process.WaitForExit(5000);
+                // A file or folder the receiver refused (a token file another user could read or wrote, a symbolic link
+                // beside the store): the same error as the module's own refusals, naming that path.
+                if (reason == "unsafePath" && root.TryGetProperty("path", out var refused) && refused.GetString() is string refusedPath)
+                    ThrowTerminatingError(SobotErrors.FromUnsafePath(UnsafePathException.Reported(refusedPath, message,
+                        root.TryGetProperty("fix", out var fix) ? fix.GetString() ?? string.Empty : string.Empty)));
                 ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), SobotErrorIds.ReceiverStartFailed, CategoryOf(reason), store));
             }
             string webhookUrl = root.GetProperty("webhookUrl").GetString()!;
@@ -178,6 +197,31 @@ namespace SobotPS.Commands
             }
             WriteVerbose($"Receiver {result.WebhookUrlMasked} (queries at {result.QueryUrl}), pid {result.ProcessId}, store {result.StorePath}.");
             WriteObject(result);
+        }
+
+        /// <summary>
+        /// The receiver's log: created 0600, appended to, never through a symbolic link; one an older version left
+        /// readable by every user is made 0600 with a warning. A refusal ends the command before anything starts.
+        /// </summary>
+        private TextWriter OpenLog(string log)
+        {
+            FileStream stream = null!;
+            try
+            {
+                stream = OwnerOnlyFiles.OpenReadWrite(log, FileShare.ReadWrite, tightened: path =>
+                    WriteWarning($"The receiver's log {path} could be read by other users (an older version created it so); it is now readable by you only."));
+            }
+            catch (UnsafePathException ex)
+            {
+                ThrowTerminatingError(SobotErrors.FromUnsafePath(ex));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(new IOException($"Cannot open the receiver's log {log}: {ex.Message}", ex),
+                    SobotErrorIds.ReceiverStartFailed, ErrorCategory.OpenError, log));
+            }
+            stream.Seek(0, SeekOrigin.End);
+            return TextWriter.Synchronized(new StreamWriter(stream) { AutoFlush = true });
         }
 
         private static ErrorCategory CategoryOf(string reason)

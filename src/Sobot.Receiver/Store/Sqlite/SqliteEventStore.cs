@@ -55,7 +55,7 @@ public sealed class SqliteEventStore : IEventStore
         clock ??= TimeProvider.System;
         string path = System.IO.Path.GetFullPath(options.Path);
         string? folder = System.IO.Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        if (!string.IsNullOrEmpty(folder)) Sobot.Client.OwnerOnlyFiles.CreateMissingFolder(folder);
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Sobot.Client;
 
 namespace Sobot.Receiver.Store.Sqlite;
 
@@ -7,8 +7,9 @@ namespace Sobot.Receiver.Store.Sqlite;
 /// long as it runs; the kernel drops it when the process ends, however it ends (SIGKILL included), so nothing goes
 /// stale and nothing a user deletes gets around it: the file's presence means nothing, only the lock does (the file is
 /// never deleted, since a second receiver could then lock a deleted file while a third creates a new one).
-/// On Windows the share mode excludes any second opener; elsewhere flock(2), taken explicitly so that it holds even when
-/// .NET's own locking is turned off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING).
+/// On Windows the share mode excludes any second opener; elsewhere flock(2), taken explicitly
+/// (<see cref="OwnerOnlyFiles.TryLockExclusive"/>), so that it holds whatever .NET's own locking does. The file is
+/// opened as every file beside the store: 0600, never through a symbolic link, refused when another user owns it.
 /// </summary>
 public sealed class SqliteStoreLock : IDisposable
 {
@@ -19,14 +20,15 @@ public sealed class SqliteStoreLock : IDisposable
     public static string PathOf(string storePath) => storePath + ".lock";
 
     /// <summary>The lock, or null when another process holds it. Creates the store's folder (owner-only) when missing.</summary>
-    public static SqliteStoreLock? TryAcquire(string storePath)
+    /// <param name="tightened">Told when the file was made 0600 (an older receiver's, readable by others).</param>
+    public static SqliteStoreLock? TryAcquire(string storePath, Action<string>? tightened = null)
     {
         string path = PathOf(Path.GetFullPath(storePath));
         FileStream file;
         try
         {
-            OwnerOnly.CreateFolderOf(path);
-            file = new FileStream(path, OwnerOnly.File(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            OwnerOnlyFiles.CreateMissingFolder(Path.GetDirectoryName(path)!);
+            file = OwnerOnlyFiles.OpenReadWrite(path, FileShare.None, tightened);
         }
         catch (IOException ex) when (IsHeldElsewhere(ex))
         {
@@ -36,29 +38,24 @@ public sealed class SqliteStoreLock : IDisposable
         {
             throw StartFailure.FileProblem("lock file of the store", path, creating: !File.Exists(path), ex);
         }
-        if (!OperatingSystem.IsWindows() && Flock(file.SafeFileHandle, LockExclusive | LockNonBlocking) != 0)
+        bool locked;
+        try
         {
-            int errno = Marshal.GetLastPInvokeError();
-            file.Dispose();
-            if (IsWouldBlock(errno)) return null;
-            throw new ReceiverStartException(StartFailure.StartFailed, $"Cannot lock {path} (error {errno}).");
+            locked = OwnerOnlyFiles.TryLockExclusive(file, path);
         }
-        return new SqliteStoreLock(file);
+        catch (IOException ex)
+        {
+            file.Dispose();
+            throw new ReceiverStartException(StartFailure.StartFailed, $"Cannot lock {path}: {ex.Message}", ex);
+        }
+        if (locked) return new SqliteStoreLock(file);
+        file.Dispose();
+        return null;
     }
 
     public void Dispose() => _file.Dispose();
 
-    /// <summary>ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows; EWOULDBLOCK from .NET's flock elsewhere.</summary>
+    /// <summary>ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows, where the share mode is the lock.</summary>
     private static bool IsHeldElsewhere(IOException ex) =>
-        ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
-        && (OperatingSystem.IsWindows() ? (ex.HResult & 0xFFFF) is 32 or 33 : IsWouldBlock(ex.HResult));
-
-    /// <summary>EWOULDBLOCK: 11 on Linux, 35 on macOS and the BSDs.</summary>
-    private static bool IsWouldBlock(int errno) => errno == (OperatingSystem.IsLinux() ? 11 : 35);
-
-    private const int LockExclusive = 2;
-    private const int LockNonBlocking = 4;
-
-    [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
-    private static extern int Flock(Microsoft.Win32.SafeHandles.SafeFileHandle fd, int operation);
+        OperatingSystem.IsWindows() && ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException) && (ex.HResult & 0xFFFF) is 32 or 33;
 }
