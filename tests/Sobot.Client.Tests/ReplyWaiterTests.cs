@@ -281,7 +281,9 @@ public class ReplyWaiterTests
         {
             if (fake.TurnedAway == 1) fake.Inbound(Asha, "yes", replyTo: "wamid.Q");
         };
-        var waiter = new ReplyWaiter(client, [Question(Asha, DateTimeOffset.UtcNow, "wamid.Q")]);
+        // Sent a second ago: the fake stores the reply within a millisecond of the wait's start, and a reply stored
+        // (to the millisecond) before its question was sent never answers it.
+        var waiter = new ReplyWaiter(client, [Question(Asha, DateTimeOffset.UtcNow.AddSeconds(-1), "wamid.Q")]);
 
         // Long enough for the lookup to be done and the polls turned away even on a busy machine; all of it is waited.
         var match = await NextAsync(waiter, seconds: 10);
