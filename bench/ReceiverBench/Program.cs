@@ -8,8 +8,9 @@
 // cluster started with initdb/pg_ctl, fsync and synchronous_commit on), beside one receiver on SQLite; scenarios 7's
 // bare endpoint and 9 are skipped then.
 // Scenario 12 (WaitScenario.cs), on SQLite in the first form and on PostgreSQL with --postgres: a store of 200,000
-// inbound messages takes webhooks without and then with ten reply waits in flight; ingest rates, acknowledgement
-// percentiles and the waits' answer latency. --waits-only runs it alone (shorter with --wait-prefill / --wait-events).
+// inbound messages takes webhooks without waits, with ten reply waits in flight, and with the maximum number of long
+// polls waiting (--max-waits); ingest rates, acknowledgement percentiles and the waits' answer latency. --waits-only
+// runs it alone (shorter with --wait-prefill / --wait-events).
 //
 // dotnet run -c Release --project bench/ReceiverBench -- [--events 100000] [--posters 32] [--memory-events 1000000] [--skip-memory]
 //     [--wait-prefill 200000] [--wait-events 20000] [--waits-only]

@@ -10,10 +10,13 @@ public static class HealthEndpoint
 {
     public static void Map(IEndpointRouteBuilder app) => app.Map("/healthz", HandleAsync).WithMetadata(ListenerScope.Everywhere);
 
-    private static async Task<IResult> HandleAsync(HttpContext context, IEventStore store)
+    private static async Task<IResult> HandleAsync(HttpContext context, IEventStore store, RefusalLog refusals)
     {
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            refusals.Count(Refusal.WrongMethod, context.Connection.RemoteIpAddress);
             return ReceiverJson.Error(404, "Not found.");
+        }
         try
         {
             var health = await store.GetHealthAsync(context.RequestAborted);

@@ -18,30 +18,33 @@ public sealed class ListenerGate
     private readonly RequestDelegate _next;
     private readonly SecretMatcher _queryKey;
     private readonly IReadOnlyList<IPNetwork> _allowIp;
-    private readonly ILogger<ListenerGate> _log;
+    private readonly RefusalLog _refusals;
 
-    public ListenerGate(RequestDelegate next, SecretMatcher queryKey, ReceiverOptions options, ILogger<ListenerGate> log)
+    public ListenerGate(RequestDelegate next, SecretMatcher queryKey, ReceiverOptions options, RefusalLog refusals)
     {
         _next = next;
         _queryKey = queryKey;
         _allowIp = options.AllowIp;
-        _log = log;
+        _refusals = refusals;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
         var role = RoleOf(context);
         if (role == ListenerRole.Ingress && _allowIp.Count > 0 && !IsAllowed(context.Connection.RemoteIpAddress))
-        {
-            _log.LogWarning("Ingress request refused: {RemoteAddress} is not in --allow-ip", context.Connection.RemoteIpAddress);
-            return ReceiverJson.WriteErrorAsync(context, 403, "Forbidden.");
-        }
+            return Refuse(context, Refusal.NotAllowed, 403, "Forbidden.");
         var scope = context.GetEndpoint()?.Metadata.GetMetadata<ListenerScope>();
         if (scope == null || !scope.Allows(role))
-            return ReceiverJson.WriteErrorAsync(context, 404, "Not found.");
+            return Refuse(context, Refusal.UnknownPath, 404, "Not found.");
         if (scope.NeedsQueryKey && !_queryKey.Matches(context.Request.Headers[QueryKeyHeader].FirstOrDefault()))
-            return ReceiverJson.WriteErrorAsync(context, 401, $"Missing or wrong {QueryKeyHeader} header.");
+            return Refuse(context, Refusal.WrongQueryKey, 401, $"Missing or wrong {QueryKeyHeader} header.");
         return _next(context);
+    }
+
+    private Task Refuse(HttpContext context, Refusal kind, int status, string message)
+    {
+        _refusals.Count(kind, context.Connection.RemoteIpAddress);
+        return ReceiverJson.WriteErrorAsync(context, status, message);
     }
 
     /// <summary>A connection without the tag (a test server, say) is treated as the ingress: the least trusted.</summary>

@@ -163,6 +163,8 @@ public sealed class ReceiverHost : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RefusalLog>().AddHostedService(sp => sp.GetRequiredService<RefusalLog>());
+        builder.Services.AddSingleton<LongPolls>().AddHostedService(sp => sp.GetRequiredService<LongPolls>());
         if (options.RetentionDays is int days)
             builder.Services.AddHostedService(sp => new RetentionService(store, TimeSpan.FromDays(days), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionService>>()));
         if (options.ExitWithPid is int parent) builder.Services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>()));
@@ -181,7 +183,7 @@ public sealed class ReceiverHost : IAsyncDisposable
         app.UseMiddleware<ListenerGate>(new SecretMatcher(secrets.QueryKey));
         WebhookEndpoint.Map(app, new SecretMatcher(secrets.Token));
         HealthEndpoint.Map(app);
-        var v1 = app.MapGroup("/v1").WithMetadata(ListenerScope.QueryWithKey);
+        var v1 = app.MapGroup("/v1").WithMetadata(ListenerScope.QueryWithKey).AddEndpointFilter(QueryArguments.RefuseUnreadableText);
         EventEndpoints.Map(v1);
         StatusEndpoints.Map(v1);
         ConsumerEndpoints.Map(v1);

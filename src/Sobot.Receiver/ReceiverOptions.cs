@@ -39,6 +39,11 @@ public sealed class ReceiverOptions
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
     /// <summary>The stop and start words inbound messages are judged by (whole text, any case).</summary>
     public ConsentWords ConsentWords { get; set; } = ConsentWords.Default;
+    /// <summary>Long polls (waitMs) allowed to wait at once; one more is answered 429 with Retry-After.</summary>
+    public int MaxWaits { get; set; } = DefaultMaxWaits;
+    public const int DefaultMaxWaits = 256;
+    /// <summary>How often refused requests are summed up in the log (<see cref="RefusalLog"/>); shorter only for tests.</summary>
+    public TimeSpan RefusalSummaryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public static string Usage => $"""
         Sobot webhook receiver: stores every webhook Sobot posts, durably, and serves them to scripts.
@@ -84,6 +89,8 @@ public sealed class ReceiverOptions
                                     token and key must be given (option, file or environment).
           --log-format simple|json  console log format (default simple)
           --log-level LEVEL         debug, information (default), warning, error or none
+          --max-waits N             long polls (waitMs) that may wait at once (default {DefaultMaxWaits}); one more
+                                    is answered 429 with Retry-After
           --help                    this text
 
         A SQLite store serves one receiver: a second receiver on the same file is refused.
@@ -155,6 +162,9 @@ public sealed class ReceiverOptions
                         var other => throw new ArgumentException($"--log-level takes debug, information, warning, error or none; got '{other}'."),
                     };
                     break;
+                case "--max-waits": o.MaxWaits = Whole(name, Value(), 1, 100_000); break;
+                // Not in --help: tests shorten the once-a-minute summary of refused requests.
+                case "--refusal-summary-seconds": o.RefusalSummaryInterval = TimeSpan.FromSeconds(Whole(name, Value(), 1, 3600)); break;
                 default: throw new ArgumentException($"Unknown option '{name}'. Use --help.");
             }
         }
@@ -184,6 +194,10 @@ public sealed class ReceiverOptions
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment.Trim();
         throw new ArgumentException($"--store postgres needs a connection string: --connection-string-file PATH or {ConnectionStringVariable}.");
     }
+
+    private static int Whole(string name, string text, int min, int max) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+            ? n : throw new ArgumentException($"{name} needs a whole number from {min:N0} to {max:N0}.");
 
     private static string NotEmpty(string name, string value) =>
         string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{name} needs a value.") : value;

@@ -101,12 +101,17 @@ namespace SobotPS
             }
         }
 
-        /// <summary>Writes the waiter's outages and recoveries as notes.</summary>
+        /// <summary>Writes the waiter's outages, recoveries and turned-away polls as notes.</summary>
         protected void Watch(ReceiverWait waiter)
         {
             waiter.Unreachable = ex => Notes.Enqueue($"The receiver is not answering ({ex.Reason ?? ex.Message}); the wait goes on asking.");
             waiter.Reachable = length => Notes.Enqueue($"The receiver answers again, after {Durations.Describe(length)}.");
+            waiter.Busy = pause => Notes.Enqueue(BusyNote(pause));
         }
+
+        /// <summary>The verbose line for a long poll the receiver turned away (429): not an error, the wait asks again.</summary>
+        protected static string BusyNote(TimeSpan pause) =>
+            $"The receiver has as many long polls waiting as it allows (429); the wait asks again in {Durations.Describe(pause)}.";
 
         /// <summary>
         /// The loop both waits share: asks <paramref name="next"/> for the next result until it says there is none

@@ -38,6 +38,15 @@ internal sealed class FakeReceiver : HttpMessageHandler
     /// <summary>Answers every request with this status instead (e.g. 401).</summary>
     public int? ForcedStatus { get; set; }
 
+    /// <summary>How many of the next long polls (waitMs) to turn away with 429 and Retry-After: 1, as a receiver at its --max-waits does.</summary>
+    public int BusyPolls { get; set; }
+
+    /// <summary>Long polls turned away so far.</summary>
+    public int TurnedAway { get; private set; }
+
+    /// <summary>Called as a long poll is turned away, before the answer goes out (a test stores an event then).</summary>
+    public Action? OnTurnedAway { get; set; }
+
     public SobotReceiverClient Client() => new(new SobotReceiverOptions(QueryUri, Secure(Key)) { Handler = this, Timeout = TimeSpan.FromSeconds(10) });
 
     public static SecureString Secure(string text)
@@ -146,6 +155,15 @@ internal sealed class FakeReceiver : HttpMessageHandler
         long after = long.Parse(query["after"].SingleOrDefault() ?? "0", CultureInfo.InvariantCulture);
         int limit = int.Parse(query["limit"].SingleOrDefault() ?? "100", CultureInfo.InvariantCulture);
         int waitMs = Math.Min(MaxWaitMs, int.Parse(query["waitMs"].SingleOrDefault() ?? "0", CultureInfo.InvariantCulture));
+        if (waitMs > 0 && BusyPolls > 0)
+        {
+            BusyPolls--;
+            TurnedAway++;
+            OnTurnedAway?.Invoke();
+            var busy = Answer(HttpStatusCode.TooManyRequests, new JsonObject { ["message"] = "256 long polls are waiting on this receiver, as many as it allows (--max-waits): ask again in 1 s.", ["code"] = 429 });
+            busy.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+            return busy;
+        }
         string? type = query["type"].SingleOrDefault();
         var numbers = query["customerNumber"].ToList();
         if (Older && numbers.Count > 1) numbers = [string.Join(",", numbers)];

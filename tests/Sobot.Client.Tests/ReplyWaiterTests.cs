@@ -249,6 +249,65 @@ public class ReplyWaiterTests
     }
 
     [Fact]
+    public async Task A_long_poll_turned_away_with_429_is_asked_again_after_Retry_After_and_the_reply_still_returned()
+    {
+        var fake = new FakeReceiver { BusyPolls = 2 };
+        using var client = fake.Client();
+        var pauses = new List<TimeSpan>();
+        var waiter = new ReplyWaiter(client, [Question(Asha, DateTimeOffset.UtcNow, "wamid.Q")])
+        {
+            Busy = pauses.Add,
+            Unreachable = ex => Assert.Fail("A 429 is not an outage: " + ex.Message),
+        };
+        var next = NextAsync(waiter);
+        await Until(() => fake.TurnedAway == 2);
+        fake.Inbound(Asha, "yes", replyTo: "wamid.Q");
+
+        Assert.Equal("yes", (await next)!.Reply.Text);
+        Assert.Null(waiter.Outage);
+        // Said once for the run of refusals, with the pause the receiver asked for.
+        Assert.Equal([TimeSpan.FromSeconds(1)], pauses);
+        // Asked again after each refusal, still as a long poll.
+        Assert.True(fake.Requests.Count(r => r.Contains("waitMs=")) >= 3);
+    }
+
+    [Fact]
+    public async Task A_wait_turned_away_until_its_deadline_reads_once_more_without_waiting_and_finds_the_reply()
+    {
+        var fake = new FakeReceiver { BusyPolls = int.MaxValue };
+        using var client = fake.Client();
+        // Stored while the wait is kept out: only a read after the lookup can find it.
+        fake.OnTurnedAway = () =>
+        {
+            if (fake.TurnedAway == 1) fake.Inbound(Asha, "yes", replyTo: "wamid.Q");
+        };
+        // Sent a second ago: the fake stores the reply within a millisecond of the wait's start, and a reply stored
+        // (to the millisecond) before its question was sent never answers it.
+        var waiter = new ReplyWaiter(client, [Question(Asha, DateTimeOffset.UtcNow.AddSeconds(-1), "wamid.Q")]);
+
+        // Long enough for the lookup to be done and the polls turned away even on a busy machine; all of it is waited.
+        var match = await NextAsync(waiter, seconds: 10);
+
+        Assert.True(fake.TurnedAway >= 1, "no long poll was made before the deadline");
+        Assert.Equal("yes", match?.Reply.Text);
+        // The last read had no wait (a receiver never turns those away).
+        Assert.DoesNotContain("waitMs=", fake.Requests.Last());
+    }
+
+    [Fact]
+    public async Task A_delivery_wait_turned_away_with_429_still_returns_the_status()
+    {
+        var fake = new FakeReceiver { BusyPolls = 1 };
+        using var client = fake.Client();
+        var waiter = new DeliveryWaiter(client, [new KeyValuePair<string, object?>("wamid.M", null)], "Delivered");
+        var next = waiter.NextAsync(DateTimeOffset.UtcNow.AddSeconds(30), CancellationToken.None);
+        await Until(() => fake.TurnedAway == 1);
+        fake.SentStatus("wamid.M", "delivered");
+        Assert.Equal("delivered", (await next)!.Status.Status);
+        Assert.Null(waiter.Outage);
+    }
+
+    [Fact]
     public void Events_read_their_effective_time_and_the_head_and_fall_back_when_an_older_receiver_says_neither()
     {
         var page = SobotReceiverEventReader.ReadPage("""

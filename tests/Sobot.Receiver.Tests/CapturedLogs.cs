@@ -12,6 +12,14 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
+    /// <summary>
+    /// How many requests the summary lines of RefusalLog at <paramref name="level"/> say were refused from 127.0.0.1,
+    /// for a kind described by <paramref name="what"/> (a regular expression): added up, since one kind may straddle two summaries.
+    /// </summary>
+    public int Refused(string level, string what) => _lines
+        .Select(l => System.Text.RegularExpressions.Regex.Match(l, $@"^{level} Sobot\.Receiver\.RefusalLog: Refused ([\d,]+) {what} from 127\.0\.0\.1 in the last "))
+        .Where(m => m.Success).Sum(m => int.Parse(m.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture));
+
     public void Dispose() { }
 
     private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger

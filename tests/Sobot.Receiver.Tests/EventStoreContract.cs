@@ -38,6 +38,22 @@ public abstract class EventStoreContract
     }
 
     [Fact]
+    public async Task Event_keys_are_the_filter_fields_of_the_events_after_a_cursor_in_seq_order()
+    {
+        await using var store = await OpenAsync();
+        await store.AppendAsync(Delivery(Payloads.Inbound("wamid.K1", "+91 98765-00040", "a", 1_700_000_000)));
+        await store.AppendAsync(Delivery(Payloads.Array(Payloads.Status("wamid.K2", "sent", 1_700_000_100), Payloads.Status("wamid.K2", "read", 1_700_000_200))));
+        await store.AppendAsync(Delivery("not json"));
+        var events = await store.ReadEventsAsync(new EventQuery());
+        var keys = await store.ReadEventKeysAsync(0, 1000);
+        Assert.Equal(events.Select(e => new EventKeys(e.Seq, e.Kind, e.CustomerNumber, e.MessageId, e.EffectiveAt)), keys);
+        Assert.Equal((EventKind.Inbound, "919876500040", "wamid.K1"), (keys[0].Kind, keys[0].CustomerNumber, keys[0].MessageId));
+        Assert.Equal((EventKind.Unknown, null, null), (keys[3].Kind, keys[3].CustomerNumber, keys[3].MessageId));
+        Assert.Equal(keys.Skip(1).Take(2), await store.ReadEventKeysAsync(keys[0].Seq, 2));
+        Assert.Empty(await store.ReadEventKeysAsync(keys[3].Seq, 1000));
+    }
+
+    [Fact]
     public async Task Pruning_removes_old_events_only_and_their_seqs_are_never_reused()
     {
         await using var store = await OpenAsync();

@@ -155,6 +155,37 @@ public class IngressTests
     }
 
     [Fact]
+    public async Task The_limit_counts_payload_not_chunk_framing_3_140_000_bytes_in_1000_byte_chunks_are_stored()
+    {
+        await using var r = await Receiver.StartAsync();
+        // 3,140 chunks of 1,000 bytes: 3,161,985 bytes on the wire with their framing, over 3 MB; the payload is not.
+        byte[] payload = PaddedStatus("wamid.CHUNKS", 3_140_000);
+        Assert.Equal(200, await RawChunkedPost.SendAsync(r.Host.IngressUrl, r.WebhookPath, payload, 1000));
+        var e = Assert.Single(await r.EventsAsync());
+        Assert.Equal("wamid.CHUNKS", (string)e!["messageId"]!);
+        using var connection = new SqliteConnection($"Data Source={r.StorePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT length(body) FROM bodies";
+        Assert.Equal(3_140_000L, (long)command.ExecuteScalar()!);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1000)]
+    [InlineData(65536)]
+    [InlineData(3 * 1024 * 1024 + 1)]
+    public async Task Three_MB_and_one_byte_of_payload_is_413_in_any_chunk_size(int chunkSize)
+    {
+        await using var r = await Receiver.StartAsync();
+        Assert.Equal(413, await RawChunkedPost.SendAsync(r.Host.IngressUrl, r.WebhookPath, PaddedStatus("wamid.OVER", 3 * 1024 * 1024 + 1), chunkSize));
+        Assert.Equal(0, r.CountRows("bodies"));
+        // And exactly 3 MB in the same framing is taken.
+        Assert.Equal(200, await RawChunkedPost.SendAsync(r.Host.IngressUrl, r.WebhookPath, PaddedStatus("wamid.EXACT", 3 * 1024 * 1024), chunkSize));
+        Assert.Equal("wamid.EXACT", (string)Assert.Single(await r.EventsAsync())!["messageId"]!);
+    }
+
+    [Fact]
     public async Task A_wrong_token_is_404_stores_nothing_and_the_logs_never_show_the_token()
     {
         await using var r = await Receiver.StartAsync();

@@ -52,6 +52,17 @@ public class OptionsTests
         Assert.False(string.IsNullOrEmpty(Assert.Throws<ArgumentException>(() => ReceiverOptions.Parse(args)).Message));
 
     [Fact]
+    public void Max_waits_defaults_to_256_and_takes_a_whole_number_from_1()
+    {
+        Assert.Equal(256, ReceiverOptions.Parse([]).MaxWaits);
+        Assert.Equal(1000, ReceiverOptions.Parse(["--max-waits", "1000"]).MaxWaits);
+        foreach (var bad in new[] { "0", "-1", "many", "1e3" })
+            Assert.Contains("--max-waits", Assert.Throws<ArgumentException>(() => ReceiverOptions.Parse(["--max-waits", bad])).Message);
+        Assert.Contains("--max-waits N", ReceiverOptions.Usage);
+        Assert.Equal(TimeSpan.FromSeconds(5), ReceiverOptions.Parse(["--refusal-summary-seconds", "5"]).RefusalSummaryInterval);
+    }
+
+    [Fact]
     public void Generated_secrets_carry_256_bits_and_are_url_safe()
     {
         var secrets = Enumerable.Range(0, 50).Select(_ => ReceiverSecrets.Resolve(ReceiverOptions.Parse(["--handshake"]), _ => null)).ToList();

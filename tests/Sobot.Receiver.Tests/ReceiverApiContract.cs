@@ -130,6 +130,28 @@ public abstract class ReceiverApiContract
         await r.AssertBadRequestAsync(method, path, body);
     }
 
+    [Theory]
+    [InlineData("GET", "v1/events?messageId=wamid.%00X", null)]
+    [InlineData("GET", "v1/events?messageId=wamid.%1BX", null)]
+    [InlineData("GET", "v1/events?type=inbound%00", null)]
+    [InlineData("GET", "v1/events?customerNumber=919876500040%00", null)]
+    [InlineData("GET", "v1/events?waitMs=1000&messageId=%00", null)]
+    [InlineData("GET", "v1/status/wamid.%1BX", null)]
+    [InlineData("DELETE", "v1/consumers/helpdesk/lease?holder=h%00", null)]
+    [InlineData("POST", "v1/consumers/helpdesk/lease", "{\"holder\":\"h\\u0000\"}")]
+    [InlineData("POST", "v1/consumers/helpdesk/lease", "{\"holder\":\"h\",\"description\":\"\\ud800\"}")]
+    [InlineData("PUT", "v1/consumers/helpdesk", "{\"position\":1,\"holder\":\"h\\u0000\"}")]
+    [InlineData("PUT", "v1/optouts/919960123456", "{\"source\":\"manual:a\\u0000b\"}")]
+    [InlineData("POST", "v1/status/query", "{\"messageIds\":[\"wamid.\\u0000X\"]}")]
+    public async Task A_NUL_or_other_control_character_in_a_parameter_is_400_on_every_store(string method, string path, string? body)
+    {
+        await using var r = await StartAsync();
+        await r.DeliverAsync(Payloads.Status("wamid.X", "sent", 1));
+        await r.AssertBadRequestAsync(method, path, body);
+        // Refused before the store: it answers the next request as ever.
+        Assert.Single(await r.EventsAsync());
+    }
+
     private static string[] Ids(JsonArray events) => events.Select(e => (string)e!["messageId"]!).ToArray();
 }
 

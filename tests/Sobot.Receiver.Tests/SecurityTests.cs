@@ -9,7 +9,11 @@ public class SecurityTests
     [Fact]
     public async Task An_address_outside_allow_ip_is_refused_with_403_and_nothing_stored()
     {
-        await using var r = await Receiver.StartAsync(o => o.AllowIp = [.. ReceiverOptions.Networks("--allow-ip", "203.0.113.0/24")]);
+        await using var r = await Receiver.StartAsync(o =>
+        {
+            o.AllowIp = [.. ReceiverOptions.Networks("--allow-ip", "203.0.113.0/24")];
+            o.RefusalSummaryInterval = TimeSpan.FromSeconds(1);
+        });
         using (var response = await r.PostWebhookAsync(Payloads.InboundText)) Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         using (var health = await r.Ingress.GetAsync("healthz")) Assert.Equal(HttpStatusCode.Forbidden, health.StatusCode);
         // Without --trusted-proxy a forwarded address is not believed.
@@ -19,6 +23,8 @@ public class SecurityTests
         Assert.Equal(0, r.CountRows("bodies"));
         // The allow-list guards the ingress only; scripts on the query listener are not affected.
         Assert.Empty(await r.EventsAsync());
+        // Counted and summed up, a warning.
+        await RefusalLogTests.Until(() => r.Logs.Refused("Warning", "ingress requests? from outside --allow-ip") == 3);
     }
 
     [Fact]

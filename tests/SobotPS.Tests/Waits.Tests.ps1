@@ -191,3 +191,69 @@ Describe 'Waits during a receiver outage' {
         $errors[0].FullyQualifiedErrorId | Should -Be 'SobotReceiverUnavailable,SobotPS.Commands.WaitSobotReplyCommand'
     }
 }
+
+Describe 'A receiver at its --max-waits' {
+    BeforeAll {
+        # A receiver of its own that lets one long poll wait, started as a launcher does: secrets from its handshake line.
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @((Join-Path (Split-Path $ModuleManifest) 'receiver/Sobot.Receiver.dll'), '--handshake', '--ingress-urls', 'http://127.0.0.1:0',
+                '--query-urls', 'http://127.0.0.1:0', '--store', (Join-Path $TestDrive 'busy.db'), '--max-waits', '1', '--log-level', 'none')) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true
+        $busy = [System.Diagnostics.Process]::Start($psi)
+        $ready = $busy.StandardOutput.ReadLine() | ConvertFrom-Json
+        $busyConnection = Connect-Sobot -AccessKey $emulator.AccessKey -SecretKey (ConvertTo-TestSecret $emulator.SecretKey) -BaseUri $emulator.BaseUri `
+            -ReceiverUri $ready.queryUrl -ReceiverKey (ConvertTo-TestSecret $ready.queryKey) -PassThru
+
+        # The one place is held by another script's poll, for a number that never writes; turned away, it asks again.
+        $holder = [powershell]::Create()
+        $null = $holder.AddScript({
+                param($Uri, $Key)
+                while ($true) {
+                    try { $null = Invoke-RestMethod -Uri "$Uri/v1/events?customerNumber=919000000001&waitMs=30000" -Headers @{ 'x-receiver-key' = $Key } }
+                    catch { Start-Sleep -Seconds 1 }
+                }
+            }).AddArgument($ready.queryUrl).AddArgument($ready.queryKey)
+        $held = $holder.BeginInvoke()
+        Wait-Until {
+            try { $null = Invoke-RestMethod -Uri "$($ready.queryUrl)/v1/events?customerNumber=919000000002&waitMs=1" -Headers @{ 'x-receiver-key' = $ready.queryKey }; $false }
+            catch { [int]$_.Exception.Response.StatusCode -eq 429 }
+        }
+
+        function Send-BusyInbound([string] $From, [string] $Text, [int] $DelayMs) {
+            $ps = [powershell]::Create()
+            $body = ConvertTo-Json -Depth 10 -Compress @(@{ field = 'messages'; value = @{ messages = @(@{ from = $From; id = "wamid.busy$([guid]::NewGuid().ToString('N'))"
+                                timestamp = "$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())"; type = 'text'; text = @{ body = $Text } }) } })
+            $null = $ps.AddScript({
+                    param($Uri, $Body, $DelayMs)
+                    Start-Sleep -Milliseconds $DelayMs
+                    Invoke-RestMethod -Method Post -Uri $Uri -ContentType 'application/json' -Body $Body
+                }).AddArgument($ready.webhookUrl).AddArgument($body).AddArgument($DelayMs)
+            [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
+        }
+    }
+
+    AfterAll {
+        $holder.Stop(); $holder.Dispose()
+        $busy.Kill(); $busy.WaitForExit()
+    }
+
+    It 'turns a poll over the bound away with 429; Wait-SobotReply waits it out, says so, and still returns the reply' {
+        $reply = Send-BusyInbound -From 919970590009 -Text 'yes' -DelayMs 1000
+        $answer = Wait-SobotReply -Connection $busyConnection -CustomerNumber 919970590009 -TimeoutSec 5 -Verbose -ErrorVariable failed 4>&1
+        $null = $reply.PowerShell.EndInvoke($reply.Handle); $reply.PowerShell.Dispose()
+        $failed | Should -BeNullOrEmpty
+        @($answer | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'The receiver has as many long polls waiting as it allows (429); the wait asks again in 1 s.' }).Count | Should -Be 1
+        $found = @($answer | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+        $found.Count | Should -Be 1
+        $found[0].Text | Should -Be 'yes'
+    }
+
+    It 'lets Get-SobotEvent -Wait wait out the 429 too and return what arrived' {
+        $reply = Send-BusyInbound -From 919970590010 -Text 'later' -DelayMs 1000
+        $events = Get-SobotEvent -Connection $busyConnection -CustomerNumber 919970590010 -Wait -TimeoutSec 4 -Verbose -ErrorVariable failed 4>&1
+        $null = $reply.PowerShell.EndInvoke($reply.Handle); $reply.PowerShell.Dispose()
+        $failed | Should -BeNullOrEmpty
+        @($events | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*(429)*' }).Count | Should -Be 1
+        @($events | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Text | Should -Be 'later'
+    }
+}

@@ -51,7 +51,7 @@ namespace Sobot.Client.Receiver
                 if (_outcomes.Count > 0) return _outcomes.Dequeue();
                 if (_pending.Count == 0) return null;
                 var left = Left(deadline);
-                if (left <= TimeSpan.Zero) return null;
+                if (left <= TimeSpan.Zero && !TakeLastLook()) return null;
                 if (_cursor < 0)
                 {
                     var health = await HealthAsync(deadline, cancellationToken).ConfigureAwait(false);

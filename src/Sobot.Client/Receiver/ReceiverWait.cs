@@ -8,12 +8,16 @@ namespace Sobot.Client.Receiver
     /// <summary>
     /// What the waits share: calls to the receiver that ride out an outage (a restart, a store that cannot answer
     /// for a moment) by asking again, and an outage still going on when the wait ends is its outcome
-    /// (<see cref="SobotReceiverUnavailableException"/>), never taken for "nothing came".
+    /// (<see cref="SobotReceiverUnavailableException"/>), never taken for "nothing came". A long poll the receiver
+    /// turns away (429: as many polls wait on it as it allows) is neither: the wait asks again after the receiver's
+    /// Retry-After (never past its deadline), and at the deadline reads once more without waiting, which is never
+    /// turned away, so nothing that arrived meanwhile is missed.
     /// </summary>
     public abstract class ReceiverWait
     {
         private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
         private ReceiverOutage? _outage;
+        private bool _busy, _lastLookOwed;
 
         protected ReceiverWait(SobotReceiverClient client)
         {
@@ -31,6 +35,9 @@ namespace Sobot.Client.Receiver
         /// <summary>Called when it answers again, with how long it did not.</summary>
         public Action<TimeSpan>? Reachable { get; set; }
 
+        /// <summary>Called when the receiver starts turning the wait's long polls away (429), with how long the wait pauses before asking again.</summary>
+        public Action<TimeSpan>? Busy { get; set; }
+
         /// <summary>
         /// One call. Null when the receiver could not be reached or its store could not answer: the outage is noted and
         /// the caller asks again after a short pause. Anything else (a refused key, a bad answer) is thrown.
@@ -43,6 +50,18 @@ namespace Sobot.Client.Receiver
             {
                 result = await call(cancellationToken).ConfigureAwait(false);
             }
+            catch (SobotReceiverBusyException busy)
+            {
+                // An answer, so whatever outage was noted is over; and the read owed at the deadline makes up for this poll.
+                Answered();
+                _lastLookOwed = true;
+                var left = deadline - DateTimeOffset.UtcNow;
+                var pause = busy.RetryAfter < left ? busy.RetryAfter : left > TimeSpan.Zero ? left : TimeSpan.Zero;
+                if (!_busy) Busy?.Invoke(pause);
+                _busy = true;
+                if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
             catch (SobotReceiverException ex) when (ex.Transient)
             {
                 var now = DateTimeOffset.UtcNow;
@@ -50,14 +69,32 @@ namespace Sobot.Client.Receiver
                 // A call that timed out has not been answered since it was made; one refused, since now.
                 var since = before?.Since ?? (ex.InnerException is OperationCanceledException ? started : now);
                 Volatile.Write(ref _outage, new ReceiverOutage(since, ex));
+                _busy = false;
                 if (before is null) Unreachable?.Invoke(ex);
                 var left = deadline - now;
                 if (left > TimeSpan.Zero) await Task.Delay(left < RetryPause ? left : RetryPause, cancellationToken).ConfigureAwait(false);
                 return null;
             }
+            Answered();
+            _busy = _lastLookOwed = false;
+            return result;
+        }
+
+        private void Answered()
+        {
             var ended = Interlocked.Exchange(ref _outage, null);
             if (ended != null) Reachable?.Invoke(DateTimeOffset.UtcNow - ended.Since);
-            return result;
+        }
+
+        /// <summary>
+        /// At the deadline: true once when the wait's last long poll was turned away (429), for one more read without a
+        /// wait (never turned away), so that what arrived while the wait was kept out is still found.
+        /// </summary>
+        protected bool TakeLastLook()
+        {
+            bool owed = _lastLookOwed;
+            _lastLookOwed = false;
+            return owed;
         }
 
         /// <summary>The receiver's health, its newest seq in particular; a store that cannot answer counts as an outage (null).</summary>

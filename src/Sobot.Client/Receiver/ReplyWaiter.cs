@@ -69,7 +69,7 @@ namespace Sobot.Client.Receiver
                 if (_matches.Count > 0) return _matches.Dequeue();
                 if (_pending.Count == 0) return null;
                 var left = Left(deadline);
-                if (left <= TimeSpan.Zero) return null;
+                if (left <= TimeSpan.Zero && !TakeLastLook()) return null;
                 switch (_phase)
                 {
                     case Phase.LookUp:

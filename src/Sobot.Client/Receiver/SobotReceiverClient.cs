@@ -337,9 +337,19 @@ namespace Sobot.Client.Receiver
                     throw new SobotConsumerBusyException(path.Split('/')[2], message.Length > 0 ? message : $"The consumer '{path.Split('/')[2]}' is being read by another reader.");
                 string advice = status == 401 ? " The query key (x-receiver-key) was missing or wrong: use the receiver's query key."
                     : status == 405 ? " This receiver does not know that call: update it." : string.Empty;
-                throw new SobotReceiverException(status, $"The webhook receiver answered {status} to {method.Method} /{path}{(message.Length > 0 ? ": " + message : ".")}{advice}",
-                    null, shown, message.Length > 0 ? $"it answered {status}: {message.TrimEnd('.')}" : $"it answered {status}");
+                string text = $"The webhook receiver answered {status} to {method.Method} /{path}{(message.Length > 0 ? ": " + message : ".")}{advice}";
+                string reason = message.Length > 0 ? $"it answered {status}: {message.TrimEnd('.')}" : $"it answered {status}";
+                if (status == 429) throw new SobotReceiverBusyException(text, RetryAfter(response), shown, reason);
+                throw new SobotReceiverException(status, text, null, shown, reason);
             }
+        }
+
+        /// <summary>A 429's Retry-After, in seconds or as a date; 1 s when it has none, at most a minute.</summary>
+        private static TimeSpan RetryAfter(HttpResponseMessage response)
+        {
+            var header = response.Headers.RetryAfter;
+            var after = header?.Delta ?? (header?.Date is DateTimeOffset date ? date - DateTimeOffset.UtcNow : TimeSpan.FromSeconds(1));
+            return after < TimeSpan.Zero ? TimeSpan.Zero : after > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : after;
         }
 
         private static string MessageOf(string body)

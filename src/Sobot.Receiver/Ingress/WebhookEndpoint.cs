@@ -21,18 +21,19 @@ public static class WebhookEndpoint
         _ = Task.Run(() => PhoneNumberNormalizer.Canonical("919960123456"));
         // Map (any method) rather than MapPost: a GET on the path must be 404 like everything else, not a 405 that
         // confirms the path exists.
-        app.Map(Pattern, (HttpContext context, string token, IEventStore store, TimeProvider clock, ILoggerFactory logs, ReceiverOptions options) =>
-            HandleAsync(context, token, tokenMatcher, store, clock, logs, options.ConsentWords)).WithMetadata(ListenerScope.IngressOnly);
+        app.Map(Pattern, (HttpContext context, string token, IEventStore store, TimeProvider clock, ILoggerFactory logs, ReceiverOptions options, RefusalLog refusals) =>
+            HandleAsync(context, token, tokenMatcher, store, clock, logs, options.ConsentWords, refusals)).WithMetadata(ListenerScope.IngressOnly);
     }
 
     private static async Task HandleAsync(HttpContext context, string token, SecretMatcher tokenMatcher, IEventStore store, TimeProvider clock, ILoggerFactory logs,
-        ConsentWords words)
+        ConsentWords words, RefusalLog refusals)
     {
         var log = logs.CreateLogger(typeof(WebhookEndpoint).FullName!);
-        if (!HttpMethods.IsPost(context.Request.Method) || !tokenMatcher.Matches(token))
+        // Counted, not logged one by one (RefusalLog); the presented token never: a near miss would hint at the real one.
+        var refused = !HttpMethods.IsPost(context.Request.Method) ? Refusal.WrongMethod : !tokenMatcher.Matches(token) ? Refusal.WrongToken : (Refusal?)null;
+        if (refused is Refusal kind)
         {
-            // The presented token is not logged: a near miss would hint at the real one.
-            log.LogInformation("Webhook refused: wrong token or method from {RemoteAddress}", context.Connection.RemoteIpAddress);
+            refusals.Count(kind, context.Connection.RemoteIpAddress);
             await ReceiverJson.WriteErrorAsync(context, 404, "Not found.");
             return;
         }
@@ -49,7 +50,7 @@ public static class WebhookEndpoint
         }
         if (body == null)
         {
-            log.LogWarning("Webhook refused: body over {Limit} bytes from {RemoteAddress}", BoundedBodyReader.MaxBodyBytes, context.Connection.RemoteIpAddress);
+            refusals.Count(Refusal.TooLarge, context.Connection.RemoteIpAddress);
             await ReceiverJson.WriteErrorAsync(context, 413, $"The body is over {BoundedBodyReader.MaxBodyBytes} bytes.");
             return;
         }

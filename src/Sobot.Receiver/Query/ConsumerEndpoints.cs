@@ -109,13 +109,12 @@ public static partial class ConsumerEndpoints
         }
     }
 
-    /// <summary>A string property of at most <see cref="MaxTextLength"/> characters, or absent (null); false for anything else.</summary>
+    /// <summary>A string property of at most <see cref="MaxTextLength"/> characters, or absent (null); false for anything else (a control character included).</summary>
     private static bool OptionalText(JsonElement body, string name, out string? value)
     {
         value = null;
         if (!body.TryGetProperty(name, out var property) || property.ValueKind == JsonValueKind.Null) return true;
-        if (property.ValueKind != JsonValueKind.String) return false;
-        value = property.GetString();
+        if (property.ValueKind != JsonValueKind.String || !QueryArguments.TryString(property, name, out value, out _)) return false;
         return value!.Length <= MaxTextLength;
     }
 

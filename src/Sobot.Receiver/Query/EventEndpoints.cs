@@ -6,23 +6,21 @@ namespace Sobot.Receiver.Query;
 
 /// <summary>
 /// <c>GET /v1/events</c>: events after a cursor, oldest first, with filters, and long polling: with
-/// <c>waitMs</c>, a request that finds nothing waits for the next commit (woken by <see cref="CommitSignal"/>, not by
-/// polling) and answers as soon as a matching event is stored, or empty when the wait is over. Every page says
-/// <c>head</c>, the highest seq committed when the request was read, so a caller can long-poll from there.
+/// <c>waitMs</c>, a request that finds nothing waits until a matching event is committed (woken by
+/// <see cref="LongPolls"/>, not by polling) and answers then, or empty when the wait is over; beyond
+/// <c>--max-waits</c> waiting polls it is answered 429 with <c>Retry-After</c>. Every page says <c>head</c>, the
+/// highest seq committed when the request was read, so a caller can long-poll from there.
 /// </summary>
 public static class EventEndpoints
 {
     public const int MaxWaitMs = 30_000;
-
-    /// <summary>How long a woken long poll lets further commits gather before it reads again.</summary>
-    public static readonly TimeSpan WakeCoalescing = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The longest request line the receiver accepts: a query naming 1,000 numbers fits with room to spare.</summary>
     public const int MaxRequestLineBytes = 64 * 1024;
 
     public static void Map(RouteGroupBuilder v1) => v1.MapGet("/events", GetEventsAsync);
 
-    private static async Task GetEventsAsync(HttpContext context, IEventStore store, TimeProvider clock, IHostApplicationLifetime lifetime)
+    private static async Task GetEventsAsync(HttpContext context, IEventStore store, TimeProvider clock, IHostApplicationLifetime lifetime, LongPolls polls, RefusalLog refusals)
     {
         var q = context.Request.Query;
         if (!QueryArguments.TryLong(q["after"], "after", 0, long.MaxValue, 0, out long after, out var problem)
@@ -71,6 +69,16 @@ public static class EventEndpoints
             Limit = (int)limit,
         };
 
+        // A place among the waiting polls is taken before the store is touched, so a poll turned away costs nothing.
+        using var poll = waitMs > 0 ? polls.TryEnter() : null;
+        if (waitMs > 0 && poll is null)
+        {
+            refusals.Count(Refusal.TooManyWaits, context.Connection.RemoteIpAddress);
+            context.Response.Headers.RetryAfter = LongPolls.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ReceiverJson.WriteErrorAsync(context, 429,
+                $"{polls.Max} long polls are waiting on this receiver, as many as it allows (--max-waits): ask again in {LongPolls.RetryAfterSeconds} s, or read without waitMs.");
+            return;
+        }
         var deadline = clock.GetTimestamp() + (long)(waitMs * (clock.TimestampFrequency / 1000.0));
         // A shutdown ends waits at once (answered empty; the caller asks again after the restart), so a stop is not
         // held up for the length of the longest poll.
@@ -81,20 +89,18 @@ public static class EventEndpoints
         {
             // Before the first read: every event at or below it is in what that read sees.
             head = await store.GetHeadAsync(context.RequestAborted);
+            // Watched from before the first read, so an event committed after it wakes the poll (LongPolls says why).
+            poll?.Watch(query, head);
             while (true)
             {
-                // Taken before the read: a commit landing between the read and the wait still wakes this request.
-                var nextCommit = store.Commits.NextCommit;
+                // Taken before the read: a match committed between the read and the wait still wakes this request.
+                var woken = poll?.Woken.NextCommit;
                 events = await store.ReadEventsAsync(query, context.RequestAborted);
                 var left = clock.GetElapsedTime(clock.GetTimestamp(), deadline);
-                if (events.Count > 0 || left <= TimeSpan.Zero) break;
+                if (events.Count > 0 || left <= TimeSpan.Zero || woken is null) break;
                 try
                 {
-                    await nextCommit.WaitAsync(left, clock, waitEnds.Token);
-                    // Under a stream of webhooks every commit wakes every poll; reading once per short pause instead of
-                    // once per commit keeps ten waiting polls from costing ingest its throughput (the commits during the
-                    // pause are in the next read).
-                    await Task.Delay(WakeCoalescing, clock, waitEnds.Token);
+                    await woken.WaitAsync(left, clock, waitEnds.Token);
                 }
                 catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && lifetime.ApplicationStopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested))
                 {

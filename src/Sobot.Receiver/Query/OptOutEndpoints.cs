@@ -36,8 +36,9 @@ public static class OptOutEndpoints
         try
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            if (body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String)
-                source = s.GetString();
+            if (body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String
+                && !QueryArguments.TryString(s, "source", out source, out var problem))
+                return ReceiverJson.Error(400, problem!);
         }
         catch (JsonException)
         {

@@ -44,7 +44,8 @@ public static class StatusEndpoints
             foreach (var item in array.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.String) return ReceiverJson.Error(400, "messageIds holds strings only.");
-                ids.Add(item.GetString()!);
+                if (!QueryArguments.TryString(item, "messageIds", out var id, out var problem)) return ReceiverJson.Error(400, problem!);
+                ids.Add(id!);
             }
         }
         catch (JsonException)

@@ -29,6 +29,12 @@ public interface IEventStore : IAsyncDisposable
     Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The filter fields (<see cref="EventKeys"/>) of at most <paramref name="limit"/> events with seq &gt; <paramref name="after"/>,
+    /// in seq order: what the waiting long polls are matched against after a commit, without reading the events' fields or raw text.
+    /// </summary>
+    Task<IReadOnlyList<EventKeys>> ReadEventKeysAsync(long after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The highest seq committed (0 for an empty store). Read before a page's events, it is a safe start for a long
     /// poll: every event at or below it was visible to that page's read, and every later commit takes a higher seq.
     /// </summary>

@@ -12,6 +12,7 @@ internal static class StoreRows
     public const string StatusColumns = "message_id, status, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at";
     public const string OptOutColumns = "customer_number, since, source";
     public const string LastInboundColumns = "customer_number, last_inbound_at, message_id";
+    public const string EventKeyColumns = "seq, kind, customer_number, message_id, effective_at";
 
     public static StoredEvent Event(DbDataReader r)
     {
@@ -30,6 +31,15 @@ internal static class StoreRows
             EffectiveAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
         };
     }
+
+    public static EventKeys Keys(DbDataReader r)
+    {
+        EventKindNames.TryParse(r.GetString(1), out var kind);
+        return new EventKeys(r.GetInt64(0), kind, Text(r, 2), Text(r, 3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)));
+    }
+
+    /// <summary>The statement of <see cref="IEventStore.ReadEventKeysAsync"/>, the same in both dialects but for the parameter names.</summary>
+    public static string EventKeysSql(string after, string limit) => $"SELECT {EventKeyColumns} FROM events WHERE seq > {after} ORDER BY seq LIMIT {limit}";
 
     public static MessageStatusRecord Status(DbDataReader r) => new()
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using Sobot.Client.Receiver;
 using Sobot.Client.Webhooks;
 
@@ -77,13 +78,29 @@ namespace SobotPS.Commands
             };
             var deadline = Deadline(TimeoutSec);
             long cursor = After;
+            bool busy = false;
             try
             {
                 while (true)
                 {
                     var left = deadline - DateTimeOffset.UtcNow;
                     var wait = Wait && left > TimeSpan.Zero ? left : TimeSpan.Zero;
-                    var page = Call(token => receiver.GetEventsAsync(filter, cursor, SobotReceiverClient.MaximumPageSize, wait, token));
+                    SobotReceiverEventPage page;
+                    try
+                    {
+                        page = Call(token => receiver.GetEventsAsync(filter, cursor, SobotReceiverClient.MaximumPageSize, wait, token));
+                    }
+                    catch (SobotReceiverBusyException ex)
+                    {
+                        // Turned away (429): pause as asked, never past the deadline; the read after it, at the
+                        // deadline, has no wait and is never turned away.
+                        var pause = ex.RetryAfter < left ? ex.RetryAfter : left;
+                        if (!busy) WriteVerbose(BusyNote(pause));
+                        busy = true;
+                        Call(token => Task.Delay(pause, token));
+                        continue;
+                    }
+                    busy = false;
                     foreach (var e in page.Events) WriteObject(e);
                     cursor = Math.Max(cursor, page.Next);
                     if (page.Events.Count == 0 && (!Wait || DateTimeOffset.UtcNow >= deadline)) return;

@@ -308,6 +308,17 @@ public sealed class PostgresEventStore : IEventStore
         return command;
     }
 
+    public Task<IReadOnlyList<EventKeys>> ReadEventKeysAsync(long after, int limit, CancellationToken cancellationToken = default) => Run(async connection =>
+    {
+        await using var command = new NpgsqlCommand(StoreRows.EventKeysSql("$1", "$2"), connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
+        command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 1, EventQuery.MaxLimit) });
+        var keys = new List<EventKeys>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) keys.Add(StoreRows.Keys(reader));
+        return (IReadOnlyList<EventKeys>)keys;
+    }, cancellationToken);
+
     public Task<long> GetHeadAsync(CancellationToken cancellationToken = default) => Run(async connection =>
     {
         await using var command = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM events", connection);

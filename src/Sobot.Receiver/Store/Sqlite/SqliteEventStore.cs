@@ -269,6 +269,18 @@ public sealed class SqliteEventStore : IEventStore
         return command;
     }
 
+    public Task<IReadOnlyList<EventKeys>> ReadEventKeysAsync(long after, int limit, CancellationToken cancellationToken = default) => Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = StoreRows.EventKeysSql("$after", "$limit");
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, EventQuery.MaxLimit));
+        var keys = new List<EventKeys>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) keys.Add(StoreRows.Keys(reader));
+        return (IReadOnlyList<EventKeys>)keys;
+    });
+
     public Task<long> GetHeadAsync(CancellationToken cancellationToken = default) => Read(connection =>
     {
         using var command = connection.CreateCommand();
