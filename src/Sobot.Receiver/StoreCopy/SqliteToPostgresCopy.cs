@@ -40,6 +40,9 @@ public static class SqliteToPostgresCopy
         long statuses = await MergeStatusesAsync(source, target, cancellationToken).ConfigureAwait(false);
         var (consumersCopied, consumersPresent) = await CopyConsumersAsync(source, target, cancellationToken).ConfigureAwait(false);
         var (optOutsCopied, optOutsPresent, decisions, lastInbound) = await CopyConsentAsync(source, target, cancellationToken).ConfigureAwait(false);
+        // Planner statistics for what was just loaded in bulk: until autovacuum gets to it, PostgreSQL would plan a
+        // wait's lookup (one number, inbound, since) over the kind index and read every inbound event.
+        await using (var analyze = new NpgsqlCommand("ANALYZE", target)) await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return new StoreCopyCounts(bodiesCopied, bodiesPresent, eventsCopied, eventsPresent, statuses, consumersCopied, consumersPresent)
         {
             OptOutsCopied = optOutsCopied,
