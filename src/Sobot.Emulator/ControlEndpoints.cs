@@ -96,7 +96,13 @@ public static class ControlEndpoints
     {
         var body = new JsonObject();
         foreach (var knob in EmulatorKnobs.All.Where(k => k.AtRunTime))
-            body[knob.Field] = System.Text.Json.JsonSerializer.SerializeToNode(knob.Read(options), EmulatorJson.Wire);
+        {
+            object? value = knob.Read(options);
+            // Any local user can read this endpoint: a secret knob (the webhook URL ends with the receiver's token) is
+            // shown with its last segment masked, as the log shows it.
+            if (knob.Secret && value is string { Length: > 0 } text) value = WebhookSender.Shown(text);
+            body[knob.Field] = System.Text.Json.JsonSerializer.SerializeToNode(value, EmulatorJson.Wire);
+        }
         body["code"] = 200;
         return Results.Json(body, EmulatorJson.Wire);
     }

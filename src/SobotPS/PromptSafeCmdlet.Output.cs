@@ -34,6 +34,24 @@ namespace SobotPS
             else foreach (var item in items) base.WriteObject(SpreadsheetOutput.Inert(item));
         }
 
+        /// <summary>
+        /// An error as the console shows it: a message quoting outside text (a failure reason anyone with the webhook URL
+        /// can post, Sobot's own message) has its control characters escaped in <see cref="ErrorRecord.ErrorDetails"/>;
+        /// the exception keeps the original text.
+        /// </summary>
+        protected new void WriteError(ErrorRecord errorRecord) => base.WriteError(Displayable(errorRecord));
+
+        protected new void ThrowTerminatingError(ErrorRecord errorRecord) => base.ThrowTerminatingError(Displayable(errorRecord));
+
+        internal static ErrorRecord Displayable(ErrorRecord record)
+        {
+            string message = record.ErrorDetails?.Message ?? record.Exception?.Message ?? string.Empty;
+            string shown = DisplayText.EscapeLines(message);
+            if (shown != message)
+                record.ErrorDetails = new ErrorDetails(shown) { RecommendedAction = DisplayText.EscapeLines(record.ErrorDetails?.RecommendedAction) };
+            return record;
+        }
+
         private bool ForSpreadsheet => this is ISpreadsheetOutput output && output.SafeForSpreadsheet.IsPresent;
     }
 }

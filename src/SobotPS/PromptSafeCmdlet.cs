@@ -31,11 +31,25 @@ namespace SobotPS
         protected bool BoundSwitch(string name) =>
             MyInvocation.BoundParameters.TryGetValue(name, out var value) && (value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value));
 
-        protected new void WriteVerbose(string text) => Write(VerboseWriter, new VerboseRecord(text), () => base.WriteVerbose(text));
+        // Verbose, debug and warning lines may quote outside text (a receiver's answer, Sobot's reasons, a customer's
+        // number as typed): control characters are shown escaped, as in the views (DisplayText).
+        protected new void WriteVerbose(string text)
+        {
+            text = Sobot.Client.DisplayText.EscapeLines(text);
+            Write(VerboseWriter, new VerboseRecord(text), () => base.WriteVerbose(text));
+        }
 
-        protected new void WriteDebug(string text) => Write(DebugWriter, new DebugRecord(text), () => base.WriteDebug(text));
+        protected new void WriteDebug(string text)
+        {
+            text = Sobot.Client.DisplayText.EscapeLines(text);
+            Write(DebugWriter, new DebugRecord(text), () => base.WriteDebug(text));
+        }
 
-        protected new void WriteWarning(string text) => Write(WarningWriter, new WarningRecord(text), () => base.WriteWarning(text));
+        protected new void WriteWarning(string text)
+        {
+            text = Sobot.Client.DisplayText.EscapeLines(text);
+            Write(WarningWriter, new WarningRecord(text), () => base.WriteWarning(text));
+        }
 
         private void Write(MethodInfo? withoutAsking, InformationalRecord record, Action plain)
         {

@@ -66,6 +66,16 @@ public class WebhookTests
     }
 
     [Fact]
+    public async Task The_control_api_shows_the_webhook_url_with_its_token_masked()
+    {
+        const string token = "tok_0123456789abcdefWXYZ";
+        await using var e = await Emulator.StartAsync(o => o.WebhookUrl = "http://127.0.0.1:9/webhook/" + token);
+        string knobs = await e.Bare.GetStringAsync("_emulator/faults");
+        Assert.Contains("http://127.0.0.1:9/webhook/****WXYZ", knobs);
+        Assert.DoesNotContain(token, knobs);
+    }
+
+    [Fact]
     public async Task A_failed_post_is_reported_with_the_token_of_the_webhook_url_masked()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

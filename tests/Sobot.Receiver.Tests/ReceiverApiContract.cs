@@ -143,6 +143,8 @@ public abstract class ReceiverApiContract
     [InlineData("PUT", "v1/consumers/helpdesk", "{\"position\":1,\"holder\":\"h\\u0000\"}")]
     [InlineData("PUT", "v1/optouts/919960123456", "{\"source\":\"manual:a\\u0000b\"}")]
     [InlineData("POST", "v1/status/query", "{\"messageIds\":[\"wamid.\\u0000X\"]}")]
+    [InlineData("POST", "v1/windows/query", "{\"customerNumbers\":[\"\\ud800\"]}")]
+    [InlineData("POST", "v1/windows/query", "{\"customerNumbers\":[\"91996\\u00000123456\"]}")]
     public async Task A_NUL_or_other_control_character_in_a_parameter_is_400_on_every_store(string method, string path, string? body)
     {
         await using var r = await StartAsync();

@@ -193,6 +193,20 @@ Describe 'Customer text in a spreadsheet' {
         (Get-SobotJournal $journal).FailureReason | Should -BeExactly $formulas[3]
     }
 
+    It 'shows a failure reason posted with terminal escapes escaped in the error, and keeps it whole in the exception' {
+        $null = Set-SobotEmulatorKnob $emulator @{ webhook_url = '' }
+        try { $m = Send-SobotTextMessage -CustomerNumber 919970591040 -Message 'Your order shipped.' -SkipWindowCheck }
+        finally { $null = Set-SobotEmulatorKnob $emulator @{ webhook_url = $webhook } }
+        $null = Invoke-RestMethod -Method Post -Uri $webhook -ContentType 'application/json' -Body (New-FailedStatusWebhook $m.MessageId 919970591040 $Hostile)
+        $m | Wait-SobotDelivery -TimeoutSec 30 -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Match '^SobotDeliveryFailed'
+        $failed[0].Exception.Message.Contains($Hostile) | Should -BeTrue
+        Get-ControlCharacter $failed[0].ErrorDetails.Message | Should -BeNullOrEmpty
+        Get-ControlCharacter ($failed[0] | Out-String -Width 1000) | Should -BeNullOrEmpty
+        $failed[0].ErrorDetails.Message | Should -BeLike '*Asha\x1B]0;pwned\x07*'
+    }
+
     It 'makes formulas in a customer list inert, and in the rows Import-Customers.ps1 could not import' {
         $bad = Join-Path $TestDrive 'bad-customers.csv'
         @([pscustomobject]@{ Name = $formulas[2]; Mobile = '12' }) | Export-Csv $bad

@@ -27,7 +27,8 @@ public static class WindowEndpoints
             foreach (var item in array.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.String) return ReceiverJson.Error(400, "customerNumbers holds strings only.");
-                string text = item.GetString()!;
+                if (!QueryArguments.TryString(item, "customerNumbers", out string? value, out string? problem)) return ReceiverJson.Error(400, problem!);
+                string text = value!;
                 if (PhoneNumberNormalizer.Canonical(text) is not string number) return OptOutEndpoints.BadNumber(text);
                 numbers.Add(number);
             }
