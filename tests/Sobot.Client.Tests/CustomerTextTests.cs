@@ -56,6 +56,8 @@ public class CustomerTextTests
     [Theory]
     [InlineData("http://127.0.0.1:8080/webhook/EXAMPLE-token-EXAMPLE-token00", "http://127.0.0.1:8080/webhook/****en00")]
     [InlineData("https://hooks.example.com/sobot/WebHook/EXAMPLE-token-EXAMPLE-token00/", "https://hooks.example.com/sobot/WebHook/****en00/")]
+    [InlineData("http://127.0.0.1:8080/webhook//EXAMPLE-token-EXAMPLE-token00", "http://127.0.0.1:8080/webhook//****en00")]
+    [InlineData("http://127.0.0.1:8080/webhook;x/EXAMPLE-token-EXAMPLE-token00", "http://127.0.0.1:8080/webhook;x/****en00")]
     [InlineData("https://user:pw@hooks.example.com/webhook/EXAMPLE-token-EXAMPLE-token00?x=1#f", "https://hooks.example.com/webhook/****en00")]
     public void A_webhook_url_is_recognised_and_shown_without_its_token(string url, string shown)
     {

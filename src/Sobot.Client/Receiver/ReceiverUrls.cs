@@ -52,13 +52,18 @@ namespace Sobot.Client.Receiver
         /// <summary>Where the segment after a <c>webhook</c> segment starts, or -1.</summary>
         private static int TokenSegment(string path)
         {
+            // A server may read "/webhook//tok" or "/webhook;x/tok" as "/webhook/tok": empty segments are skipped, and a
+            // segment is compared without its ";parameters".
             string[] segments = path.Split('/');
             int offset = 0;
+            bool afterWebhook = false;
             for (int i = 0; i < segments.Length; i++)
             {
-                if (i + 1 < segments.Length && segments[i + 1].Length > 0 && segments[i].Equals(WebhookSegment, StringComparison.OrdinalIgnoreCase))
-                    return offset + segments[i].Length + 1;
-                offset += segments[i].Length + 1;
+                string segment = segments[i];
+                if (afterWebhook && segment.Length > 0) return offset;
+                int parameters = segment.IndexOf(';');
+                if (segment.Length > 0) afterWebhook = (parameters < 0 ? segment : segment.Substring(0, parameters)).Equals(WebhookSegment, StringComparison.OrdinalIgnoreCase);
+                offset += segment.Length + 1;
             }
             return -1;
         }
