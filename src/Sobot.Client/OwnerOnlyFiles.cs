@@ -16,13 +16,16 @@ namespace Sobot.Client
     /// <item>Folders it creates are 0700, every missing parent included; files it creates are 0600 from the start.</item>
     /// <item>A folder a file goes into that group or others can write, or that another user owns, is refused, unless it
     /// has the sticky bit (like /tmp: nobody else can remove or replace our files there, and the file checks below
-    /// stop what they planted). Root's folders are trusted.</item>
+    /// stop what they planted); so is any folder above it up to the root. Root's folders are trusted. A SQLite
+    /// store's folder gets no sticky exception (SQLite makes its side files by name there).</item>
     /// <item>A file is opened without following a symbolic link (O_NOFOLLOW, O_EXCL for new ones), or written whole to a
     /// new file that is then renamed over it. An existing one must be a regular file owned by this user (the effective
     /// uid) that group and others cannot write.</item>
     /// <item>A secret (token, key) is refused, as ssh refuses a private key, when group or others can read or write it,
-    /// or when another user owns it (root excepted); the user named it, so a symbolic link to it is followed and its
-    /// target checked.</item>
+    /// or when another user owns it (root excepted); the user named it, so a symbolic link to it is followed (when the
+    /// link is this user's or root's) and its target checked.</item>
+    /// <item>A file only read (a journal, a state file) must be a regular file of this user or root that group and others
+    /// cannot write, opened without following a link.</item>
     /// </list>
     /// Every refusal is an <see cref="UnsafePathException"/> naming the path and the fix. On Windows there are no modes:
     /// files are opened plainly and take the folder's access list (keep that folder private).
@@ -57,23 +60,40 @@ namespace Sobot.Client
 
         /// <summary>
         /// Refuses a folder that another user could put files into or replace ours in: writable by group or others
-        /// without the sticky bit, or owned by another user (root excepted). A missing folder passes (creating it is the caller's part).
+        /// without the sticky bit (with <paramref name="allowSticky"/> false, with it too), or owned by another user
+        /// (root excepted). Every folder above it up to the root is checked the same way (sticky ones allowed), as ssh's
+        /// StrictModes does: whoever can write a folder on the way can swap the one below it. A folder on the way that
+        /// is a symbolic link must itself be this user's or root's. A missing folder passes (creating it is the
+        /// caller's part); the folders above it that exist are checked.
         /// </summary>
-        public static void CheckFolder(string folder)
+        public static void CheckFolder(string folder, bool allowSticky = true)
         {
             if (IsWindows) return;
             string full = Path.GetFullPath(folder);
-            var status = UnixFiles.Status(full, followLink: true, out _);
-            if (status is null || !status.Value.IsDirectory) return;
-            var s = status.Value;
-            if (s.Owner != UnixFiles.EffectiveUserId && s.Owner != 0)
-                throw new UnsafePathException(full,
-                    $"The folder '{full}' belongs to another user (uid {s.Owner}), who could replace or plant files in it.",
-                    "use a folder of your own.");
-            if (s.OthersCanWrite && (s.Mode & UnixFiles.Sticky) == 0)
-                throw new UnsafePathException(full,
-                    $"The folder '{full}' can be written by other users (mode {s.Octal}), who could replace or plant files in it.",
-                    $"chmod go-w {Quote(full)}");
+            bool first = true;
+            for (string? f = full; !string.IsNullOrEmpty(f); f = Path.GetDirectoryName(f), first = false)
+            {
+                var link = UnixFiles.Status(f!, followLink: false, out _);
+                if (link is null) continue; // missing: the folders above are still checked
+                if (link.Value.IsLink && !IsOwnersOrRoots(link.Value))
+                    throw new UnsafePathException(f!,
+                        $"The folder '{f}' is a symbolic link that belongs to another user (uid {link.Value.Owner}), who could point it elsewhere.",
+                        RemoveFix(f!));
+                var status = link.Value.IsLink ? UnixFiles.Status(f!, followLink: true, out _) : link;
+                if (status is null || !status.Value.IsDirectory) continue;
+                var s = status.Value;
+                string which = first ? $"The folder '{f}'" : $"The folder '{f}', above '{full}',";
+                if (!IsOwnersOrRoots(s))
+                    throw new UnsafePathException(f!,
+                        $"{which} belongs to another user (uid {s.Owner}), who could replace or plant files in it.",
+                        "use a folder of your own.");
+                if (s.OthersCanWrite && ((s.Mode & UnixFiles.Sticky) == 0 || (first && !allowSticky)))
+                    throw new UnsafePathException(f!,
+                        (s.Mode & UnixFiles.Sticky) == 0
+                            ? $"{which} can be written by other users (mode {s.Octal}), who could replace or plant files in it."
+                            : $"{which} can be written by other users (mode {s.Octal}); the sticky bit is not enough for a SQLite store, whose side files are created and removed by name during the run.",
+                        $"chmod go-w {Quote(f!)}");
+            }
         }
 
         /// <summary>
@@ -187,6 +207,66 @@ namespace Sobot.Client
         /// <summary>As <see cref="Write(string, byte[])"/>, the text in UTF-8 without a byte-order mark.</summary>
         public static void Write(string path, string text) => Write(path, new UTF8Encoding(false).GetBytes(text ?? throw new ArgumentNullException(nameof(text))));
 
+        /// <summary>
+        /// Opens a file only to read it (a journal, a receiver's state file), never through a symbolic link: it must be a
+        /// regular file owned by this user or root that group and others cannot write, checked before opening (so that a
+        /// FIFO put there cannot hold the open) and again on the open file. Refused with an
+        /// <see cref="UnsafePathException"/> otherwise. On Windows: a plain FileStream that lets writers share it.
+        /// </summary>
+        public static FileStream OpenOwned(string path)
+        {
+            string full = Path.GetFullPath(path);
+            if (IsWindows) return new FileStream(full, System.IO.FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize);
+            var before = UnixFiles.Status(full, followLink: false, out int errno) ?? throw UnixFiles.Failure(errno, full);
+            CheckOwnedFile(before, full, rootToo: true, reading: true);
+            var handle = UnixFiles.Open(full, UnixFiles.ReadOnly | UnixFiles.NoFollow | UnixFiles.CloseOnExec, 0, out errno) ?? throw UnixFiles.Failure(errno, full);
+            try
+            {
+                CheckOwnedFile(UnixFiles.Status(handle, full), full, rootToo: true, reading: true);
+                return new FileStream(handle, FileAccess.Read, BufferSize);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The whole content of a file, opened as <see cref="OpenOwned"/> opens it.</summary>
+        public static byte[] ReadOwned(string path)
+        {
+            using var stream = OpenOwned(path);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+
+        /// <summary>
+        /// The file a path names at the end of its symbolic links (a path that is no link, or is missing, is itself). Each
+        /// link on the way must be this user's or root's, or it is refused: another user's link, planted in a shared
+        /// folder, would choose which file is used. The folders on the way are not resolved.
+        /// </summary>
+        public static string ResolveOwnedLink(string path)
+        {
+            string full = Path.GetFullPath(path);
+            if (IsWindows) return full;
+            for (int hops = 0; ; hops++)
+            {
+                var status = UnixFiles.Status(full, followLink: false, out int errno);
+                if (status is null)
+                {
+                    if (errno == UnixFiles.NoSuchFile) return full;
+                    throw UnixFiles.Failure(errno, full);
+                }
+                if (!status.Value.IsLink) return full;
+                if (!IsOwnersOrRoots(status.Value))
+                    throw new UnsafePathException(full, $"'{full}' is a symbolic link that belongs to another user (uid {status.Value.Owner}), who chose where it points.", RemoveFix(full));
+                if (hops >= 40) throw new IOException($"Too many levels of symbolic links : '{path}'");
+                string target = UnixFiles.ReadLink(full);
+                full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(full) ?? "/", target));
+            }
+        }
+
         // ---- Secrets ----
 
         /// <summary>
@@ -235,6 +315,9 @@ namespace Sobot.Client
         {
             string full = Path.GetFullPath(path);
             if (IsWindows) return File.ReadAllText(full);
+            var link = UnixFiles.Status(full, followLink: false, out int linkErrno) ?? throw UnixFiles.Failure(linkErrno, full);
+            if (link.IsLink && !IsOwnersOrRoots(link))
+                throw new UnsafePathException(full, $"The secret file '{full}' is a symbolic link that belongs to another user (uid {link.Owner}), who chose where it points.", RemoveFix(full));
             // Checked before opening too, so that a FIFO put there cannot hold the open.
             var before = UnixFiles.Status(full, followLink: true, out int errno) ?? throw UnixFiles.Failure(errno, full);
             CheckSecret(before, full);
@@ -297,14 +380,16 @@ namespace Sobot.Client
             }
         }
 
-        /// <summary>A file written or appended by us: regular, ours, not writable by group or others.</summary>
-        private static void CheckOwnedFile(UnixFiles.FileStatus s, string full)
+        /// <summary>A file written or appended by us (or, <paramref name="reading"/>, read): regular, ours (or, <paramref name="rootToo"/>, root's), not writable by group or others.</summary>
+        private static void CheckOwnedFile(UnixFiles.FileStatus s, string full, bool rootToo = false, bool reading = false)
         {
             if (s.IsLink)
-                throw new UnsafePathException(full, $"'{full}' is a symbolic link, which is not followed where a file is written (it could point at any file of this account).", RemoveFix(full));
+                throw new UnsafePathException(full, reading
+                    ? $"'{full}' is a symbolic link, which is not followed where a file of this account is read (another user could have planted it)."
+                    : $"'{full}' is a symbolic link, which is not followed where a file is written (it could point at any file of this account).", RemoveFix(full));
             if (!s.IsRegular)
                 throw new UnsafePathException(full, $"'{full}' is not a regular file.", RemoveFix(full));
-            if (s.Owner != UnixFiles.EffectiveUserId)
+            if (s.Owner != UnixFiles.EffectiveUserId && !(rootToo && s.Owner == 0))
                 throw new UnsafePathException(full, $"The file '{full}' is owned by uid {s.Owner}, not by this user: that user could read or change what is written into it.", RemoveFix(full));
             if (s.OthersCanWrite)
                 throw new UnsafePathException(full, $"The file '{full}' can be written by other users (mode {s.Octal}).", $"chmod go-w {Quote(full)}");
@@ -315,11 +400,13 @@ namespace Sobot.Client
         {
             if (!s.IsRegular)
                 throw new UnsafePathException(full, $"The secret file '{full}' is not a regular file.", RemoveFix(full));
-            if (s.Owner != UnixFiles.EffectiveUserId && s.Owner != 0)
+            if (!IsOwnersOrRoots(s))
                 throw new UnsafePathException(full, $"The secret file '{full}' is owned by uid {s.Owner}, not by this user: whoever wrote it chose the secret.", RemoveFix(full));
             if (s.OthersHaveAccess)
                 throw new UnsafePathException(full, $"The secret file '{full}' can be read or written by other users (mode {s.Octal}), so it is not a secret.", $"chmod 600 {Quote(full)}");
         }
+
+        private static bool IsOwnersOrRoots(UnixFiles.FileStatus s) => s.Owner == UnixFiles.EffectiveUserId || s.Owner == 0;
 
         /// <summary>A new file, 0600, never through a link (O_EXCL).</summary>
         private static FileStream CreateNewStream(string full)

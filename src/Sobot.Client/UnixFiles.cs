@@ -72,6 +72,16 @@ namespace Sobot.Client
             if (NativeRename(from, to) != 0) throw Failure(Marshal.GetLastWin32Error(), to);
         }
 
+        /// <summary>The target a symbolic link holds, as written in it (maybe relative to the link's folder).</summary>
+        public static string ReadLink(string path)
+        {
+            var buffer = new byte[4096];
+            int length = NativeReadLink(path, buffer, buffer.Length);
+            if (length < 0) throw Failure(Marshal.GetLastWin32Error(), path);
+            if (length >= buffer.Length) throw new IOException($"The symbolic link's target is too long : '{path}'");
+            return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+        }
+
         /// <summary>An exclusive flock(2), without waiting: false when another open file description holds one.</summary>
         public static bool TryLockExclusive(SafeFileHandle file, string path)
         {
@@ -151,6 +161,9 @@ namespace Sobot.Client
 
         [DllImport("libSystem.Native", EntryPoint = "SystemNative_Rename", SetLastError = true)]
         private static extern int NativeRename([MarshalAs(UnmanagedType.LPStr)] string from, [MarshalAs(UnmanagedType.LPStr)] string to);
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_ReadLink", SetLastError = true)]
+        private static extern int NativeReadLink([MarshalAs(UnmanagedType.LPStr)] string path, byte[] buffer, int bufferSize);
 
         [DllImport("libSystem.Native", EntryPoint = "SystemNative_FLock", SetLastError = true)]
         private static extern int NativeFLock(SafeFileHandle fd, int operation);

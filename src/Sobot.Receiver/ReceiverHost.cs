@@ -65,7 +65,8 @@ public sealed class ReceiverHost : IAsyncDisposable
         else
         {
             storeOptions ??= new SqliteStoreOptions(options.StorePath);
-            PrepareStoreFiles(storeOptions.Path, tightened.Add);
+            // A symbolic link the user named is resolved: SQLite, the lock and the state file work beside its target.
+            storeOptions = storeOptions with { Path = PrepareStoreFiles(storeOptions.Path, tightened.Add) };
             storeLock = LockStore(storeOptions.Path, tightened.Add);
             try
             {
@@ -99,11 +100,11 @@ public sealed class ReceiverHost : IAsyncDisposable
     private ILogger Logger => _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Sobot.Receiver");
 
     /// <summary>The store's folder and files, checked before SQLite opens them (<see cref="SqliteStoreFiles"/>).</summary>
-    private static void PrepareStoreFiles(string storePath, Action<string> tightened)
+    private static string PrepareStoreFiles(string storePath, Action<string> tightened)
     {
         try
         {
-            SqliteStoreFiles.Prepare(storePath, tightened);
+            return SqliteStoreFiles.Prepare(storePath, tightened);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

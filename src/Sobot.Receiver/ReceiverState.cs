@@ -45,7 +45,7 @@ public static class ReceiverState
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(PathOf(storePath)))?["pid"]?.GetValue<int>();
+            return JsonNode.Parse(OwnerOnlyFiles.ReadOwned(PathOf(storePath)))?["pid"]?.GetValue<int>();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or FormatException)
         {

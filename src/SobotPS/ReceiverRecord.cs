@@ -29,9 +29,14 @@ namespace SobotPS
         public bool Detached { get; set; }
         public string? LogPath { get; set; }
 
+        /// <summary>
+        /// Reads a record file. It says where to send the query key, so it is read as
+        /// <see cref="OwnerOnlyFiles.ReadOwned"/> reads: one another user owns or can write, a symbolic link or a FIFO is
+        /// refused with an <see cref="UnsafePathException"/>.
+        /// </summary>
         public static ReceiverRecord Read(string path)
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonDocument.Parse(OwnerOnlyFiles.ReadOwned(path));
             var root = document.RootElement;
             string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             DateTimeOffset? Time(string name) =>

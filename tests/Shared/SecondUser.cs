@@ -80,6 +80,17 @@ public sealed class SecondUser : IDisposable
         if (made.ExitCode != 0) throw new InvalidOperationException($"{Name} could not write {path}: {made.Error}");
     }
 
+    /// <summary>
+    /// Makes another uid (65534, nobody, unless told) the owner of the file, or of the symbolic link itself: what another
+    /// user left there, as root can make it without creating one. Skips the test when not root.
+    /// </summary>
+    public static void GiveAway(string path, uint uid = 65534)
+    {
+        Skip.If(OperatingSystem.IsWindows() || Run("id", "-u").Output.Trim() != "0", "NOT RUN: giving a file to another uid needs root.");
+        var given = Run("chown", "-h", uid.ToString(System.Globalization.CultureInfo.InvariantCulture), path);
+        if (given.ExitCode != 0) throw new InvalidOperationException($"chown {uid} {path} failed: {given.Error}");
+    }
+
     /// <summary>Whether this user can read the file (or list the folder).</summary>
     public bool CanRead(string path) =>
         Directory.Exists(path) ? As("ls", "--", path).ExitCode == 0 : As("head", "-c", "1", "--", path).ExitCode == 0;

@@ -221,4 +221,131 @@ public sealed class OwnerOnlyFilesTests : IDisposable
         foreach (string file in new[] { journal, log, report, token, cache.PathFor(new Uri("http://127.0.0.1:5001/")) })
             Assert.False(user.CanRead(file), $"the second user read {file}");
     }
+
+    private static string MakeFifo(string path)
+    {
+        var made = System.Diagnostics.Process.Start("mkfifo", ["--", path])!;
+        made.WaitForExit();
+        Assert.Equal(0, made.ExitCode);
+        return path;
+    }
+
+    /// <summary>Runs what may hang on a FIFO with a generous deadline, so that a hang fails the test instead of holding the run.</summary>
+    private static Exception? Within30Seconds(Action action)
+    {
+        var attempt = Task.Run(action);
+        Assert.True(Task.WhenAny(attempt, Task.Delay(TimeSpan.FromSeconds(30))).GetAwaiter().GetResult() == attempt, "it hung (a FIFO was opened)");
+        return attempt.Exception?.InnerException;
+    }
+
+    private string ValidJournal(string folder, string name)
+    {
+        string journal = Path.Combine(folder, name);
+        using (var j = SendJournal.Open(journal)) j.RecordSent("row-1#1", "919970585556", "wamid.A");
+        return journal;
+    }
+
+    [SkippableFact]
+    public void Opening_a_file_that_is_not_a_journal_as_a_journal_changes_nothing_in_it()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
+        string folder = Folder("notes", "700");
+        foreach (string content in new[] { "my notes\nthe last line, without its line end", "my notes\n{\"k\":\"row-1#1\",\"s\":\"Sent\"}", "{\"journal\":\"Sobot" + new string('x', 60) })
+        {
+            string notes = Path.Combine(folder, "notes-" + Guid.NewGuid().ToString("N") + ".txt");
+            File.WriteAllText(notes, content);
+            File.SetUnixFileMode(notes, Private);
+            var ex = Assert.Throws<JournalUnusableException>(() => SendJournal.Open(notes));
+            Assert.Contains("is not a SobotPS send journal", ex.Message);
+            Assert.Equal(content, File.ReadAllText(notes));
+        }
+    }
+
+    [SkippableFact]
+    public void A_journal_an_older_version_left_readable_by_everyone_is_made_0600_and_said_so()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
+        string journal = ValidJournal(Folder("older", "755"), "campaign.jsonl");
+        File.SetUnixFileMode(journal, (UnixFileMode)Convert.ToInt32("644", 8));
+        using (var reopened = SendJournal.Open(journal))
+        {
+            Assert.Contains("readable by this user only", reopened.Repair);
+            Assert.Single(reopened.Previous);
+        }
+        Assert.Equal(Private, File.GetUnixFileMode(journal));
+        using (var again = SendJournal.Open(journal)) Assert.Null(again.Repair);
+    }
+
+    [SkippableFact]
+    public void A_journal_or_state_file_read_must_be_a_regular_file_of_this_user_that_others_cannot_write()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
+        string folder = Folder("readers", "755");
+        string journal = ValidJournal(folder, "campaign.jsonl");
+        Assert.Single(SendJournal.Read(journal));
+        Assert.Equal(File.ReadAllBytes(journal), OwnerOnlyFiles.ReadOwned(journal));
+
+        string fifo = MakeFifo(Path.Combine(folder, "fifo.jsonl"));
+        Assert.IsType<UnsafePathException>(Within30Seconds(() => SendJournal.Read(fifo)));
+        Assert.IsType<UnsafePathException>(Within30Seconds(() => OwnerOnlyFiles.ReadOwned(fifo)));
+
+        string link = Path.Combine(folder, "link.jsonl");
+        File.CreateSymbolicLink(link, journal);
+        var linked = Assert.Throws<UnsafePathException>(() => SendJournal.Read(link));
+        Assert.Contains("symbolic link", linked.Message);
+        Assert.Throws<UnsafePathException>(() => OwnerOnlyFiles.ReadOwned(link));
+
+        string writable = ValidJournal(folder, "writable.jsonl");
+        File.SetUnixFileMode(writable, (UnixFileMode)Convert.ToInt32("666", 8));
+        var open = Assert.Throws<UnsafePathException>(() => SendJournal.Read(writable));
+        Assert.Equal($"chmod go-w '{writable}'", open.Fix);
+
+        string theirs = ValidJournal(folder, "theirs.jsonl");
+        SecondUser.GiveAway(theirs);
+        var owned = Assert.Throws<UnsafePathException>(() => SendJournal.Read(theirs));
+        Assert.Contains("owned by uid 65534", owned.Message);
+        Assert.Throws<UnsafePathException>(() => OwnerOnlyFiles.ReadOwned(theirs));
+    }
+
+    [SkippableFact]
+    public void A_token_file_that_is_a_symbolic_link_another_user_owns_is_refused()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
+        // A folder no one else can write, so that the kernel's protection of links in sticky folders plays no part.
+        string folder = Folder("secret-links", "755");
+        string secret = Path.Combine(folder, "real.token");
+        Assert.True(OwnerOnlyFiles.TryCreateSecret(secret, "our-own-secret-0123456789abc"));
+        string ours = Path.Combine(folder, "ours.token"), theirs = Path.Combine(folder, "theirs.token");
+        File.CreateSymbolicLink(ours, secret);
+        File.CreateSymbolicLink(theirs, secret);
+        Assert.Equal("our-own-secret-0123456789abc", OwnerOnlyFiles.ReadSecret(ours));
+        SecondUser.GiveAway(theirs);
+        var ex = Assert.Throws<UnsafePathException>(() => OwnerOnlyFiles.ReadSecret(theirs));
+        Assert.Equal(theirs, ex.Path);
+        Assert.Contains("uid 65534", ex.Message);
+    }
+
+    [SkippableFact]
+    public void A_folder_above_that_others_can_write_or_another_user_owns_is_refused_naming_it()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
+        string ww = Folder("ww", "777");
+        string mine = Directory.CreateDirectory(Path.Combine(ww, "mine")).FullName;
+        File.SetUnixFileMode(mine, PrivateFolder);
+        var ex = Assert.Throws<UnsafePathException>(() => SendJournal.Open(Path.Combine(mine, "campaign.jsonl")));
+        Assert.Equal((ww, $"chmod go-w '{ww}'"), (ex.Path, ex.Fix));
+        Assert.Throws<UnsafePathException>(() => OwnerOnlyFiles.CheckFolder(mine));
+        Assert.Empty(Directory.GetFileSystemEntries(mine));
+
+        // Sticky above, like /tmp: allowed.
+        File.SetUnixFileMode(ww, (UnixFileMode)Convert.ToInt32("1777", 8));
+        using (SendJournal.Open(Path.Combine(mine, "campaign.jsonl"))) { }
+
+        string theirs = Folder("theirs", "755");
+        string below = Directory.CreateDirectory(Path.Combine(theirs, "below")).FullName;
+        SecondUser.GiveAway(theirs);
+        var owned = Assert.Throws<UnsafePathException>(() => OwnerOnlyFiles.Write(Path.Combine(below, "report.html"), "x"));
+        Assert.Equal(theirs, owned.Path);
+        Assert.Contains("uid 65534", owned.Message);
+    }
 }

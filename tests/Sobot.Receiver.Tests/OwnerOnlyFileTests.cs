@@ -169,12 +169,58 @@ public sealed class OwnerOnlyFileTests
         Directory.CreateDirectory(folder.File("elsewhere"));
         File.CreateSymbolicLink(folder.File("linked.db"), target);
         File.WriteAllText(target, "");
-        await using (var host = await StartInProcessAsync(folder.File("linked.db"))) { }
+        await using (var host = await StartInProcessAsync(folder.File("linked.db")))
+        {
+            // SQLite is given the target: its side files and the receiver's are beside it, not beside the link.
+            Assert.True(File.Exists(target + ".lock"), "no lock beside the link's target");
+            Assert.False(File.Exists(folder.File("linked.db.lock")), "a lock beside the link");
+        }
         Assert.True(new FileInfo(target).Length > 0);
     }
 
     [SkippableFact]
-    public async Task A_store_folder_others_can_write_stops_the_start_with_chmod_go_w_unless_it_is_sticky()
+    public async Task A_store_link_is_checked_at_its_target_whose_folder_others_can_write_stops_the_start()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
+        using var folder = new TempDirectory();
+        string mine = folder.File("mine"), open = folder.File("open");
+        Directory.CreateDirectory(mine);
+        File.SetUnixFileMode(mine, PrivateFolder);
+        Directory.CreateDirectory(open);
+        File.SetUnixFileMode(open, Octal("777"));
+        string link = Path.Combine(mine, "events.db");
+        File.CreateSymbolicLink(link, Path.Combine(open, "events.db"));
+        var ex = AssertRefused(() => StartInProcessAsync(link), open);
+        Assert.Contains($"chmod go-w '{open}'", ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(open));
+    }
+
+    [SkippableFact]
+    public async Task A_store_link_another_user_owns_stops_the_start_and_what_it_points_at_keeps_its_mode()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
+        using var folder = new TempDirectory();
+        string victim = folder.File("bashrc");
+        File.WriteAllText(victim, "the victim's own lines\n");
+        File.SetUnixFileMode(victim, Octal("644"));
+        // In a folder no one else can write, so that the kernel's protection of links in sticky folders plays no part.
+        string theirs = folder.File("theirs.db");
+        File.CreateSymbolicLink(theirs, victim);
+        SecondUser.GiveAway(theirs);
+        var ex = AssertRefused(() => StartInProcessAsync(theirs), theirs);
+        Assert.Contains("uid 65534", ex.Message);
+        Assert.Equal(Octal("644"), File.GetUnixFileMode(victim));
+
+        // A link of ours to a file that is not a SQLite database: the start fails, and its mode is not changed either.
+        string ours = folder.File("ours.db");
+        File.CreateSymbolicLink(ours, victim);
+        await Assert.ThrowsAnyAsync<Exception>(() => StartInProcessAsync(ours));
+        Assert.Equal(Octal("644"), File.GetUnixFileMode(victim));
+        Assert.Equal("the victim's own lines\n", File.ReadAllText(victim));
+    }
+
+    [SkippableFact]
+    public async Task A_store_folder_others_can_write_stops_the_start_with_chmod_go_w_sticky_or_not()
     {
         Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
         using var folder = new TempDirectory();
@@ -190,7 +236,13 @@ public sealed class OwnerOnlyFileTests
         Assert.Equal((open, $"chmod go-w '{open}'"), (path, fix));
         Assert.Empty(Directory.GetFileSystemEntries(open));
 
+        // Sticky, like /tmp, is not enough: SQLite creates its -wal and -shm there by name during the run.
         File.SetUnixFileMode(open, Octal("1777"));
+        ex = AssertRefused(() => StartInProcessAsync(Path.Combine(open, "events.db")), open);
+        Assert.Contains($"chmod go-w '{open}'", ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(open));
+
+        File.SetUnixFileMode(open, Octal("1755"));
         await using (await StartInProcessAsync(Path.Combine(open, "events.db"))) { }
         Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(open, "events.db")));
     }
@@ -201,10 +253,16 @@ public sealed class OwnerOnlyFileTests
         Skip.If(OperatingSystem.IsWindows(), "Windows keeps no file modes: the files take the folder's access list.");
         using var user = SecondUser.Create();
         using var folder = new TempDirectory();
+        // In a shared sticky folder they could make it between the check and SQLite's open: that folder is refused.
         string shared = SecondUser.NewSharedFolder(folder.Path);
         string store = Path.Combine(shared, "events.db");
+        var ex = AssertRefused(() => StartInProcessAsync(store), shared);
+        Assert.Contains("sticky bit is not enough", ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(shared));
+        // One they could once write (now closed) that still holds their -wal: that file is refused.
         user.Plant(store + "-wal", "", umask: "000");
-        var ex = AssertRefused(() => StartInProcessAsync(store), store + "-wal");
+        File.SetUnixFileMode(shared, Octal("755"));
+        ex = AssertRefused(() => StartInProcessAsync(store), store + "-wal");
         Assert.Contains($"owned by uid {user.Uid}", ex.Message);
         Assert.False(File.Exists(store), "the store was created");
     }

@@ -188,4 +188,18 @@ Describe 'Nothing planted is trusted' -Skip:$NoModes {
         Assert-UnsafePath $err $open "chmod go-w '$open'"
         @(Get-ChildItem -Force $open).Count | Should -Be 0
     }
+
+    It 'warns about a receiver state file the second user planted in a shared folder, and hands out nothing it names' -Tag SecondUser {
+        if (Skip-WithoutSecondUser) { return }
+        $shared = New-SharedFolder $TestDrive
+        $planted = Join-Path $shared 'events.db.receiver.json'
+        # Their listener as the query URL, our real key file as the key: a receiver object made of it would send them our key.
+        $state = @{ version = 1; pid = $PID; store = (Join-Path $shared 'events.db'); queryUrl = 'http://127.0.0.1:9'
+            webhookUrlMasked = ''; queryKeyFile = "$store.query-key"; detached = $true } | ConvertTo-Json -Compress
+        Set-SecondUserFile $user $planted $state
+        Test-Path -LiteralPath "$store.query-key" | Should -BeTrue
+        $found = @(Get-SobotReceiver -Path $shared -WarningVariable plantedWarnings -WarningAction SilentlyContinue)
+        $found.Count | Should -Be 0
+        @($plantedWarnings | Where-Object { "$_" -like "*$planted*owned by uid $($user.Uid)*" }).Count | Should -Be 1
+    }
 }

@@ -17,12 +17,13 @@ namespace Sobot.Client.Bulk
     {
         private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
-        public static FileStream OpenForWriting(string path)
+        /// <param name="tightened">Told the path when the journal could be read by group or others (an older version left it 0644) and was made 0600.</param>
+        public static FileStream OpenForWriting(string path, Action<string>? tightened = null)
         {
             FileStream stream;
             try
             {
-                stream = OwnerOnlyFiles.OpenReadWrite(path, FileShare.Read);
+                stream = OwnerOnlyFiles.OpenReadWrite(path, FileShare.Read, tightened);
             }
             catch (IOException ex) when (IsSharingViolation(ex))
             {
@@ -54,18 +55,25 @@ namespace Sobot.Client.Bulk
         private static JournalLockedException Locked(string path, Exception? inner) =>
             new JournalLockedException($"The journal '{path}' is in use by another run (the operating system's lock on it is held). Wait for that run to end; two runs on one journal could send a row twice.", inner);
 
+        /// <summary>
+        /// A journal to read (it may be in use by a run), opened as <see cref="OwnerOnlyFiles.OpenOwned"/> opens it: one
+        /// another user owns or can write, a symbolic link or anything but a regular file (a FIFO) is refused with an
+        /// <see cref="UnsafePathException"/>, since what it says decides what a re-run sends.
+        /// </summary>
         public static Stream OpenForReading(string path)
         {
-            if (IsWindows)
-                return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-            var handle = UnixFiles.Open(path, UnixFiles.ReadOnly | UnixFiles.CloseOnExec, 0, out int errno);
-            if (handle is null)
+            try
             {
-                if (errno == UnixFiles.NoSuchFile) throw new FileNotFoundException($"No journal at '{path}'.", path);
-                if (errno == UnixFiles.AccessDenied) throw new UnauthorizedAccessException($"Access to the journal '{path}' was denied.");
-                throw new IOException($"Cannot open the journal '{path}' (error {errno}).");
+                return OwnerOnlyFiles.OpenOwned(path);
             }
-            return new FileStream(handle, FileAccess.Read, 1 << 16);
+            catch (FileNotFoundException ex)
+            {
+                throw new FileNotFoundException($"No journal at '{path}'.", path, ex);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new UnauthorizedAccessException($"Access to the journal '{path}' was denied.", ex);
+            }
         }
 
         /// <summary>ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows, where the share mode is the lock.</summary>

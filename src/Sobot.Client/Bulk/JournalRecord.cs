@@ -72,6 +72,9 @@ namespace Sobot.Client.Bulk
             return null;
         }
 
+        internal static JournalUnusableException NotAJournal(string path) =>
+            new JournalUnusableException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Use a new file, or one an earlier run wrote.");
+
         /// <summary>Every record of a journal stream, in order. Throws <see cref="JournalUnusableException"/> when it is not a journal.</summary>
         public static IEnumerable<JournalRecord> ReadAll(Stream stream, string path)
         {
@@ -79,7 +82,7 @@ namespace Sobot.Client.Bulk
             string? first = reader.ReadLine();
             if (first is null) yield break;
             if (first.Trim() != Header)
-                throw new JournalUnusableException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Use a new file, or one an earlier run wrote.");
+                throw NotAJournal(path);
             string? line;
             while ((line = reader.ReadLine()) != null)
             {

@@ -62,12 +62,19 @@ namespace Sobot.Client.Bulk
         internal static SendJournal Open(string path, Func<Stream, Stream>? wrapWrites)
         {
             string full = System.IO.Path.GetFullPath(path);
-            var file = JournalFile.OpenForWriting(full);
+            string? tightened = null;
+            var file = JournalFile.OpenForWriting(full, _ => tightened = "It could be read by other users (an older version created it so); it is now readable by this user only.");
             try
             {
                 string? repair = null;
                 var previous = new Dictionary<string, JournalEntry>(StringComparer.Ordinal);
-                if (file.Length > 0) repair = RepairTail(file, full);
+                if (file.Length > 0)
+                {
+                    // Before anything is changed: a file that is not a journal is never modified.
+                    CheckHeader(file, full);
+                    repair = RepairTail(file, full);
+                }
+                if (tightened != null) repair = repair is null ? tightened : repair + " " + tightened;
                 if (file.Length == 0)
                 {
                     var header = Encoding.UTF8.GetBytes(JournalRecord.Header + "\n");
@@ -95,6 +102,24 @@ namespace Sobot.Client.Bulk
         }
 
         /// <summary>
+        /// Refuses a file whose first line is not the journal header, or, when it has no line end yet, is not the start
+        /// of one (a header an interrupted run cut short, which <see cref="RepairTail"/> writes again).
+        /// </summary>
+        private static void CheckHeader(FileStream file, string path)
+        {
+            var expected = Encoding.UTF8.GetBytes(JournalRecord.Header);
+            var head = new byte[expected.Length + 2];
+            file.Position = 0;
+            int read = 0, n;
+            while (read < head.Length && (n = file.Read(head, read, head.Length - read)) > 0) read += n;
+            int end = Array.IndexOf(head, (byte)'\n', 0, read);
+            string first = Encoding.UTF8.GetString(head, 0, end < 0 ? read : end).Trim();
+            bool ok = end >= 0 ? first == JournalRecord.Header
+                : read <= expected.Length + 1 && JournalRecord.Header.StartsWith(first, StringComparison.Ordinal);
+            if (!ok) throw JournalRecord.NotAJournal(path);
+        }
+
+        /// <summary>
         /// A crash or a full disk can leave the last line cut short. Appending after it would glue the next
         /// record onto it, so the fragment is removed first (or, when it is in fact a whole record, ended).
         /// Nothing is lost: a fragment was never a completed write, and a Pending record is complete before its
@@ -119,7 +144,7 @@ namespace Sobot.Client.Bulk
             if (lastNewline < 0)
             {
                 if (!JournalRecord.Header.StartsWith(text.Trim(), StringComparison.Ordinal) && text.Trim() != JournalRecord.Header)
-                    throw new JournalUnusableException($"'{path}' is not a SobotPS send journal (its first line is not the journal header). Use a new file, or one an earlier run wrote.");
+                    throw JournalRecord.NotAJournal(path);
                 file.SetLength(0);
                 return "The journal's header was cut short by an interrupted run; it was written again.";
             }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Text.Json;
+using Sobot.Client;
 
 namespace SobotPS.Commands
 {
@@ -68,6 +69,12 @@ namespace SobotPS.Commands
             try
             {
                 record = ReceiverRecord.Read(stateFile);
+            }
+            catch (UnsafePathException ex)
+            {
+                // A file another user could have planted: what it names (where to send the query key) is not used.
+                WriteWarning(ex.Message);
+                return;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is JsonException || ex is InvalidOperationException || ex is KeyNotFoundException || ex is FormatException || ex is UriFormatException)
             {
