@@ -37,20 +37,34 @@ namespace Sobot.Client.Bulk
                     : ex.Message;
                 throw new JournalUnusableException($"Cannot open the journal '{path}' for writing: {why}. Use a file in a folder this account can write.", ex);
             }
-            bool locked;
-            try
+            // A lock can be held for a moment by no run at all: a process this one (or a run that just ended here) is
+            // starting holds a copy of the descriptor from fork until exec closes it. Only a lock still held after
+            // LockPatience is another run's.
+            var patience = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
             {
-                locked = OwnerOnlyFiles.TryLockExclusive(stream, path);
+                bool locked;
+                try
+                {
+                    locked = OwnerOnlyFiles.TryLockExclusive(stream, path);
+                }
+                catch (IOException ex)
+                {
+                    stream.Dispose();
+                    throw new JournalUnusableException($"Cannot lock the journal '{path}': {ex.Message}", ex);
+                }
+                if (locked) return stream;
+                if (patience.Elapsed >= LockPatience)
+                {
+                    stream.Dispose();
+                    throw Locked(path, null);
+                }
+                System.Threading.Thread.Sleep(50);
             }
-            catch (IOException ex)
-            {
-                stream.Dispose();
-                throw new JournalUnusableException($"Cannot lock the journal '{path}': {ex.Message}", ex);
-            }
-            if (locked) return stream;
-            stream.Dispose();
-            throw Locked(path, null);
         }
+
+        /// <summary>How long a held lock is tried again before the journal counts as in use by another run.</summary>
+        private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
 
         private static JournalLockedException Locked(string path, Exception? inner) =>
             new JournalLockedException($"The journal '{path}' is in use by another run (the operating system's lock on it is held). Wait for that run to end; two runs on one journal could send a row twice.", inner);
