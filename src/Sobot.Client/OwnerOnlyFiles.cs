@@ -189,7 +189,7 @@ namespace Sobot.Client
             string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
             try
             {
-                using (var stream = CreateNewStream(temp))
+                using (var stream = CreateNewStream(temp) ?? throw UnixFiles.Failure(UnixFiles.Exists, temp))
                 {
                     stream.Write(content, 0, content.Length);
                     stream.Flush(true);
@@ -280,25 +280,10 @@ namespace Sobot.Client
             string folder = Path.GetDirectoryName(full) ?? ".";
             CreateMissingFolder(folder);
             CheckFolder(folder);
-            FileStream stream;
-            if (IsWindows)
+            if (IsWindows && File.Exists(full)) return false;
+            using (var stream = CreateNewStream(full))
             {
-                if (File.Exists(full)) return false;
-                stream = new FileStream(full, System.IO.FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            }
-            else
-            {
-                var handle = UnixFiles.Open(full, UnixFiles.WriteOnly | UnixFiles.Create | UnixFiles.Exclusive | UnixFiles.NoFollow | UnixFiles.CloseOnExec, FileMode, out int errno);
-                if (handle is null)
-                {
-                    if (errno == UnixFiles.Exists) return false;
-                    throw UnixFiles.Failure(errno, full);
-                }
-                UnixFiles.ChangeMode(handle, FileMode, full);
-                stream = new FileStream(handle, FileAccess.Write, 1);
-            }
-            using (stream)
-            {
+                if (stream is null) return false;
                 var bytes = new UTF8Encoding(false).GetBytes(secret);
                 stream.Write(bytes, 0, bytes.Length);
                 stream.Flush(true);
@@ -315,13 +300,12 @@ namespace Sobot.Client
         {
             string full = Path.GetFullPath(path);
             if (IsWindows) return File.ReadAllText(full);
-            var link = UnixFiles.Status(full, followLink: false, out int linkErrno) ?? throw UnixFiles.Failure(linkErrno, full);
-            if (link.IsLink && !IsOwnersOrRoots(link))
-                throw new UnsafePathException(full, $"The secret file '{full}' is a symbolic link that belongs to another user (uid {link.Owner}), who chose where it points.", RemoveFix(full));
+            // A link the user named is followed, when every link on the way is theirs or root's.
+            full = ResolveOwnedLink(full);
             // Checked before opening too, so that a FIFO put there cannot hold the open.
-            var before = UnixFiles.Status(full, followLink: true, out int errno) ?? throw UnixFiles.Failure(errno, full);
+            var before = UnixFiles.Status(full, followLink: false, out int errno) ?? throw UnixFiles.Failure(errno, full);
             CheckSecret(before, full);
-            var handle = UnixFiles.Open(full, UnixFiles.ReadOnly | UnixFiles.CloseOnExec, 0, out errno) ?? throw UnixFiles.Failure(errno, full);
+            var handle = UnixFiles.Open(full, UnixFiles.ReadOnly | UnixFiles.NoFollow | UnixFiles.CloseOnExec, 0, out errno) ?? throw UnixFiles.Failure(errno, full);
             using var stream = new FileStream(handle, FileAccess.Read, 4096);
             CheckSecret(UnixFiles.Status(handle, full), full);
             using var reader = new StreamReader(stream, new UTF8Encoding(false));
@@ -408,12 +392,12 @@ namespace Sobot.Client
 
         private static bool IsOwnersOrRoots(UnixFiles.FileStatus s) => s.Owner == UnixFiles.EffectiveUserId || s.Owner == 0;
 
-        /// <summary>A new file, 0600, never through a link (O_EXCL).</summary>
-        private static FileStream CreateNewStream(string full)
+        /// <summary>A new file, 0600, never through a link (O_EXCL); null when something is there already.</summary>
+        private static FileStream? CreateNewStream(string full)
         {
             if (IsWindows) return new FileStream(full, System.IO.FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
-            var handle = UnixFiles.Open(full, UnixFiles.WriteOnly | UnixFiles.Create | UnixFiles.Exclusive | UnixFiles.NoFollow | UnixFiles.CloseOnExec, FileMode, out int errno)
-                ?? throw UnixFiles.Failure(errno, full);
+            var handle = UnixFiles.Open(full, UnixFiles.WriteOnly | UnixFiles.Create | UnixFiles.Exclusive | UnixFiles.NoFollow | UnixFiles.CloseOnExec, FileMode, out int errno);
+            if (handle is null) return errno == UnixFiles.Exists ? null : throw UnixFiles.Failure(errno, full);
             UnixFiles.ChangeMode(handle, FileMode, full);
             return new FileStream(handle, FileAccess.Write, BufferSize);
         }
