@@ -31,12 +31,7 @@ namespace Sobot.Client.Receiver
             _base = options.QueryUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.QueryUri : new Uri(options.QueryUri.AbsoluteUri + "/");
             // What messages show: the URL without any user information someone may have put in it.
             _shown = new UriBuilder(_base) { UserName = string.Empty, Password = string.Empty }.Uri;
-            var handler = options.Handler ?? new HttpClientHandler
-            {
-                UseCookies = false,
-                AllowAutoRedirect = false,
-                ServerCertificateCustomValidationCallback = options.SkipCertificateCheck ? (m, c, ch, e) => true : (Func<HttpRequestMessage, System.Security.Cryptography.X509Certificates.X509Certificate2?, System.Security.Cryptography.X509Certificates.X509Chain?, System.Net.Security.SslPolicyErrors, bool>?)null,
-            };
+            var handler = options.Handler ?? SobotHttpHandler.Create(null, null, options.SkipCertificateCheck);
             // Per-call time limits: a long poll legitimately waits up to 30 s.
             _http = new HttpClient(handler, disposeHandler: options.Handler is null) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         }
