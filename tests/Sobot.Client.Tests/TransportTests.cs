@@ -43,8 +43,7 @@ namespace Sobot.Client.Tests
             int port = TransportTestServer.ClosedPort();
             foreach (var stack in Stacks())
             {
-                using var client = Client(stack, new Uri("http://127.0.0.1:" + port + "/"), TimeSpan.FromSeconds(30), retries: 2);
-                var ex = await FailsWithinDeadline<SobotApiException>(client.SendRawAsync(HttpMethod.Post, "v1/messages", "{}"), stack);
+                var ex = await PostFails(stack, new Uri("http://127.0.0.1:" + port + "/"), retries: 2);
                 AssertNotSent(ex, stack, attempts: 3);
             }
         }
@@ -60,8 +59,7 @@ namespace Sobot.Client.Tests
             Skip.If(Resolves(host), host + " resolves on this machine (a resolver forges answers): the request could reach that address");
             foreach (var stack in Stacks())
             {
-                using var client = Client(stack, new Uri("http://" + host + "/"), TimeSpan.FromSeconds(30), retries: 1);
-                var ex = await FailsWithinDeadline<SobotApiException>(client.SendRawAsync(HttpMethod.Post, "v1/messages", "{}"), stack);
+                var ex = await PostFails(stack, new Uri("http://" + host + "/"), retries: 1);
                 AssertNotSent(ex, stack, attempts: 2);
             }
         }
@@ -77,8 +75,7 @@ namespace Sobot.Client.Tests
                     c.ReadSome();
                     c.Write(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
                 });
-                using var client = Client(stack, server.HttpsUri, TimeSpan.FromSeconds(30), retries: 2);
-                var ex = await FailsWithinDeadline<SobotApiException>(client.SendRawAsync(HttpMethod.Post, "v1/messages", "{}"), stack);
+                var ex = await PostFails(stack, server.HttpsUri, retries: 2);
                 AssertNotSent(ex, stack, attempts: 3);
                 Assert.Equal(3, server.Connections);
                 Assert.Empty(server.Heads);
@@ -91,8 +88,7 @@ namespace Sobot.Client.Tests
             foreach (var stack in Stacks())
             {
                 using var server = new TransportTestServer(c => c.Client.Close());
-                using var client = Client(stack, server.HttpsUri, TimeSpan.FromSeconds(30), retries: 1);
-                var ex = await FailsWithinDeadline<SobotApiException>(client.SendRawAsync(HttpMethod.Post, "v1/messages", "{}"), stack);
+                var ex = await PostFails(stack, server.HttpsUri, retries: 1);
                 if (stack == DefaultStack && IsMono)
                 {
                     // Mono's SocketsHttpHandler port says only IOException("...closed the transport stream"): not proof.
@@ -117,8 +113,7 @@ namespace Sobot.Client.Tests
                     c.ReadRequest();
                     c.Client.LingerState = new LingerOption(true, 0);
                 });
-                using var client = Client(stack, server.HttpUri, TimeSpan.FromSeconds(30), retries: 2);
-                var ex = await FailsWithinDeadline<SobotApiException>(client.SendRawAsync(HttpMethod.Post, "v1/messages", "{}"), stack);
+                var ex = await PostFails(stack, server.HttpUri, retries: 2);
                 Assert.True(ex.Kind == SobotErrorKind.Transport, stack + ": " + ex.Kind + " " + ex.Message);
                 Assert.False(ex.NotSent, stack + ": " + ex.Message);
                 Assert.Equal(1, ex.Attempts);
@@ -134,8 +129,7 @@ namespace Sobot.Client.Tests
             foreach (var stack in Stacks())
             {
                 using var stalled = StalledServer(out _);
-                using var client = Client(stack, stalled.HttpUri, TimeSpan.FromSeconds(2), retries: 0);
-                var ex = await FailsWithinDeadline<SobotApiException>(client.SendRawAsync(HttpMethod.Post, "v1/messages", "{}"), stack);
+                var ex = await PostFails(stack, stalled.HttpUri, retries: 0, TimeSpan.FromSeconds(2));
                 Assert.True(ex.StatusCode == 200, stack + ": " + ex.Message);
                 Assert.Contains("body could not be read", ex.Message);
                 Assert.Contains("may or may not", ex.Message);
@@ -377,6 +371,13 @@ namespace Sobot.Client.Tests
                 sent.Set();
                 c.ReadSome(); // blocks until the client closes (or the server is disposed)
             });
+        }
+
+        /// <summary>One POST through a client for <paramref name="stack"/>, which must fail with a SobotApiException within the deadline.</summary>
+        private async Task<SobotApiException> PostFails(string stack, Uri baseUri, int retries, TimeSpan? timeout = null)
+        {
+            using var client = Client(stack, baseUri, timeout ?? TimeSpan.FromSeconds(30), retries);
+            return await FailsWithinDeadline<SobotApiException>(client.SendRawAsync(HttpMethod.Post, "v1/messages", "{}"), stack);
         }
 
         private static void AssertNotSent(SobotApiException ex, string stack, int attempts)
