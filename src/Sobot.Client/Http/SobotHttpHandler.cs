@@ -92,7 +92,10 @@ namespace Sobot.Client.Http
             return SslProtocols.Tls12 | ((SslProtocols)(int)processProtocols & Tls13);
         }
 
-        /// <summary>True on .NET Framework and Mono, whose HttpClient takes its TLS default from ServicePointManager.</summary>
+        /// <summary>
+        /// True on .NET Framework, whose HttpClient takes its TLS default from ServicePointManager, and on Mono, which keeps
+        /// that design (its process default is SystemDefault: nothing is named there unless a script set a list).
+        /// </summary>
         internal static bool OverHttpWebRequest { get; } =
             RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase)
             || Type.GetType("Mono.Runtime") != null;
