@@ -312,7 +312,7 @@ namespace Sobot.Client.Tests
             Assert.True(seen == false, "ExpectContinue was " + (seen?.ToString() ?? "not set"));
         }
 
-        // ---- helpers ----
+        // ---- what the tests share ----
 
         private const string DefaultStack = "the runtime's handler";
         private const string WebRequestStack = "Mono's HttpWebRequest handler";
