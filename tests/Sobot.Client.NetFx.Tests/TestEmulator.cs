@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Security;
+using System.Text;
+using System.Text.Json.Nodes;
+using Sobot.Emulator;
+
+namespace Sobot.Emulator
+{
+    /// <summary>
+    /// The emulator settings the linked tests set, under the names of the emulator's own EmulatorOptions; each
+    /// becomes a command-line flag of the emulator process (its --help lists them).
+    /// </summary>
+    public sealed class EmulatorOptions
+    {
+        public const string DefaultAccessKey = "demo-access-key";
+        public const string DefaultSecretKey = "demo-secret-key";
+        public int LatencyMs { get; set; }
+        public double RateLimit { get; set; }
+        public double FailRate { get; set; }
+        public double DropRate { get; set; }
+        public bool NoWindow { get; set; }
+
+        internal IEnumerable<string> Arguments()
+        {
+            string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+            if (LatencyMs != 0) { yield return "--latency-ms"; yield return LatencyMs.ToString(CultureInfo.InvariantCulture); }
+            if (RateLimit != 0) { yield return "--rate-limit"; yield return N(RateLimit); }
+            if (FailRate != 0) { yield return "--fail-rate"; yield return N(FailRate); }
+            if (DropRate != 0) { yield return "--drop-rate"; yield return N(DropRate); }
+            if (NoWindow) yield return "--no-window";
+        }
+    }
+
+    /// <summary>A customer as the linked tests add one straight into the emulator (here through its API).</summary>
+    public sealed class CustomerItem
+    {
+        public string Mobile { get; set; } = "";
+        public string Name { get; set; } = "";
+    }
+}
+
+namespace Sobot.Client.Tests
+{
+    /// <summary>
+    /// The built emulator (out/emulator/Sobot.Emulator.dll) run by <c>dotnet</c> as a child process on a free
+    /// loopback port, with the surface of tests/Sobot.Client.Tests/TestEmulator.cs that the linked tests use.
+    /// The emulator is a .NET 10 program; only the client and the tests run on .NET Framework (Mono).
+    /// Disposing it kills the one process it started, and nothing else.
+    /// </summary>
+    public sealed class TestEmulator : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private TestEmulator(Process process, Uri baseUri)
+        {
+            _process = process;
+            Host = new EmulatorHostInfo(baseUri);
+            State = new EmulatorStateOverHttp(this);
+            Api = new HttpClient { BaseAddress = baseUri };
+            Api.DefaultRequestHeaders.Add("x-api-key", EmulatorOptions.DefaultAccessKey);
+            Api.DefaultRequestHeaders.Add("x-api-secret", EmulatorOptions.DefaultSecretKey);
+            Control = new HttpClient { BaseAddress = baseUri };
+        }
+
+        public EmulatorHostInfo Host { get; }
+        /// <summary>What the linked tests change in the emulator's state, done through its API.</summary>
+        public EmulatorStateOverHttp State { get; }
+        /// <summary>Carries the default keys.</summary>
+        public HttpClient Api { get; }
+        /// <summary>No keys: for <c>/_emulator</c> and for requests that must be refused.</summary>
+        public HttpClient Control { get; }
+
+        /// <summary>Sobot.Emulator.dll: $SOBOT_EMULATOR_DLL (build.ps1 sets it), else out/emulator above this assembly.</summary>
+        public static string EmulatorPath()
+        {
+            string? fromEnvironment = Environment.GetEnvironmentVariable("SOBOT_EMULATOR_DLL");
+            if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment!;
+            for (var dir = new DirectoryInfo(AppDomain.CurrentDomain.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "out", "emulator", "Sobot.Emulator.dll");
+                if (File.Exists(candidate)) return candidate;
+            }
+            throw new InvalidOperationException("Sobot.Emulator.dll not found: run ./build.ps1 -Task Build first, or set SOBOT_EMULATOR_DLL.");
+        }
+
+        public static Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null)
+        {
+            var options = new EmulatorOptions();
+            configure?.Invoke(options);
+            var arguments = new[] { EmulatorPath(), "--urls", "http://127.0.0.1:0" }.Concat(options.Arguments());
+            var psi = new ProcessStartInfo("dotnet", string.Join(" ", arguments.Select(Quote)))
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardInput = true,
+                CreateNoWindow = true,
+            };
+            var process = Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start.");
+            try
+            {
+                // The first line: "Sobot emulator listening on http://127.0.0.1:<port>". A generous deadline: the
+                // machine may be busy; a start that fails shows what the emulator printed.
+                var firstLine = Task.Run(() => process.StandardOutput.ReadLine());
+                if (!firstLine.Wait(TimeSpan.FromSeconds(60)) || firstLine.Result is not string line)
+                    throw new InvalidOperationException("The emulator did not say where it listens within 60 s.");
+                const string marker = "listening on ";
+                int at = line.IndexOf(marker, StringComparison.Ordinal);
+                if (at < 0) throw new InvalidOperationException("Unexpected first line from the emulator: " + line);
+                var uri = new Uri(line.Substring(at + marker.Length).Trim() + "/");
+                // Keep draining its output so it never blocks on a full pipe.
+                _ = Task.Run(() => { try { while (process.StandardOutput.ReadLine() != null) { } } catch (IOException) { } catch (ObjectDisposedException) { } });
+                return Task.FromResult(new TestEmulator(process, uri));
+            }
+            catch
+            {
+                Kill(process);
+                throw;
+            }
+        }
+
+        private static string Quote(string argument) =>
+            argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '"', '\t' }) < 0 ? argument : "\"" + argument.Replace("\"", "\\\"") + "\"";
+
+        public static SecureString Secure(string text)
+        {
+            var s = new SecureString();
+            foreach (char c in text) s.AppendChar(c);
+            return s;
+        }
+
+        public SobotClient Client(string? region = null, string accessKey = EmulatorOptions.DefaultAccessKey, string secretKey = EmulatorOptions.DefaultSecretKey, Action<SobotTraceEvent>? trace = null) =>
+            new(new SobotClientOptions(new SobotCredential(accessKey, Secure(secretKey))) { BaseUri = Host.BaseUri, DefaultRegion = region, Trace = trace });
+
+        /// <summary>An API call with the default keys and a JSON body (when given); the status and the parsed answer.</summary>
+        public async Task<(int Status, JsonNode Body)> SendAsync(HttpMethod method, string path, string? json = null)
+        {
+            using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+            if (json != null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            using var response = await Api.SendAsync(request);
+            return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+        }
+
+        /// <summary>A control call (<c>/_emulator/...</c>) with a JSON body; the status and the parsed answer.</summary>
+        public async Task<(int Status, JsonNode Body)> ControlAsync(string path, object body)
+        {
+            using var response = await Control.PostAsJsonAsync("_emulator/" + path, body);
+            return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+        }
+
+        /// <summary>A message from the customer, so free-form messages to that number are allowed.</summary>
+        public async Task OpenWindowAsync(string number) =>
+            (await Control.PostAsJsonAsync("_emulator/inbound", new { from = number, text = "Hi" })).EnsureSuccessStatusCode();
+
+        public async Task<JsonArray> MessagesAsync() =>
+            (JsonArray)JsonNode.Parse(await Control.GetStringAsync("_emulator/messages"))!;
+
+        public ValueTask DisposeAsync()
+        {
+            Api.Dispose();
+            Control.Dispose();
+            Kill(_process);
+            return default;
+        }
+
+        private static void Kill(Process process)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                    process.WaitForExit(10_000);
+                }
+            }
+            catch (InvalidOperationException) { }   // it has exited meanwhile
+            finally { process.Dispose(); }
+        }
+    }
+
+    public sealed class EmulatorHostInfo
+    {
+        public EmulatorHostInfo(Uri baseUri) => BaseUri = baseUri;
+        public Uri BaseUri { get; }
+    }
+
+    public sealed class EmulatorStateOverHttp
+    {
+        private readonly TestEmulator _emulator;
+        public EmulatorStateOverHttp(TestEmulator emulator) => _emulator = emulator;
+
+        /// <summary>Adds a customer through <c>POST /api/customer</c>; false when the emulator already has the number.</summary>
+        public bool TryAddCustomer(CustomerItem customer)
+        {
+            var (status, _) = _emulator.SendAsync(HttpMethod.Post, "api/customer",
+                new JsonObject { ["mobile"] = customer.Mobile, ["name"] = customer.Name }.ToJsonString()).GetAwaiter().GetResult();
+            return status is >= 200 and < 300;
+        }
+    }
+}
