@@ -19,6 +19,34 @@ internal static class NetFxShims
         public static bool IsMacOS() => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
     }
 
+    extension(Environment)
+    {
+        public static int ProcessId => Process.GetCurrentProcess().Id;
+    }
+
+    extension(System.Net.HttpStatusCode)
+    {
+        public static System.Net.HttpStatusCode TooManyRequests => (System.Net.HttpStatusCode)429;
+    }
+
+    public static Task<string> ReadAsStringAsync(this HttpContent content, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return content.ReadAsStringAsync();
+    }
+
+    public static string[] Split(this string text, char separator, int count, StringSplitOptions options) =>
+        text.Split(new[] { separator }, count, options);
+
+    public static string[] Split(this string text, char separator, int count) =>
+        text.Split(new[] { separator }, count);
+
+    public static string[] Split(this string text, char separator, StringSplitOptions options) =>
+        text.Split(new[] { separator }, options);
+
+    public static string[] Split(this string text, string separator, StringSplitOptions options = StringSplitOptions.None) =>
+        text.Split(new[] { separator }, options);
+
     extension(File)
     {
         /// <summary>The permission bits, read by stat(1): no P/Invoke into a struct whose layout varies by platform.</summary>

@@ -1,5 +1,5 @@
 // What the linked tests use from .NET that .NET Framework 4.7.2 lacks, for the compiler only (no behaviour
-// differs): the types behind records, init, ranges and indices.
+// differs): the types behind records, init, ranges and indices, and a few more.
 namespace System.Runtime.CompilerServices
 {
     internal static class IsExternalInit { }
@@ -35,5 +35,37 @@ namespace System
             if ((uint)end > (uint)length || (uint)start > (uint)end) throw new ArgumentOutOfRangeException(nameof(length));
             return (start, end - start);
         }
+    }
+}
+
+namespace System.Threading.Tasks
+{
+    /// <summary>.NET's TaskCompletionSource without a result, over the generic one.</summary>
+    internal sealed class TaskCompletionSource
+    {
+        private readonly TaskCompletionSource<object?> _inner;
+        public TaskCompletionSource(TaskCreationOptions options) => _inner = new TaskCompletionSource<object?>(options);
+        public Task Task => _inner.Task;
+        public void SetResult() => _inner.SetResult(null);
+        public bool TrySetResult() => _inner.TrySetResult(null);
+        public bool TrySetCanceled() => _inner.TrySetCanceled();
+        public bool TrySetException(Exception exception) => _inner.TrySetException(exception);
+    }
+}
+
+namespace System.Runtime.Versioning
+{
+    [AttributeUsage(AttributeTargets.All, AllowMultiple = true, Inherited = false)]
+    internal sealed class UnsupportedOSPlatformAttribute : Attribute
+    {
+        public UnsupportedOSPlatformAttribute(string platformName) => PlatformName = platformName;
+        public string PlatformName { get; }
+    }
+
+    [AttributeUsage(AttributeTargets.All, AllowMultiple = true, Inherited = false)]
+    internal sealed class SupportedOSPlatformAttribute : Attribute
+    {
+        public SupportedOSPlatformAttribute(string platformName) => PlatformName = platformName;
+        public string PlatformName { get; }
     }
 }

@@ -33,11 +33,20 @@ namespace Sobot.Emulator
         }
     }
 
-    /// <summary>A customer as the linked tests add one straight into the emulator (here through its API).</summary>
+    /// <summary>A customer as the linked tests add one straight into the emulator (here through its API) or read it back.</summary>
     public sealed class CustomerItem
     {
         public string Mobile { get; set; } = "";
         public string Name { get; set; } = "";
+        public List<string> Labels { get; set; } = new();
+    }
+
+    /// <summary>One line of the emulator's API request log (GET /_emulator/requests).</summary>
+    public sealed class RequestLogEntry
+    {
+        public string Method { get; set; } = "";
+        public string Path { get; set; } = "";
+        public int Status { get; set; }
     }
 }
 
@@ -189,6 +198,27 @@ namespace Sobot.Client.Tests
     {
         private readonly TestEmulator _emulator;
         public EmulatorStateOverHttp(TestEmulator emulator) => _emulator = emulator;
+
+        /// <summary>The API requests the emulator has answered so far (<c>GET /_emulator/requests</c>).</summary>
+        public IReadOnlyList<RequestLogEntry> Requests =>
+            Get("_emulator/requests").Select(r => new RequestLogEntry
+            {
+                Method = r!["method"]!.GetValue<string>(),
+                Path = r["path"]!.GetValue<string>(),
+                Status = r["status"]!.GetValue<int>(),
+            }).ToList();
+
+        /// <summary>The customer with this number (<c>GET /_emulator/customers</c>), or null.</summary>
+        public CustomerItem? FindCustomer(string mobile) =>
+            Get("_emulator/customers").Where(c => c!["mobile"]!.GetValue<string>() == mobile).Select(c => new CustomerItem
+            {
+                Mobile = mobile,
+                Name = c!["name"]!.GetValue<string>(),
+                Labels = (c["labels"] as JsonArray ?? new JsonArray()).Select(l => l!.GetValue<string>()).ToList(),
+            }).SingleOrDefault();
+
+        private JsonArray Get(string path) =>
+            (JsonArray)JsonNode.Parse(_emulator.Control.GetStringAsync(path).GetAwaiter().GetResult())!;
 
         /// <summary>Adds a customer through <c>POST /api/customer</c>; false when the emulator already has the number.</summary>
         public bool TryAddCustomer(CustomerItem customer)

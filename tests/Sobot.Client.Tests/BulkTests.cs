@@ -240,10 +240,15 @@ public class BulkSenderTests
         using var client = emulator.Client(secretKey: "wrong");
         using var sender = new BulkSender(client, new BulkSendOptions { ThrottleLimit = 2 }, CancellationToken.None);
         sender.Add(Rows(1).Single(), null);
-        while (sender.Outstanding > 0 && sender.Fatal is null) sender.Wait(TimeSpan.FromMilliseconds(20));
+        // The refusal stops the run (Fatal) a moment before the row's outcome is queued: wait for the outcome itself.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!sender.TryTake(out _))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The refused row had no outcome within 30 s.");
+            sender.Wait(TimeSpan.FromMilliseconds(20));
+        }
         Assert.Equal(SobotErrorKind.Unauthorized, Assert.IsType<SobotApiException>(sender.Fatal).Kind);
         sender.Add(Rows(1).Single(), null);
-        Assert.True(sender.TryTake(out _));
         Assert.True(sender.TryTake(out var later));
         Assert.Equal(BulkOutcomeKind.Failed, later.Kind);
         Assert.IsType<RowNotSentException>(later.Error);
