@@ -14,7 +14,7 @@ internal static class RuntimeQuirks
     /// <summary>
     /// Why the client cannot open its owner-only files (journals, state, secrets) here, or null when it can. On Linux
     /// and macOS it calls .NET's native shim, libSystem.Native; Mono has none (its libmono-native is an older copy,
-    /// with the stat calls under other names and no O_NOFOLLOW). .NET Framework runs on Windows only, where the client
+    /// with the stat calls under other names, whose open refuses the client's flags). .NET Framework runs on Windows only, where the client
     /// opens these files through Windows' own file API instead.
     /// </summary>
     public static string? NoOwnerOnlyFiles =>
