@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Security;
-using System.Text;
 using System.Text.Json.Nodes;
 using Sobot.Emulator;
+using Sobot.TestSupport;
 
 namespace Sobot.Emulator
 {
@@ -54,32 +52,26 @@ namespace Sobot.Client.Tests
 {
     /// <summary>
     /// The built emulator (out/emulator/Sobot.Emulator.dll) run by <c>dotnet</c> as a child process on a free
-    /// loopback port, with the surface of tests/Sobot.Client.Tests/TestEmulator.cs that the linked tests use.
+    /// loopback port, with the surface of tests/Sobot.Client.Tests/TestEmulator.cs that the linked tests use: the
+    /// HTTP calls of tests/Shared/EmulatorHttp.cs, the client of TestEmulator.Client.cs, and the emulator's state
+    /// through its API.
     /// The emulator is a .NET 10 program; only the client and the tests run on .NET Framework (Mono).
     /// Disposing it kills the one process it started, and nothing else.
     /// </summary>
-    public sealed class TestEmulator : IAsyncDisposable
+    public sealed partial class TestEmulator : EmulatorHttp, IAsyncDisposable
     {
         private readonly Process _process;
 
-        private TestEmulator(Process process, Uri baseUri)
+        private TestEmulator(Process process, Uri baseUri) : base(baseUri)
         {
             _process = process;
             Host = new EmulatorHostInfo(baseUri);
             State = new EmulatorStateOverHttp(this);
-            Api = new HttpClient { BaseAddress = baseUri };
-            Api.DefaultRequestHeaders.Add("x-api-key", EmulatorOptions.DefaultAccessKey);
-            Api.DefaultRequestHeaders.Add("x-api-secret", EmulatorOptions.DefaultSecretKey);
-            Control = new HttpClient { BaseAddress = baseUri };
         }
 
         public EmulatorHostInfo Host { get; }
         /// <summary>What the linked tests change in the emulator's state, done through its API.</summary>
         public EmulatorStateOverHttp State { get; }
-        /// <summary>Carries the default keys.</summary>
-        public HttpClient Api { get; }
-        /// <summary>No keys: for <c>/_emulator</c> and for requests that must be refused.</summary>
-        public HttpClient Control { get; }
 
         /// <summary>Sobot.Emulator.dll: $SOBOT_EMULATOR_DLL (build.ps1 sets it), else out/emulator above this assembly.</summary>
         public static string EmulatorPath()
@@ -132,43 +124,9 @@ namespace Sobot.Client.Tests
         private static string Quote(string argument) =>
             argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '"', '\t' }) < 0 ? argument : "\"" + argument.Replace("\"", "\\\"") + "\"";
 
-        public static SecureString Secure(string text)
-        {
-            var s = new SecureString();
-            foreach (char c in text) s.AppendChar(c);
-            return s;
-        }
-
-        public SobotClient Client(string? region = null, string accessKey = EmulatorOptions.DefaultAccessKey, string secretKey = EmulatorOptions.DefaultSecretKey, Action<SobotTraceEvent>? trace = null) =>
-            new(new SobotClientOptions(new SobotCredential(accessKey, Secure(secretKey))) { BaseUri = Host.BaseUri, DefaultRegion = region, Trace = trace });
-
-        /// <summary>An API call with the default keys and a JSON body (when given); the status and the parsed answer.</summary>
-        public async Task<(int Status, JsonNode Body)> SendAsync(HttpMethod method, string path, string? json = null)
-        {
-            using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-            if (json != null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-            using var response = await Api.SendAsync(request);
-            return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-        }
-
-        /// <summary>A control call (<c>/_emulator/...</c>) with a JSON body; the status and the parsed answer.</summary>
-        public async Task<(int Status, JsonNode Body)> ControlAsync(string path, object body)
-        {
-            using var response = await Control.PostAsJsonAsync("_emulator/" + path, body);
-            return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-        }
-
-        /// <summary>A message from the customer, so free-form messages to that number are allowed.</summary>
-        public async Task OpenWindowAsync(string number) =>
-            (await Control.PostAsJsonAsync("_emulator/inbound", new { from = number, text = "Hi" })).EnsureSuccessStatusCode();
-
-        public async Task<JsonArray> MessagesAsync() =>
-            (JsonArray)JsonNode.Parse(await Control.GetStringAsync("_emulator/messages"))!;
-
         public ValueTask DisposeAsync()
         {
-            Api.Dispose();
-            Control.Dispose();
+            DisposeClients();
             Kill(_process);
             return default;
         }
