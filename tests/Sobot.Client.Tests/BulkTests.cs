@@ -83,9 +83,10 @@ public class SendJournalTests
 {
     private static string NewPath() => Path.Combine(Path.GetTempPath(), "sobot-journal-" + Guid.NewGuid().ToString("N") + ".jsonl");
 
-    [Fact]
+    [SkippableFact]
     public async Task A_pending_record_is_on_disk_when_its_task_completes()
     {
+        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -109,9 +110,10 @@ public class SendJournalTests
         finally { File.Delete(path); File.Delete(path + ".lock"); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_new_journal_is_readable_by_its_owner_only_and_so_is_an_existing_one_once_opened()
     {
+        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         if (OperatingSystem.IsWindows()) return;   // no modes there; the folder's ACL decides
         string path = NewPath(), other = NewPath();
         try
@@ -126,9 +128,10 @@ public class SendJournalTests
         finally { File.Delete(path); File.Delete(other); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Only_one_run_at_a_time()
     {
+        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -142,9 +145,10 @@ public class SendJournalTests
         finally { File.Delete(path); File.Delete(path + ".lock"); }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Refuses_a_file_that_is_not_a_journal_and_survives_a_torn_last_line()
     {
+        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -203,9 +207,10 @@ public class BulkSenderTests
         Assert.Equal(Enumerable.Range(0, 60).Where(i => i % 3 == 0).Select(i => "m" + i), toOne);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_rerun_with_the_journal_skips_what_was_sent()
     {
+        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         await using var emulator = await TestEmulator.StartAsync();
         using var client = emulator.Client();
         string path = Path.Combine(Path.GetTempPath(), "sobot-bulk-" + Guid.NewGuid().ToString("N"));
@@ -235,10 +240,15 @@ public class BulkSenderTests
         using var client = emulator.Client(secretKey: "wrong");
         using var sender = new BulkSender(client, new BulkSendOptions { ThrottleLimit = 2 }, CancellationToken.None);
         sender.Add(Rows(1).Single(), null);
-        while (sender.Outstanding > 0 && sender.Fatal is null) sender.Wait(TimeSpan.FromMilliseconds(20));
+        // The refusal stops the run (Fatal) a moment before the row's outcome is queued: wait for the outcome itself.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!sender.TryTake(out _))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The refused row had no outcome within 30 s.");
+            sender.Wait(TimeSpan.FromMilliseconds(20));
+        }
         Assert.Equal(SobotErrorKind.Unauthorized, Assert.IsType<SobotApiException>(sender.Fatal).Kind);
         sender.Add(Rows(1).Single(), null);
-        Assert.True(sender.TryTake(out _));
         Assert.True(sender.TryTake(out var later));
         Assert.Equal(BulkOutcomeKind.Failed, later.Kind);
         Assert.IsType<RowNotSentException>(later.Error);

@@ -7,6 +7,7 @@ namespace Sobot.Client.Tests;
 /// <summary>
 /// A loopback HTTP/1.1 server that answers each request with a canned response, for what the emulator
 /// never does on purpose (redirects, oversized or non-JSON bodies). Records the headers it received.
+/// Written for .NET Framework too: the .NET Framework test leg (tests/Sobot.Client.NetFx.Tests) compiles it in.
 /// </summary>
 public sealed class RawHttpServer : IDisposable
 {
@@ -41,8 +42,8 @@ public sealed class RawHttpServer : IDisposable
         while (!_stop.IsCancellationRequested)
         {
             TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-            catch (Exception) { return; }
+            try { client = await _listener.AcceptTcpClientAsync(); }
+            catch (Exception) { return; }   // Dispose stopped the listener
             _ = Task.Run(async () =>
             {
                 using (client)
@@ -51,13 +52,13 @@ public sealed class RawHttpServer : IDisposable
                     var head = await ReadHeadAsync(stream);
                     lock (_requests) _requests.Add(head);
                     int length = 0;
-                    foreach (var line in head.Split("\r\n"))
+                    foreach (var line in head.Split(new[] { "\r\n" }, StringSplitOptions.None))
                         if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = int.Parse(line[15..].Trim());
                     var body = new byte[length];
                     int read = 0;
-                    while (read < length) { int n = await stream.ReadAsync(body.AsMemory(read)); if (n <= 0) break; read += n; }
+                    while (read < length) { int n = await stream.ReadAsync(body, read, length - read); if (n <= 0) break; read += n; }
                     var response = _respond(head);
-                    try { await stream.WriteAsync(response); } catch (IOException) { }
+                    try { await stream.WriteAsync(response, 0, response.Length); } catch (IOException) { }
                 }
             });
         }
@@ -69,7 +70,7 @@ public sealed class RawHttpServer : IDisposable
         var one = new byte[1];
         while (!sb.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
-            if (await stream.ReadAsync(one) <= 0) break;
+            if (await stream.ReadAsync(one, 0, 1) <= 0) break;
             sb.Append((char)one[0]);
         }
         return sb.ToString();

@@ -1,0 +1,21 @@
+using System.Security;
+using Sobot.Emulator;
+
+namespace Sobot.Client.Tests;
+
+/// <summary>
+/// A client connected to the emulator. Shared with the .NET Framework leg (tests/Sobot.Client.NetFx.Tests), whose
+/// TestEmulator runs the emulator out of process and has the same <c>Host.BaseUri</c>.
+/// </summary>
+public sealed partial class TestEmulator
+{
+    public static SecureString Secure(string text)
+    {
+        var s = new SecureString();
+        foreach (char c in text) s.AppendChar(c);
+        return s;
+    }
+
+    public SobotClient Client(string? region = null, string accessKey = EmulatorOptions.DefaultAccessKey, string secretKey = EmulatorOptions.DefaultSecretKey, Action<SobotTraceEvent>? trace = null) =>
+        new(new SobotClientOptions(new SobotCredential(accessKey, Secure(secretKey))) { BaseUri = Host.BaseUri, DefaultRegion = region, Trace = trace });
+}
