@@ -2,7 +2,7 @@
 .SYNOPSIS
     Imports a CSV of customers into Sobot. Safe to run again: customers already there are skipped quietly.
 .DESCRIPTION
-    Columns bind by name: Name, Mobile (or Phone, Number), Email, Gender, DateOfBirth, Labels ("vip;pune"), …
+    Columns bind by name: Name, Mobile (or Phone, Number), Email, Gender, DateOfBirth, Labels ("vip;pune"), ...
     Prints one line per outcome kind and writes the rows that failed for another reason, with the reason, to
     failed-customers.csv: a list to read (and open in a spreadsheet), so text that would start a formula there (a
     name such as =HYPERLINK(...)) begins with an apostrophe, as -SafeForSpreadsheet makes it. Fix those rows in your

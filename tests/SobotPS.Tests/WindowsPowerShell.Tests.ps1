@@ -242,8 +242,19 @@ BeforeAll {
     function Test-WindowsPowerShellDocument([string] $Path) {
         foreach ($example in Get-DocumentExample $Path) { Test-WindowsPowerShellExample $example }
         $text = Get-Content -LiteralPath $Path -Raw -Encoding UTF8
+        if ($Path -like '*.ps1') { Test-ScriptEncoding $Path }
         if ($text -match "-Execute\s+'pwsh\.exe'" -and $text -notmatch 'powershell\.exe') {
             [pscustomobject]@{ Where = (Split-Path $Path -Leaf); Rule = 'schedules pwsh.exe only'; Text = 'show the Windows PowerShell 5.1 form (powershell.exe) too' }
+        }
+    }
+
+    # A script or manifest Windows PowerShell 5.1 reads: without a byte order mark it reads the file in the ANSI code
+    # page, so text outside ASCII changes, and an em dash's last byte (0x94) becomes a closing quote that ends a string.
+    function Test-ScriptEncoding([string] $Path) {
+        $bytes = [System.IO.File]::ReadAllBytes($Path)
+        $bom = $bytes.Length -ge 3 -and $bytes[0] -eq 0xEF -and $bytes[1] -eq 0xBB -and $bytes[2] -eq 0xBF
+        if (-not $bom -and @($bytes | Where-Object { $_ -gt 0x7F }).Count -gt 0) {
+            [pscustomobject]@{ Where = (Split-Path $Path -Leaf); Rule = 'text outside ASCII without a UTF-8 byte order mark'; Text = 'save it as UTF-8 with BOM, or use ASCII only' }
         }
     }
 
@@ -260,6 +271,10 @@ Describe 'Every example users copy runs in Windows PowerShell 5.1, or says it ne
 
     It '<Name>' -ForEach $documents {
         @(Test-WindowsPowerShellDocument $Path | Format-Finding) | Should -BeNullOrEmpty
+    }
+
+    It 'the module''s manifest and format file read the same in 5.1: ASCII, or UTF-8 with a byte order mark' {
+        foreach ($file in 'SobotPS.psd1', 'SobotPS.Format.ps1xml') { @(Test-ScriptEncoding (Join-Path $Root $file) | Format-Finding) | Should -BeNullOrEmpty }
     }
 }
 
@@ -321,6 +336,14 @@ Describe 'The Windows PowerShell 5.1 check can fail' {
         @{ Text = "Install-Module Microsoft.PowerShell.PSResourceGet -Scope CurrentUser`nInstall-PSResource SobotPS" }
     ) {
         @(Test-WindowsPowerShellExample (New-Example 'good.md' 1 $Text) | Format-Finding) | Should -BeNullOrEmpty
+    }
+
+    It 'finds a script with an em dash saved without a byte order mark, and lets it through with one' {
+        $script = Join-Path $TestDrive 'Dash.ps1'
+        [System.IO.File]::WriteAllText($script, "'Disk full ' + [char]0x2014 + ' web01'`n'done ' + '" + [char]0x2014 + "'`n", [System.Text.UTF8Encoding]::new($false))
+        (@(Test-WindowsPowerShellDocument $script | Format-Finding) -join "`n") | Should -Match 'Dash\.ps1: text outside ASCII without a UTF-8 byte order mark'
+        [System.IO.File]::WriteAllText($script, [System.IO.File]::ReadAllText($script), [System.Text.UTF8Encoding]::new($true))
+        @(Test-WindowsPowerShellDocument $script | Format-Finding) | Should -BeNullOrEmpty
     }
 
     It 'finds the examples in a help page, an about_ topic and a script, and schedules that name pwsh.exe alone' {
