@@ -222,6 +222,11 @@ BeforeAll {
             }
             if ($positional -gt 2) { "PowerShell 6.0 form: Join-Path with more than one child path (Join-Path reference; 5.1: nest Join-Path)" }
         }
+        # 5.1's Get-Credential takes -UserName only with a -Message, which it makes mandatory (Get-Credential reference,
+        # 5.0/5.1 syntax: [[-UserName] <String>] -Message <String>; optional from 6.0): without one a task stops to ask.
+        if ($name -eq 'Get-Credential' -and (Test-Parameter 'UserName') -and -not (Test-Parameter 'Message')) {
+            'Get-Credential -UserName without -Message: 5.1 prompts for the mandatory -Message'
+        }
         $encoding = Test-Parameter 'Encoding'
         if ($encoding) {
             $value = if ($encoding.Argument) { $encoding.Argument } else { $Command.CommandElements[$Command.CommandElements.IndexOf($encoding) + 1] }
@@ -302,6 +307,7 @@ Describe 'The Windows PowerShell 5.1 check can fail' {
         @{ Text = 'Test-Json -Json $j'; Rule = 'command: Test-Json' }
         @{ Text = 'Start-ThreadJob { 1 }'; Rule = 'command: Start-ThreadJob' }
         @{ Text = 'Install-PSResource SobotPS'; Rule = 'command: Install-PSResource' }
+        @{ Text = "Connect-Sobot -Credential (Get-Credential -UserName 'a1b2')"; Rule = 'Get-Credential -UserName without -Message' }
         @{ Text = 'Join-Path $HOME a b'; Rule = 'more than one child path' }
         @{ Text = 'if ($IsWindows) { 1 }'; Rule = 'IsWindows' }
         @{ Text = 'Out-File x.txt -Encoding utf8NoBOM'; Rule = 'utf8NoBOM' }
