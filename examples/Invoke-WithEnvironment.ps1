@@ -11,9 +11,11 @@
     Exit codes: the script's own; 3 when the environment file cannot be read (the listening examples use 3 for
     "could not ask or could not listen", a missing environment included).
 
-    Windows Task Scheduler (every 15 minutes, as the account svc-sobot):
+    Windows Task Scheduler (every 15 minutes, as the account svc-sobot); $exe is powershell.exe for Windows
+    PowerShell 5.1 (in every Windows), or pwsh.exe for PowerShell 7:
         icacls C:\ProgramData\Sobot\sobot.env /inheritance:r /grant:r "svc-sobot:R" "Administrators:F"
-        $action  = New-ScheduledTaskAction -Execute 'pwsh.exe' -Argument '-NoProfile -NonInteractive -File C:\Scripts\Invoke-WithEnvironment.ps1 -EnvironmentFile C:\ProgramData\Sobot\sobot.env C:\Scripts\Request-Approval.ps1 -Phone 919970585556'
+        $exe     = 'powershell.exe'
+        $action  = New-ScheduledTaskAction -Execute $exe -Argument '-NoProfile -NonInteractive -ExecutionPolicy RemoteSigned -File C:\Scripts\Invoke-WithEnvironment.ps1 -EnvironmentFile C:\ProgramData\Sobot\sobot.env C:\Scripts\Request-Approval.ps1 -Phone 919970585556'
         $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Minutes 15)
         Register-ScheduledTask -TaskName 'WhatsApp approval' -Action $action -Trigger $trigger -User 'svc-sobot' -Password (Read-Host 'Password of svc-sobot')
     The task's "Last Run Result" is the exit code (0x3 for 3).
@@ -27,7 +29,8 @@ param(
 )
 if (-not $EnvironmentFile -or -not $Script) { 'Usage: Invoke-WithEnvironment.ps1 -EnvironmentFile <file> <script> [its arguments]'; exit 3 }
 try {
-    $lines = @(Get-Content -LiteralPath $EnvironmentFile -ErrorAction Stop)
+    # UTF-8 in both editions (Windows PowerShell 5.1 would read a file without a BOM in the ANSI code page).
+    $lines = @(Get-Content -LiteralPath $EnvironmentFile -Encoding UTF8 -ErrorAction Stop)
 }
 catch {
     "Cannot read the environment file ${EnvironmentFile}: $($_.Exception.Message)"

@@ -29,8 +29,10 @@
         WantedBy=timers.target
     then: systemctl enable --now disk-alert.timer
 
-    Windows Task Scheduler (every 15 minutes): through Invoke-WithEnvironment.ps1, which reads the same file:
-        $action  = New-ScheduledTaskAction -Execute 'pwsh.exe' -Argument '-NoProfile -NonInteractive -File C:\Scripts\Invoke-WithEnvironment.ps1 -EnvironmentFile C:\ProgramData\Sobot\sobot.env C:\Scripts\Send-DiskSpaceAlert.ps1 -Phone 919970585556'
+    Windows Task Scheduler (every 15 minutes): through Invoke-WithEnvironment.ps1, which reads the same file. $exe is
+    powershell.exe for Windows PowerShell 5.1 (in every Windows), or pwsh.exe for PowerShell 7:
+        $exe     = 'powershell.exe'
+        $action  = New-ScheduledTaskAction -Execute $exe -Argument '-NoProfile -NonInteractive -ExecutionPolicy RemoteSigned -File C:\Scripts\Invoke-WithEnvironment.ps1 -EnvironmentFile C:\ProgramData\Sobot\sobot.env C:\Scripts\Send-DiskSpaceAlert.ps1 -Phone 919970585556'
         $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Minutes 15)
         Register-ScheduledTask -TaskName 'WhatsApp disk alert' -Action $action -Trigger $trigger -User 'svc-sobot' -Password (Read-Host 'Password of svc-sobot')
 .EXAMPLE

@@ -8,7 +8,7 @@
     rows whose delivery is unknown. The exit code is 0 when every row was sent, 1 otherwise, so the task
     scheduler shows the run as failed and the journal tells which rows need a look:
 
-        Get-SobotJournal ./campaign.journal -State Failed, Unknown -SafeForSpreadsheet | Export-Csv to-check.csv
+        Get-SobotJournal ./campaign.journal -State Failed, Unknown -SafeForSpreadsheet | Export-Csv to-check.csv -NoTypeInformation -Encoding UTF8
 
     Schedule it as the README's "Scheduled tasks" shows (the environment file, cron, systemd, Task Scheduler).
 .EXAMPLE
@@ -28,7 +28,8 @@ if (-not (Get-SobotConnection)) { Connect-Sobot }
 
 $send = @{ TemplateName = $TemplateName; JournalPath = $JournalPath; ErrorAction = 'Continue'; SummaryVariable = 'run' }
 if ($MaxMessagesPerSecond) { $send.MaxMessagesPerSecond = $MaxMessagesPerSecond }
-Import-Csv $CsvPath | Send-SobotTemplate @send -BodyParameter { $_.OrderId } | Out-Null
+# -Encoding UTF8: Windows PowerShell 5.1 would read a CSV without a BOM in the ANSI code page.
+Import-Csv $CsvPath -Encoding UTF8 | Send-SobotTemplate @send -BodyParameter { $_.OrderId } | Out-Null
 
 # This run's line, then the journal's counts over every run so far; both go to standard output (cron mail,
 # task history). Exit 1 while any row of the journal failed or has an unknown outcome.

@@ -64,6 +64,8 @@ namespace SobotPS
         public const string WindowClosed = "SobotWindowClosed";
         /// <summary>Start-SobotReceiver could not start the receiver.</summary>
         public const string ReceiverStartFailed = "SobotReceiverStartFailed";
+        /// <summary>Start-SobotReceiver found no dotnet, or one without the .NET runtimes the receiver needs: nothing started.</summary>
+        public const string ReceiverRuntimeMissing = "SobotReceiverRuntimeMissing";
         /// <summary>Get-SobotReceiver -Path found no receiver there; Stop-SobotReceiver -ProcessId names no receiver this user started.</summary>
         public const string ReceiverNotFound = "SobotReceiverNotFound";
         /// <summary>Stop-SobotReceiver could not stop it (another account's process: stop a service through its service manager).</summary>

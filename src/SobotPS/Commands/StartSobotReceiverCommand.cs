@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Text.Json;
 using Sobot.Client;
@@ -75,6 +74,15 @@ namespace SobotPS.Commands
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The receiver is not in this module's folder ({dll}); reinstall the module, or build it with build.ps1.", dll),
                     SobotErrorIds.ReceiverStartFailed, ErrorCategory.ObjectNotFound, dll));
             if (!ShouldProcess($"127.0.0.1:{Port} (webhooks), 127.0.0.1:{QueryPort} (queries), store {store}", "Start the webhook receiver")) return;
+            // The receiver is a .NET program whichever PowerShell runs this (Windows PowerShell 5.1 included): a dotnet
+            // without its runtimes is one clear error with the fix, before anything is created or started.
+            string? host = ReceiverRuntime.Host();
+            string? missing = ReceiverRuntime.Problem(host, ReceiverRuntime.Required(dll));
+            if (missing != null || host is null)
+            {
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(missing), SobotErrorIds.ReceiverRuntimeMissing, ErrorCategory.NotInstalled, host));
+                return;
+            }
             if (!postgres)
             {
                 string folder = System.IO.Path.GetDirectoryName(store)!;
@@ -111,7 +119,7 @@ namespace SobotPS.Commands
             if (tokenFile != null) arguments.AddRange(new[] { "--token-file", tokenFile });
             // Detached, nobody reads its log; attached, it ends with this session (crash included).
             arguments.AddRange(Detach ? new[] { "--log-level", "none" } : new[] { "--exit-with-pid", Process.GetCurrentProcess().Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            var psi = new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            var psi = new ProcessStartInfo(host, string.Join(" ", arguments.ConvertAll(Quote))) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             // The token goes through the environment, never the command line (which every user of the machine can see).
             if (Token != null) psi.Environment["SOBOT_RECEIVER_TOKEN"] = SecureText.Reveal(Token);
             if (QueryKey != null) psi.Environment["SOBOT_RECEIVER_KEY"] = SecureText.Reveal(QueryKey);
@@ -256,21 +264,6 @@ namespace SobotPS.Commands
                 backslashes = 0;
             }
             return sb.Append('\\', backslashes * 2).Append('"').ToString();
-        }
-
-        /// <summary>The dotnet host that runs this PowerShell, else the one of DOTNET_ROOT or the runtime's folder, else dotnet on the PATH.</summary>
-        private static string DotnetHost()
-        {
-            string exe = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
-            string? main = Process.GetCurrentProcess().MainModule?.FileName;
-            if (main != null && string.Equals(System.IO.Path.GetFileName(main), exe, StringComparison.OrdinalIgnoreCase)) return main;
-            foreach (var root in new[] { Environment.GetEnvironmentVariable("DOTNET_ROOT"), System.IO.Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..") })
-            {
-                if (string.IsNullOrEmpty(root)) continue;
-                string candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, exe));
-                if (File.Exists(candidate)) return candidate;
-            }
-            return exe;
         }
     }
 }
