@@ -32,7 +32,12 @@ namespace Sobot.Client
     /// </summary>
     public static class OwnerOnlyFiles
     {
-        private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+        /// <summary>
+        /// True where files are opened plainly (no modes, no owners; a share mode is the lock): on Windows. The .NET Framework
+        /// test leg also sets it, to run the journal and cache tests through the code .NET Framework runs on Windows on Mono
+        /// on Linux, which lacks the native shim the Unix path calls. The module and the receiver never set it.
+        /// </summary>
+        internal static bool PlainFiles { get; set; } = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
         private const int FolderMode = 0x1C0; // 0700
         private const int FileMode = 0x180;   // 0600
         private const int BufferSize = 1 << 16;
@@ -43,7 +48,7 @@ namespace Sobot.Client
         public static string CreateMissingFolder(string folder)
         {
             string full = Path.GetFullPath(folder);
-            if (IsWindows)
+            if (PlainFiles)
             {
                 Directory.CreateDirectory(full);
                 return full;
@@ -68,7 +73,7 @@ namespace Sobot.Client
         /// </summary>
         public static void CheckFolder(string folder, bool allowSticky = true)
         {
-            if (IsWindows) return;
+            if (PlainFiles) return;
             string full = Path.GetFullPath(folder);
             bool first = true;
             for (string? f = full; !string.IsNullOrEmpty(f); f = Path.GetDirectoryName(f), first = false)
@@ -104,7 +109,7 @@ namespace Sobot.Client
         public static void EnsureFolder(string folder)
         {
             string full = CreateMissingFolder(folder);
-            if (IsWindows) return;
+            if (PlainFiles) return;
             string? root = SobotDataFolder.Path;
             var chain = new List<string> { full };
             if (root != null && IsInside(full, root))
@@ -130,7 +135,7 @@ namespace Sobot.Client
         public static FileStream OpenReadWrite(string path, FileShare windowsShare = FileShare.Read, Action<string>? tightened = null)
         {
             string full = Path.GetFullPath(path);
-            if (IsWindows) return new FileStream(full, System.IO.FileMode.OpenOrCreate, FileAccess.ReadWrite, windowsShare, BufferSize);
+            if (PlainFiles) return new FileStream(full, System.IO.FileMode.OpenOrCreate, FileAccess.ReadWrite, windowsShare, BufferSize);
             CheckFolder(Path.GetDirectoryName(full) ?? full);
             var handle = OpenUnix(full, UnixFiles.ReadWrite, create: true, tightened);
             return new FileStream(handle, FileAccess.ReadWrite, BufferSize);
@@ -144,7 +149,7 @@ namespace Sobot.Client
         public static bool TryLockExclusive(FileStream file, string path)
         {
             if (file is null) throw new ArgumentNullException(nameof(file));
-            return IsWindows || UnixFiles.TryLockExclusive(file.SafeFileHandle, path);
+            return PlainFiles || UnixFiles.TryLockExclusive(file.SafeFileHandle, path);
         }
 
         /// <summary>
@@ -155,7 +160,7 @@ namespace Sobot.Client
         /// </summary>
         public static void CheckFile(string path, bool followLink, Action<string>? tightened = null)
         {
-            if (IsWindows) return;
+            if (PlainFiles) return;
             string full = Path.GetFullPath(path);
             var status = UnixFiles.Status(full, followLink, out int errno);
             if (status is null)
@@ -180,7 +185,7 @@ namespace Sobot.Client
             string full = Path.GetFullPath(path);
             string folder = Path.GetDirectoryName(full) ?? ".";
             CheckFolder(folder);
-            if (!IsWindows)
+            if (!PlainFiles)
             {
                 var existing = UnixFiles.Status(full, followLink: false, out int errno);
                 if (existing is null && errno != UnixFiles.NoSuchFile) throw UnixFiles.Failure(errno, full);
@@ -194,7 +199,7 @@ namespace Sobot.Client
                     stream.Write(content, 0, content.Length);
                     stream.Flush(true);
                 }
-                if (!IsWindows) UnixFiles.Rename(temp, full);
+                if (!PlainFiles) UnixFiles.Rename(temp, full);
                 else if (File.Exists(full)) File.Replace(temp, full, null);
                 else File.Move(temp, full);
             }
@@ -216,7 +221,7 @@ namespace Sobot.Client
         public static FileStream OpenOwned(string path)
         {
             string full = Path.GetFullPath(path);
-            if (IsWindows) return new FileStream(full, System.IO.FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize);
+            if (PlainFiles) return new FileStream(full, System.IO.FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize);
             var before = UnixFiles.Status(full, followLink: false, out int errno) ?? throw UnixFiles.Failure(errno, full);
             CheckOwnedFile(before, full, rootToo: true, reading: true);
             var handle = UnixFiles.Open(full, UnixFiles.ReadOnly | UnixFiles.NoFollow | UnixFiles.CloseOnExec, 0, out errno) ?? throw UnixFiles.Failure(errno, full);
@@ -249,7 +254,7 @@ namespace Sobot.Client
         public static string ResolveOwnedLink(string path)
         {
             string full = Path.GetFullPath(path);
-            if (IsWindows) return full;
+            if (PlainFiles) return full;
             for (int hops = 0; ; hops++)
             {
                 var status = UnixFiles.Status(full, followLink: false, out int errno);
@@ -280,7 +285,7 @@ namespace Sobot.Client
             string folder = Path.GetDirectoryName(full) ?? ".";
             CreateMissingFolder(folder);
             CheckFolder(folder);
-            if (IsWindows && File.Exists(full)) return false;
+            if (PlainFiles && File.Exists(full)) return false;
             using (var stream = CreateNewStream(full))
             {
                 if (stream is null) return false;
@@ -299,7 +304,7 @@ namespace Sobot.Client
         public static string ReadSecret(string path)
         {
             string full = Path.GetFullPath(path);
-            if (IsWindows) return File.ReadAllText(full);
+            if (PlainFiles) return File.ReadAllText(full);
             // A link the user named is followed, when every link on the way is theirs or root's.
             full = ResolveOwnedLink(full);
             // Checked before opening too, so that a FIFO put there cannot hold the open.
@@ -395,7 +400,7 @@ namespace Sobot.Client
         /// <summary>A new file, 0600, never through a link (O_EXCL); null when something is there already.</summary>
         private static FileStream? CreateNewStream(string full)
         {
-            if (IsWindows) return new FileStream(full, System.IO.FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
+            if (PlainFiles) return new FileStream(full, System.IO.FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
             var handle = UnixFiles.Open(full, UnixFiles.WriteOnly | UnixFiles.Create | UnixFiles.Exclusive | UnixFiles.NoFollow | UnixFiles.CloseOnExec, FileMode, out int errno);
             if (handle is null) return errno == UnixFiles.Exists ? null : throw UnixFiles.Failure(errno, full);
             UnixFiles.ChangeMode(handle, FileMode, full);

@@ -69,3 +69,9 @@ namespace System.Runtime.Versioning
         public string PlatformName { get; }
     }
 }
+
+namespace System.Runtime.CompilerServices
+{
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    internal sealed class ModuleInitializerAttribute : Attribute { }
+}

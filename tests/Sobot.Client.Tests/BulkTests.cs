@@ -83,10 +83,9 @@ public class SendJournalTests
 {
     private static string NewPath() => Path.Combine(Path.GetTempPath(), "sobot-journal-" + Guid.NewGuid().ToString("N") + ".jsonl");
 
-    [SkippableFact]
+    [Fact]
     public async Task A_pending_record_is_on_disk_when_its_task_completes()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -113,7 +112,7 @@ public class SendJournalTests
     [SkippableFact]
     public void A_new_journal_is_readable_by_its_owner_only_and_so_is_an_existing_one_once_opened()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
+        Skip.If(RuntimeQuirks.NoFileModes is not null, RuntimeQuirks.NoFileModes);
         if (OperatingSystem.IsWindows()) return;   // no modes there; the folder's ACL decides
         string path = NewPath(), other = NewPath();
         try
@@ -128,10 +127,9 @@ public class SendJournalTests
         finally { File.Delete(path); File.Delete(other); }
     }
 
-    [SkippableFact]
+    [Fact]
     public void Only_one_run_at_a_time()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -145,10 +143,9 @@ public class SendJournalTests
         finally { File.Delete(path); File.Delete(path + ".lock"); }
     }
 
-    [SkippableFact]
+    [Fact]
     public void Refuses_a_file_that_is_not_a_journal_and_survives_a_torn_last_line()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -207,10 +204,9 @@ public class BulkSenderTests
         Assert.Equal(Enumerable.Range(0, 60).Where(i => i % 3 == 0).Select(i => "m" + i), toOne);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_rerun_with_the_journal_skips_what_was_sent()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         await using var emulator = await TestEmulator.StartAsync();
         using var client = emulator.Client();
         string path = Path.Combine(Path.GetTempPath(), "sobot-bulk-" + Guid.NewGuid().ToString("N"));

@@ -17,10 +17,9 @@ public sealed class OptOutCacheTests : IDisposable
     private static OptOutList List(DateTimeOffset readAt, params string[] numbers) =>
         new(numbers.Select(n => new ReceiverOptOut(n, readAt.AddDays(-1), "manual:alice@host")), readAt, OptOutListSource.Receiver);
 
-    [SkippableFact]
+    [Fact]
     public void Keeps_each_receiver_apart_and_reads_back_the_list_and_when_it_was_read()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         var cache = new OptOutCache(Path.Combine(_root, "SobotPS", "optouts"));
         var readAt = new DateTimeOffset(2026, 11, 25, 13, 0, 0, 123, TimeSpan.Zero);
         cache.Save(new Uri("http://127.0.0.1:5001/"), List(readAt, "919960123456", "15550100"));
@@ -45,7 +44,7 @@ public sealed class OptOutCacheTests : IDisposable
     [SkippableFact]
     public void Is_readable_by_its_owner_only_and_holds_only_the_list()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
+        Skip.If(RuntimeQuirks.NoFileModes is not null, RuntimeQuirks.NoFileModes);
         var cache = new OptOutCache(Path.Combine(_root, "data", "SobotPS", "optouts"));
         var uri = new Uri("http://user:secret@127.0.0.1:5001/?key=abc");
         cache.Save(uri, List(DateTimeOffset.UtcNow, "919960123456"));
@@ -72,10 +71,9 @@ public sealed class OptOutCacheTests : IDisposable
         Assert.Equal(folderMode, File.GetUnixFileMode(cache.Folder));
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_file_cut_short_or_for_another_receiver_counts_as_no_list()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         var cache = new OptOutCache(_root);
         var uri = new Uri("http://127.0.0.1:5001/");
         cache.Save(uri, List(DateTimeOffset.UtcNow, "919960123456", "15550100"));

@@ -59,10 +59,9 @@ public sealed class PreSendTests : IDisposable
 
     private static TextMessageRequest Text(string number) => new(number, number, "hi");
 
-    [SkippableFact]
+    [Fact]
     public async Task Skips_an_opted_out_number_and_keeps_the_list_read_on_disk()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         using var server = CannedReceiver(OneOptOut);
         using var receiver = Receiver(server.BaseUri);
         var cache = new OptOutCache(_folder);
@@ -87,10 +86,9 @@ public sealed class PreSendTests : IDisposable
         Assert.NotNull(anyway.OptOut);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task With_the_receiver_down_the_list_kept_on_disk_still_skips_and_the_run_is_told_once_with_its_age()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         var cache = new OptOutCache(_folder);
         Uri uri;
         using (var server = CannedReceiver(OneOptOut))
@@ -186,10 +184,9 @@ public sealed class PreSendTests : IDisposable
         Assert.Equal(PreSendNoticeKind.WindowUnchecked, told.Kind);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task The_bulk_sender_counts_and_journals_what_the_step_turns_away()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         using var server = CannedReceiver(OneOptOut);
         using var receiver = Receiver(server.BaseUri);
         var step = new PreSendStep(Offline(), receiver);

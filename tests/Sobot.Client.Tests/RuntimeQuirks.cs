@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Sobot.Client.Tests;
 
 /// <summary>
@@ -9,16 +7,13 @@ namespace Sobot.Client.Tests;
 /// </summary>
 internal static class RuntimeQuirks
 {
-    private static readonly bool IsMono = Type.GetType("Mono.Runtime") != null;
-
     /// <summary>
-    /// Why the client cannot open its owner-only files (journals, state, secrets) here, or null when it can. On Linux
-    /// and macOS it calls .NET's native shim, libSystem.Native; Mono has none (its libmono-native is an older copy,
-    /// with the stat calls under other names, whose open refuses the client's flags). .NET Framework runs on Windows only, where the client
-    /// opens these files through Windows' own file API instead.
+    /// Why a test of Unix file modes, owners or links cannot run here, or null when it can. The .NET Framework leg opens
+    /// the client's files the way .NET Framework does on Windows (OwnerOnlyFiles.PlainFiles): no modes and no owners to
+    /// check, a file takes its folder's access list, and the share mode is the lock.
     /// </summary>
-    public static string? NoOwnerOnlyFiles =>
-        IsMono && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-            ? "Mono on Linux has no libSystem.Native, which the client's Unix file calls need; .NET Framework on Windows opens these files through Windows' file API instead."
+    public static string? NoFileModes =>
+        OwnerOnlyFiles.PlainFiles
+            ? "The .NET Framework leg opens files as .NET Framework does on Windows: no Unix modes or owners (a file takes its folder's access list there)."
             : null;
 }

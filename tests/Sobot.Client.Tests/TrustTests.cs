@@ -36,13 +36,12 @@ public class KeysStayHomeTests
         Assert.Single(redirector.Requests);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("<html>Accepted</html>")]
     [InlineData("{\"message\":\"ok\",\"code\":200}")]
     [InlineData("")]
     public async Task A_200_that_is_not_JSON_or_has_no_message_id_is_an_unknown_outcome(string body)
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         using var server = new RawHttpServer(_ => RawHttpServer.Response(200, body));
         using var client = ClientFor(server.BaseUri);
         var ex = await Assert.ThrowsAsync<SobotApiException>(() => client.SendMessageAsync(Text()));
@@ -195,10 +194,9 @@ public class JournalTrustTests
 {
     private static string NewPath() => Path.Combine(Path.GetTempPath(), "sobot-journal-" + Guid.NewGuid().ToString("N"));
 
-    [SkippableFact]
+    [Fact]
     public void The_lock_is_on_the_journal_itself_and_no_marker_file_is_left()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -216,10 +214,9 @@ public class JournalTrustTests
         finally { File.Delete(path); }
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_file_that_is_not_a_journal_has_its_own_error()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -231,10 +228,9 @@ public class JournalTrustTests
         finally { File.Delete(path); }
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_folder_that_cannot_be_written_has_its_own_error()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         // Root bypasses file modes, so the test uses a kernel folder that refuses new files even to root.
         string path = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? @"C:\Windows\System32\config\sobot.journal" : "/sys/sobot.journal";
         var ex = Assert.Throws<JournalUnusableException>(() => SendJournal.Open(path));
@@ -242,10 +238,9 @@ public class JournalTrustTests
         Assert.DoesNotContain("in use", ex.Message);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_torn_last_line_is_repaired_before_appending_and_the_next_record_is_kept()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -263,10 +258,9 @@ public class JournalTrustTests
         finally { File.Delete(path); }
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_whole_last_record_without_its_line_end_is_ended_not_dropped()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -281,10 +275,9 @@ public class JournalTrustTests
         finally { File.Delete(path); }
     }
 
-    [SkippableFact]
+    [Fact]
     public void Reading_recovers_a_whole_record_glued_onto_a_torn_one()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -298,10 +291,9 @@ public class JournalTrustTests
         finally { File.Delete(path); }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_row_refused_once_and_sent_after_it_was_fixed_counts_once_as_sent()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         string path = NewPath();
         try
         {
@@ -346,10 +338,9 @@ public class BulkAccountingTests
         Assert.Equal(sender.Total, sender.Sent + sender.Failed + sender.Skipped + sender.Unknown);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Refused_rows_are_failed_rows_in_the_counts_and_the_journal()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         await using var emulator = await TestEmulator.StartAsync(o => o.NoWindow = true);
         using var client = emulator.Client();
         string path = Path.Combine(Path.GetTempPath(), "sobot-refused-" + Guid.NewGuid().ToString("N"));
@@ -387,10 +378,9 @@ public class BulkAccountingTests
         Assert.Equal(3, (await emulator.MessagesAsync()).Count);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Stopping_gives_requests_on_the_wire_a_grace_and_a_rerun_sends_exactly_the_rest()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         await using var emulator = await TestEmulator.StartAsync(o => { o.NoWindow = true; o.LatencyMs = 400; });
         using var client = emulator.Client();
         string path = Path.Combine(Path.GetTempPath(), "sobot-stop-" + Guid.NewGuid().ToString("N"));
@@ -427,10 +417,9 @@ public class BulkAccountingTests
         finally { File.Delete(path); }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Keys_rejected_mid_run_leave_every_unsent_row_retryable_and_a_rerun_sends_exactly_those()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         await using var emulator = await TestEmulator.StartAsync(o => { o.NoWindow = true; o.LatencyMs = 60; });
         string path = Path.Combine(Path.GetTempPath(), "sobot-401-" + Guid.NewGuid().ToString("N"));
         try
@@ -466,10 +455,9 @@ public class BulkAccountingTests
     }
 
     /// <summary>The journal's disk fails after a request went out: the row is not failed, and the run stops with the journal's error.</summary>
-    [SkippableFact]
+    [Fact]
     public async Task A_journal_that_fails_after_the_send_stops_the_run_and_never_leads_to_a_double()
     {
-        Skip.If(RuntimeQuirks.NoOwnerOnlyFiles is not null, RuntimeQuirks.NoOwnerOnlyFiles);
         await using var emulator = await TestEmulator.StartAsync(o => o.NoWindow = true);
         string path = Path.Combine(Path.GetTempPath(), "sobot-diskfull-" + Guid.NewGuid().ToString("N"));
         var disk = new FailingStreamSwitch();

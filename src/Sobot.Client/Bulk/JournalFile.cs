@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 
 namespace Sobot.Client.Bulk
 {
@@ -15,7 +14,6 @@ namespace Sobot.Client.Bulk
     /// </summary>
     internal static class JournalFile
     {
-        private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
         /// <param name="tightened">Told the path when the journal could be read by group or others (an older version left it 0644) and was made 0600.</param>
         public static FileStream OpenForWriting(string path, Action<string>? tightened = null)
@@ -93,7 +91,7 @@ namespace Sobot.Client.Bulk
         /// <summary>ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows, where the share mode is the lock.</summary>
         private static bool IsSharingViolation(IOException ex)
         {
-            if (!IsWindows || ex is FileNotFoundException || ex is DirectoryNotFoundException || ex is PathTooLongException) return false;
+            if (!OwnerOnlyFiles.PlainFiles || ex is FileNotFoundException || ex is DirectoryNotFoundException || ex is PathTooLongException) return false;
             int code = ex.HResult & 0xFFFF;
             return code == 32 || code == 33;
         }
