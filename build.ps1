@@ -138,6 +138,7 @@ function Invoke-NetFxTests {
     Invoke-Native dotnet @('build', (Join-Path $root 'tests/Sobot.Client.NetFx.Tests/Sobot.Client.NetFx.Tests.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet') | Out-Host
     $leg = 'The .NET Framework test leg (tests/Sobot.Client.NetFx.Tests under Mono)'
     if (-not (Get-Command mono -CommandType Application -ErrorAction Ignore)) {
+        if ($env:SOBOT_REQUIRE_NETFX -eq '1') { throw "${leg}: mono is not installed, and this run requires the leg (SOBOT_REQUIRE_NETFX=1)." }
         $notRun.Add("${leg}: mono is not installed (Debian: apt-get install mono-devel; .ci/run installs it). The net472 builds were checked.")
         Write-Host "NetFx: net472 builds checked; tests not run, no mono ($([int]$clock.Elapsed.TotalSeconds) s)"
         return [pscustomobject]@{ Passed = 0; Failed = 0 }
@@ -156,11 +157,19 @@ function Invoke-NetFxTests {
     try { & mono $runner $assembly -noshadow -nologo -xml $xml | Out-Host }
     finally { Remove-Item Env:SOBOT_EMULATOR_DLL -ErrorAction Ignore }
     if (-not (Test-Path $xml)) { throw "Sobot.Client.NetFx.Tests produced no test results under Mono (exit code $LASTEXITCODE)." }
-    $passed = 0; $failed = 0
+    $passed = 0; $failed = 0; $errors = 0; $total = 0; $skipped = 0
     foreach ($a in ([xml](Get-Content -Raw $xml)).assemblies.assembly) {
         $passed += [int]$a.GetAttribute('passed')
-        $failed += [int]$a.GetAttribute('failed') + [int]$a.GetAttribute('errors')
+        $failed += [int]$a.GetAttribute('failed')
+        $errors += [int]$a.GetAttribute('errors')
+        $total += [int]$a.GetAttribute('total')
+        $skipped += [int]$a.GetAttribute('skipped')
     }
+    # A leg that ran nothing, or whose counts do not add up, proves nothing: it fails.
+    if ($total -eq 0 -or $total -ne $passed + $failed + $skipped) {
+        throw "Sobot.Client.NetFx.Tests under Mono reported $total test(s): $passed passed, $failed failed, $skipped skipped; nothing ran, or not all of it."
+    }
+    $failed += $errors
     # A test skips itself under Mono only for what .NET Framework on Windows does not share with it (RuntimeQuirks.cs):
     # reported as not run with its reason, never counted as passed.
     foreach ($t in Select-Xml -Path $xml -XPath '//test[@result="Skip"]') {

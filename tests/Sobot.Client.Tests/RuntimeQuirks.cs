@@ -13,7 +13,8 @@ internal static class RuntimeQuirks
     /// check, a file takes its folder's access list, and the share mode is the lock.
     /// </summary>
     public static string? NoFileModes =>
-        OwnerOnlyFiles.PlainFiles
-            ? "The .NET Framework leg opens files as .NET Framework does on Windows: no Unix modes or owners (a file takes its folder's access list there)."
-            : null;
+        !OwnerOnlyFiles.PlainFiles ? null
+        : System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+            ? "Windows has no Unix file modes or owners: a file takes its folder's access list."
+            : "The .NET Framework leg opens files as .NET Framework does on Windows: no Unix modes or owners (a file takes its folder's access list there).";
 }
