@@ -99,7 +99,8 @@ BeforeAll {
     # One example: its text, where it comes from (file and first line) and the document it belongs to.
     function New-Example([string] $File, [int] $Line, [string] $Text) { [pscustomobject]@{ File = $File; Line = $Line; Text = $Text } }
 
-    # The PowerShell examples of one file: ```powershell blocks of Markdown, the indented blocks of an about_ topic,
+    # The PowerShell examples of one file: ```powershell blocks of Markdown (at any indent, as in a list item), the
+    # indented blocks of an about_ topic (4 spaces or more after a blank line),
     # and for a script the script itself plus its comment help's examples and indented command lines.
     function Get-DocumentExample([string] $Path) {
         $name = Split-Path $Path -Leaf
@@ -119,15 +120,22 @@ BeforeAll {
             return
         }
         $about = $name -like 'about_*'
+        # Strips up to $Indent leading spaces (a block's own indent; a line indented less keeps what it has).
+        function Remove-Indent([string] $Text, [int] $Indent) { $Text -replace "^ {0,$Indent}", '' }
         for ($i = 0; $i -lt $lines.Count; $i++) {
-            if ($lines[$i] -match '^```powershell\s*$') {
+            # A fence at any indent: a ```powershell block inside a list item is indented with the item's text.
+            if ($lines[$i] -match '^( *)```powershell\s*$') {
+                $indent = $Matches[1].Length
                 $start = $i + 1; $block = @()
-                for ($i++; $i -lt $lines.Count -and $lines[$i] -notmatch '^```\s*$'; $i++) { $block += $lines[$i] }
+                for ($i++; $i -lt $lines.Count -and $lines[$i] -notmatch '^ *```\s*$'; $i++) { $block += Remove-Indent $lines[$i] $indent }
                 New-Example $name ($start + 1) ($block -join "`n")
             }
-            elseif ($about -and $lines[$i] -match '^    \S' -and ($i -eq 0 -or $lines[$i - 1] -match '^\s*$')) {
+            # An about_ topic's example: lines indented 4 spaces or more after a blank line (a list item's example is
+            # indented further, with the item's text); the block goes on while lines keep at least that indent.
+            elseif ($about -and $lines[$i] -match '^( {4,})\S' -and ($i -eq 0 -or $lines[$i - 1] -match '^\s*$')) {
+                $indent = $lines[$i].Length - $lines[$i].TrimStart(' ').Length
                 $start = $i; $block = @()
-                for (; $i -lt $lines.Count -and $lines[$i] -match '^    '; $i++) { $block += $lines[$i].Substring(4) }
+                for (; $i -lt $lines.Count -and $lines[$i] -match "^ {$indent}"; $i++) { $block += $lines[$i].Substring($indent) }
                 # An about_ topic also indents shell lines (cron, dotnet): those are not PowerShell.
                 if ($block[0] -notmatch '^([\d*/,-]+\s|dotnet\s|sudo\s|\$ )') { New-Example $name ($start + 1) ($block -join "`n") }
             }
@@ -311,6 +319,8 @@ Describe 'The Windows PowerShell 5.1 check can fail' {
         @{ Text = 'Join-Path $HOME a b'; Rule = 'more than one child path' }
         @{ Text = 'if ($IsWindows) { 1 }'; Rule = 'IsWindows' }
         @{ Text = 'Out-File x.txt -Encoding utf8NoBOM'; Rule = 'utf8NoBOM' }
+        @{ Text = 'Get-SobotEvent | Export-Csv replies.csv -NoTypeInformation -Encoding utf8BOM'; Rule = 'utf8BOM' }
+        @{ Text = 'Import-Csv excel.csv -Encoding ansi | Add-SobotCustomer'; Rule = 'encoding: -Encoding ansi' }
         @{ Text = 'Get-SobotEvent | Export-Csv events.csv -Encoding UTF8'; Rule = 'Export-Csv without -NoTypeInformation' }
         @{ Text = 'Get-SobotEvent | ConvertTo-Csv'; Rule = 'ConvertTo-Csv without -NoTypeInformation' }
         @{ Text = 'Get-SobotEvent | Export-Csv events.csv -NoTypeInformation'; Rule = 'Export-Csv of a data file without -Encoding' }
@@ -340,6 +350,8 @@ Describe 'The Windows PowerShell 5.1 check can fail' {
         @{ Text = 'Get-Content ./notes.txt' }
         @{ Text = 'Get-SobotJournal ./campaign.journal -Summary' }
         @{ Text = "Install-Module Microsoft.PowerShell.PSResourceGet -Scope CurrentUser`nInstall-PSResource SobotPS" }
+        @{ Text = "# PowerShell 7:`nGet-SobotEvent | Export-Csv replies.csv -NoTypeInformation -Encoding utf8BOM`n# Windows PowerShell 5.1:`nGet-SobotEvent | Export-Csv replies.csv -NoTypeInformation -Encoding UTF8" }
+        @{ Text = "# PowerShell 7:`nImport-Csv excel.csv -Encoding ansi | Add-SobotCustomer`n# Windows PowerShell 5.1:`nImport-Csv excel.csv -Encoding Default | Add-SobotCustomer" }
     ) {
         @(Test-WindowsPowerShellExample (New-Example 'good.md' 1 $Text) | Format-Finding) | Should -BeNullOrEmpty
     }
@@ -350,6 +362,21 @@ Describe 'The Windows PowerShell 5.1 check can fail' {
         (@(Test-WindowsPowerShellDocument $script | Format-Finding) -join "`n") | Should -Match 'Dash\.ps1: text outside ASCII without a UTF-8 byte order mark'
         [System.IO.File]::WriteAllText($script, [System.IO.File]::ReadAllText($script), [System.Text.UTF8Encoding]::new($true))
         @(Test-WindowsPowerShellDocument $script | Format-Finding) | Should -BeNullOrEmpty
+    }
+
+    It 'finds PowerShell 7 syntax in an example indented inside a list item: a README fence and an about_ block' {
+        $md = Join-Path $TestDrive 'README.md'
+        Set-Content $md -Encoding UTF8 -Value @('# Thing', '', '- **Task Scheduler**: register it:', '', '  ```powershell', "  `$exe = 'powershell.exe'", '  $x = $null ?? 1', '  ```', '', '  ```', '  $y = $z ?? 2', '  ```')
+        $examples = @(Get-DocumentExample $md)
+        $examples.Count | Should -Be 1
+        $examples[0].Text | Should -BeExactly "`$exe = 'powershell.exe'`n`$x = `$null ?? 1"
+        (@(Test-WindowsPowerShellDocument $md | Format-Finding) -join "`n") | Should -Match '^README\.md:7: PowerShell 7 syntax: \?\?'
+        $about = Join-Path $TestDrive 'about_Listed.md'
+        Set-Content $about -Encoding UTF8 -Value @('# about_Listed', '', '- A SecureString back as text reads', '  in both editions with', '', '      $s | ConvertFrom-SecureString -AsPlainText |', '        Out-Host', '', '- More prose.', '')
+        $examples = @(Get-DocumentExample $about)
+        $examples.Count | Should -Be 1
+        $examples[0].Text | Should -BeExactly "`$s | ConvertFrom-SecureString -AsPlainText |`n  Out-Host"
+        (@(Test-WindowsPowerShellDocument $about | Format-Finding) -join "`n") | Should -Match '^about_Listed\.md:6: PowerShell 7\.0 parameter: ConvertFrom-SecureString -AsPlainText'
     }
 
     It 'finds the examples in a help page, an about_ topic and a script, and schedules that name pwsh.exe alone' {
