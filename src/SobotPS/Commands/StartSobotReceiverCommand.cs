@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Text.Json;
@@ -75,12 +76,14 @@ namespace SobotPS.Commands
                     SobotErrorIds.ReceiverStartFailed, ErrorCategory.ObjectNotFound, dll));
             if (!ShouldProcess($"127.0.0.1:{Port} (webhooks), 127.0.0.1:{QueryPort} (queries), store {store}", "Start the webhook receiver")) return;
             // The receiver is a .NET program whichever PowerShell runs this (Windows PowerShell 5.1 included): a dotnet
-            // without its runtimes is one clear error with the fix, before anything is created or started.
-            string? host = ReceiverRuntime.Host();
-            string? missing = ReceiverRuntime.Problem(host, ReceiverRuntime.Required(dll));
-            if (missing != null || host is null)
+            // without its runtimes is one clear error with the fix, before anything is created or started. The dotnet
+            // that starts it is the one the check accepted: the first candidate that has the runtimes.
+            var candidates = ReceiverRuntime.Candidates();
+            var choice = ReceiverRuntime.Choose(candidates, ReceiverRuntime.Required(dll), Environment.GetEnvironmentVariable("DOTNET_ROLL_FORWARD"));
+            if (choice.Host is not string host)
             {
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(missing), SobotErrorIds.ReceiverRuntimeMissing, ErrorCategory.NotInstalled, host));
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(choice.Problem), SobotErrorIds.ReceiverRuntimeMissing, ErrorCategory.NotInstalled,
+                    candidates.Select(c => c.Path).ToArray()));
                 return;
             }
             if (!postgres)
