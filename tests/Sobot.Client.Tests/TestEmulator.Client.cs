@@ -5,7 +5,8 @@ namespace Sobot.Client.Tests;
 
 /// <summary>
 /// A client connected to the emulator. Shared with the .NET Framework leg (tests/Sobot.Client.NetFx.Tests), whose
-/// TestEmulator runs the emulator out of process and has the same <c>Host.BaseUri</c>.
+/// TestEmulator runs the emulator out of process and has the same <c>Host.BaseUri</c>. There, under Mono, the client's
+/// handler is Mono's HttpWebRequest-based one, the .NET Framework design (the leg's MonoWebRequestStack.cs); here, .NET's.
 /// </summary>
 public sealed partial class TestEmulator
 {

@@ -24,7 +24,14 @@ namespace Sobot.Client.Http
         internal const SslProtocols Tls13 = (SslProtocols)12288;
 
         public static HttpMessageHandler Create(Uri? proxy, ICredentials? proxyCredential, bool skipCertificateCheck) =>
-            Wrap(new HttpClientHandler(), proxy, proxyCredential, skipCertificateCheck, OverHttpWebRequest, CurrentProcessProtocols());
+            Wrap(NewHandler?.Invoke() ?? new HttpClientHandler(), proxy, proxyCredential, skipCertificateCheck, OverHttpWebRequest, CurrentProcessProtocols());
+
+        /// <summary>
+        /// Null except in the .NET Framework test leg, which runs under Mono: there it builds Mono's HttpWebRequest-based
+        /// handler (the design .NET Framework's HttpClientHandler has), where Mono's own default wraps a port of .NET's
+        /// SocketsHttpHandler. Everything else <see cref="Create"/> does stays as it is.
+        /// </summary>
+        internal static Func<HttpClientHandler>? NewHandler { get; set; }
 
         /// <summary><see cref="Configure"/>, then the per-request settings on top (tests pass a handler built on another stack).</summary>
         internal static HttpMessageHandler Wrap(HttpClientHandler handler, Uri? proxy, ICredentials? proxyCredential, bool skipCertificateCheck,
