@@ -86,11 +86,21 @@ function Open-ReceiverWindow($Emulator, [string[]] $Number) {
 }
 
 # A fake receiver: answers every request with this status and JSON message, and counts the requests.
+# An HttpListener on a free loopback port, listening at $Path: a port the system just gave out can be taken again
+# before the listener binds it (other tests start servers too), so a taken one is tried again with another.
+function Start-LoopbackListener([string] $Path = '/') {
+    for ($try = 1; ; $try++) {
+        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+        $http = [System.Net.HttpListener]::new()
+        $http.Prefixes.Add("http://127.0.0.1:$port$Path")
+        try { $http.Start(); return [pscustomobject]@{ Http = $http; Port = $port; Uri = "http://127.0.0.1:$port$Path" } }
+        catch { $http.Close(); if ($try -ge 20) { throw } }
+    }
+}
+
 function Start-FakeReceiver([int] $Status, [string] $Message) {
-    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
-    $http = [System.Net.HttpListener]::new()
-    $http.Prefixes.Add("http://127.0.0.1:$port/")
-    $http.Start()
+    $listening = Start-LoopbackListener
+    $http = $listening.Http; $port = $listening.Port
     $count = [ref]0
     $ps = [powershell]::Create()
     $null = $ps.AddScript({

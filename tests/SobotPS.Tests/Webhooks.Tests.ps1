@@ -33,11 +33,9 @@ Describe 'ConvertFrom-SobotWebhook' {
     }
 
     It 'reads what the emulator posts to --webhook-url' {
-        $listener = [System.Net.HttpListener]::new()
-        $port = Get-Random -Minimum 20000 -Maximum 60000
-        $listener.Prefixes.Add("http://127.0.0.1:$port/hook/")
-        $listener.Start()
-        $emulator = Start-TestEmulator -ArgumentList '--webhook-url', "http://127.0.0.1:$port/hook/"
+        $listening = Start-LoopbackListener '/hook/'
+        $listener = $listening.Http
+        $emulator = Start-TestEmulator -ArgumentList '--webhook-url', $listening.Uri
         try {
             Connect-TestEmulator $emulator
             $sent = Send-SobotTemplate -CustomerNumber 919970585556 -TemplateName hello_world
