@@ -9,7 +9,7 @@ namespace Sobot.Receiver.Store.Postgres;
 /// The shared store: several receivers on one PostgreSQL database form one service. Same guarantees as the SQLite
 /// store: a delivery is committed with synchronous_commit on before its 200; an event is stored once by its dedup key
 /// (a unique index, so the same webhook stored by two receivers is one row); statuses only move forward
-/// (<see cref="StatusProgression"/>); consumer cursors live in the database and are shared; the opt-out list, the
+/// (<see cref="Sobot.Client.Webhooks.StatusProgression"/>); consumer cursors live in the database and are shared; the opt-out list, the
 /// stop/start decisions and each number's last inbound are kept in the append's transaction, by the SQLite rules.
 ///
 /// Writes go through one writer loop per receiver that commits whatever has queued up in one transaction (group
