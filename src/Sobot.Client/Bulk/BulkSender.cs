@@ -56,7 +56,10 @@ namespace Sobot.Client.Bulk
         /// <summary>Rows added whose outcome has not been taken yet.</summary>
         public int Outstanding => Volatile.Read(ref _outstanding);
 
-        /// <summary>How many rows may wait beyond those in flight before <see cref="HasRoom"/> says no.</summary>
+        /// <summary>
+        /// True while fewer than twice ThrottleLimit rows wait for their outcome to be taken: the caller reads more
+        /// input only then, so at most that many rows beyond those in flight are held.
+        /// </summary>
         public bool HasRoom => Outstanding < _options.ThrottleLimit * 2;
 
         /// <summary>
@@ -92,7 +95,7 @@ namespace Sobot.Client.Bulk
             }
         }
 
-        /// <summary>True once the run was stopped: by the caller's token, or by <see cref="Fatal"/>.</summary>
+        /// <summary>True once the run was stopped: by the caller's token, by <see cref="Fatal"/>, or by <see cref="Dispose"/>.</summary>
         public bool Stopped => _stopStarting.IsCancellationRequested;
 
         /// <summary>True when <see cref="Add"/> wants the input row's text (a journal names rows by it).</summary>
@@ -175,7 +178,11 @@ namespace Sobot.Client.Bulk
             return decision;
         }
 
-        /// <summary>A row refused before anything could be sent (invalid input): a failed row, journaled as such.</summary>
+        /// <summary>
+        /// A row refused before anything could be sent: invalid input, the pre-send step's refusal (a closed window
+        /// without a fallback), or a row that came in after the run stopped. A failed row, journaled as such when the
+        /// journal names rows (<paramref name="rowText"/> given).
+        /// </summary>
         public void Refuse(string? customerNumber, object? state, Exception error, string? rowText = null)
         {
             if (error is null) throw new ArgumentNullException(nameof(error));
@@ -376,9 +383,6 @@ namespace Sobot.Client.Bulk
             if (!_outcomes.IsEmpty) return;
             _outcomeSignal.Wait(timeout);
         }
-
-        /// <summary>Stops the run as Ctrl+C would.</summary>
-        public void Cancel() => Stop(null);
 
         /// <summary>Stops the run and waits (bounded by the grace) until every request on the wire has an outcome.</summary>
         public void Dispose()

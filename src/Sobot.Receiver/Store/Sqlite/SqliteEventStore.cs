@@ -15,8 +15,9 @@ namespace Sobot.Receiver.Store.Sqlite;
 /// acknowledge a whole batch. Readers use their own pooled connections and never block the writer (WAL).
 ///
 /// The cursor (seq) is the events table's AUTOINCREMENT rowid. With a single writer, rowids are handed out in commit
-/// order, so a reader that has seen seq N can never later find a committed event below N. A store with several
-/// writers (PostgreSQL, several receivers) does not have that property and needs a different cursor design.
+/// order, so a reader that has seen seq N can never later find a committed event below N. With several writers
+/// (PostgreSQL, several receivers) that no longer holds by itself: <see cref="Postgres.PostgresEventStore"/> hands seqs
+/// out in commit order under an advisory lock instead.
 /// </summary>
 public sealed class SqliteEventStore : IEventStore
 {
