@@ -123,7 +123,7 @@ namespace Sobot.Client.Bulk
         public void Add(SendMessageRequest request, object? state, string? rowText = null)
         {
             if (request is null) throw new ArgumentNullException(nameof(request));
-            string? rowId = Arrive(rowText);
+            string? rowId = CountAndNameRow(rowText);
             if (Stopped)
             {
                 NotSent(request, state, null, null, null);
@@ -143,7 +143,7 @@ namespace Sobot.Client.Bulk
                 }
             }
             var journal = _options.Journal;
-            if (journal != null && journal.Previous.TryGetValue(key!, out var earlier) && Resolved(request, state, key!, earlier)) return;
+            if (journal != null && journal.Previous.TryGetValue(key!, out var earlier) && SettledByEarlierRun(request, state, key!, earlier)) return;
 
             string number = request.CustomerNumber;
             if (Interlocked.Increment(ref _active) == 1) _idle.Reset();
@@ -186,7 +186,7 @@ namespace Sobot.Client.Bulk
         public void Refuse(string? customerNumber, object? state, Exception error, string? rowText = null)
         {
             if (error is null) throw new ArgumentNullException(nameof(error));
-            string? rowId = Arrive(rowText);
+            string? rowId = CountAndNameRow(rowText);
             if (rowId != null) Journal(j => j.RecordRefused(rowId, customerNumber, error.Message));
             Complete(new BulkOutcome(null, customerNumber, state, BulkOutcomeKind.Failed, null, error));
         }
@@ -197,7 +197,7 @@ namespace Sobot.Client.Bulk
         /// </summary>
         public void Skip(SendMessageRequest request, object? state, BulkSkipReason reason, Exception? why = null, string? rowText = null)
         {
-            string? rowId = Arrive(rowText);
+            string? rowId = CountAndNameRow(rowText);
             if (reason == BulkSkipReason.OptedOut && _options.Journal != null)
             {
                 string key = _bodyKeys.Next(SobotJson.Serialize(request));
@@ -207,7 +207,7 @@ namespace Sobot.Client.Bulk
         }
 
         /// <summary>Counts a row that came in (every one ends in exactly one outcome) and names it for the journal.</summary>
-        private string? Arrive(string? rowText)
+        private string? CountAndNameRow(string? rowText)
         {
             Interlocked.Increment(ref _total);
             Interlocked.Increment(ref _outstanding);
@@ -215,7 +215,7 @@ namespace Sobot.Client.Bulk
         }
 
         /// <summary>A row an earlier run already settled: skip it, or report it, unless asked to send it again.</summary>
-        private bool Resolved(SendMessageRequest request, object? state, string key, JournalEntry earlier)
+        private bool SettledByEarlierRun(SendMessageRequest request, object? state, string key, JournalEntry earlier)
         {
             switch (earlier.State)
             {
