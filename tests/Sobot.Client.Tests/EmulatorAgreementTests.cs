@@ -1,13 +1,14 @@
 using Sobot.Client.Models.Requests;
+using Sobot.Client.Templates;
 using Sobot.Client.Validation;
 using Sobot.Emulator;
 
 namespace Sobot.Client.Tests;
 
 /// <summary>
-/// The emulator keeps the contract's MIME lists and message limits as its own data (it never references the client).
-/// These tests hold the two sides to one contract: the same MIME lists, and the same answer just inside and just past
-/// each limit the client declares, so neither can drift alone.
+/// The emulator keeps the contract's MIME lists and its message and template limits as its own data (it never
+/// references the client). These tests hold the two sides to one contract: the same MIME lists, and the same answer
+/// just inside and just past each limit the client declares, so neither can drift alone.
 /// </summary>
 public class EmulatorAgreementTests
 {
@@ -35,7 +36,45 @@ public class EmulatorAgreementTests
             if (emulatorAccepts != (status == 200))
                 disagreements.Add($"{name}: expected the emulator to {(emulatorAccepts ? "accept" : "refuse")}, it answered {status} {body.ToJsonString()}");
         }
-        Assert.Empty(disagreements);
+        Assert.True(disagreements.Count == 0, string.Join(Environment.NewLine, disagreements));
+    }
+
+    /// <summary>
+    /// A template the client refuses past a limit has no body to send, so the emulator gets the client's own body at
+    /// the limit (which both must accept) and that body with the field one character longer (which both must refuse).
+    /// </summary>
+    [Fact]
+    public async Task The_emulator_creates_templates_up_to_the_clients_limits_and_no_further()
+    {
+        await using var e = await TestEmulator.StartAsync();
+        var limits = new (string Field, int Limit, Action<TemplateDefinition, string> Set)[]
+        {
+            ("entity_name", TemplateDefinition.MaxNameLength, (d, v) => d.Name = v),
+            ("body", TemplateDefinition.MaxBodyLength, (d, v) => d.Body = v),
+            ("header", TemplateDefinition.MaxHeaderLength, (d, v) => d.Header = v),
+            ("footer", TemplateDefinition.MaxFooterLength, (d, v) => d.Footer = v),
+            ("buttons", TemplateDefinition.MaxButtonTextLength, (d, v) => d.QuickReplyButton = [v]),
+        };
+        var disagreements = new List<string>();
+        foreach (var (field, limit, set) in limits)
+        {
+            TemplateDefinition Definition(int length)
+            {
+                var d = new TemplateDefinition { Name = "agree_" + field, Category = "Utility", Body = "Hello" };
+                set(d, S(length));
+                return d;
+            }
+            Assert.Throws<SobotValidationException>(() => Definition(limit + 1).ToRequest());
+            var atLimit = System.Text.Json.Nodes.JsonNode.Parse(SobotJson.Serialize(Definition(limit).ToRequest()))!;
+            var pastLimit = atLimit.DeepClone();
+            if (field == "buttons") pastLimit["buttons"]![0] = S(limit + 1);
+            else pastLimit[field] = S(limit + 1);
+            var (refused, _) = await e.SendAsync(HttpMethod.Post, "api/template/", pastLimit.ToJsonString());
+            if (refused != 400) disagreements.Add($"{field} {limit + 1}: the client refuses, the emulator answered {refused}");
+            var (accepted, body) = await e.SendAsync(HttpMethod.Post, "api/template/", atLimit.ToJsonString());
+            if (accepted is < 200 or > 299) disagreements.Add($"{field} {limit}: the client accepts, the emulator answered {accepted} {body.ToJsonString()}");
+        }
+        Assert.True(disagreements.Count == 0, string.Join(Environment.NewLine, disagreements));
     }
 
     private static bool ClientAccepts(SendMessageRequest request)
