@@ -20,7 +20,7 @@ public sealed class EmulatorOptions
     public double FailRate { get; set; }
     /// <summary>Fraction of API requests processed in full, then answered by closing the connection (the ambiguous case).</summary>
     public double DropRate { get; set; }
-    /// <summary>API paths (prefixes) answered 500 every time, set through /_emulator/faults: one broken endpoint among working ones.</summary>
+    /// <summary>API paths (prefixes) answered 500 every time, from --fail-paths or /_emulator/faults: one broken endpoint among working ones.</summary>
     public IReadOnlyList<string> FailPaths { get; set; } = Array.Empty<string>();
 
     /// <summary>Count accepted messages without storing them (long benchmarks).</summary>
@@ -30,7 +30,7 @@ public sealed class EmulatorOptions
     public int? RandomSeed { get; set; }
     /// <summary>Where to post status and inbound webhooks; null = none.</summary>
     public string? WebhookUrl { get; set; }
-    /// <summary>The business number inbound webhooks name as display_phone_number.</summary>
+    /// <summary>The business number inbound webhooks name as display_phone_number, and a reply's context as its from.</summary>
     public string BusinessNumber { get; set; } = "918788000000";
 
     /// <summary>Delay before each status webhook, after the step before it.</summary>

@@ -4,7 +4,13 @@ namespace Sobot.Emulator;
 public static class MessageEndpoints
 {
     private static readonly string[] Common = ["customer_number", "customer_name"];
-    private static readonly string[] DocumentTypes =
+
+    // The contract's MIME types per media message. Data the emulator keeps apart from the client's own lists (it never
+    // references the client): the client's tests check the two agree.
+    public static IReadOnlyList<string> ImageTypes { get; } = ["image/jpeg", "image/png"];
+    public static IReadOnlyList<string> StickerTypes { get; } = ["image/webp"];
+    public static IReadOnlyList<string> VideoTypes { get; } = ["video/mp4", "video/3gp"];
+    public static IReadOnlyList<string> DocumentTypes { get; } =
     [
         "text/plain", "application/pdf", "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -53,18 +59,23 @@ public static class MessageEndpoints
                 b.Required("message", 4096);
                 break;
             case "image":
-                Media(b, ["image/jpeg", "image/png", "image/webp"], caption: true);
+                // The contract's sticker example sends type image with image/webp (its table says type sticker): such a
+                // body is that sticker and follows a sticker's rules; any other image is JPEG or PNG.
+                if (b.Json["mime_type"] is System.Text.Json.Nodes.JsonValue mime && mime.TryGetValue(out string? given) && StickerTypes.Contains(given))
+                    Media(b, StickerTypes, caption: false);
+                else
+                    Media(b, ImageTypes, caption: true);
                 break;
             case "sticker":
-                Media(b, ["image/webp"], caption: false);
+                Media(b, StickerTypes, caption: false);
                 break;
             case "video":
-                Media(b, ["video/mp4", "video/3gp"], caption: true);
+                Media(b, VideoTypes, caption: true);
                 break;
             case "document":
                 b.AllowOnly([.. Common, "type", "url", "mime_type", "filename", "caption"]);
                 Url(b);
-                b.OneOf("mime_type", DocumentTypes);
+                b.OneOf("mime_type", [.. DocumentTypes]);
                 b.Required("filename");
                 b.Optional("caption", 1024);
                 break;
@@ -102,11 +113,11 @@ public static class MessageEndpoints
         return type;
     }
 
-    private static void Media(StrictBody b, string[] mimeTypes, bool caption)
+    private static void Media(StrictBody b, IReadOnlyList<string> mimeTypes, bool caption)
     {
         b.AllowOnly(caption ? [.. Common, "type", "url", "mime_type", "caption"] : [.. Common, "type", "url", "mime_type"]);
         Url(b);
-        b.OneOf("mime_type", mimeTypes);
+        b.OneOf("mime_type", [.. mimeTypes]);
         if (caption) b.Optional("caption", 1024);
     }
 

@@ -60,6 +60,8 @@ public class MessageEndpointTests
         { $$$"""{{{{To}}},"type":"image","url":"https://e.com/a.jpg","mime_type":"image/jpeg","caption":"{{{new string('c', 1025)}}}"}""", "1024" },
         { $$$"""{{{{To}}},"type":"image","url":"ftp://e.com/a.jpg","mime_type":"image/jpeg"}""", "url" },
         { $$$"""{{{{To}}},"type":"sticker","url":"https://e.com/a.webp","mime_type":"image/webp","caption":"no"}""", "caption" },
+        // The documented sticker example (type image, image/webp) is a sticker: no caption either.
+        { $$$"""{{{{To}}},"type":"image","url":"https://e.com/a.webp","mime_type":"image/webp","caption":"no"}""", "caption" },
         { $$$"""{{{{To}}},"type":"document","url":"https://e.com/a.pdf","mime_type":"application/pdf"}""", "filename" },
         { $$$"""{{{{To}}},"type":"location","latitude":"91","longitude":"0"}""", "latitude" },
         { $$$"""{{{{To}}},"type":"location","latitude":18.5,"longitude":"73.8"}""", "string" },

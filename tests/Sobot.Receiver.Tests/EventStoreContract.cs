@@ -1,4 +1,5 @@
 using System.Text;
+using Sobot.Client.Webhooks;
 using Sobot.Receiver.Ingress;
 using Sobot.Receiver.Store;
 
@@ -167,6 +168,41 @@ public abstract class EventStoreContract
 
         Assert.Null(await store.GetStatusAsync("wamid.NEVER"));
     }
+
+    /// <summary>
+    /// The store's SQL keeps the status the client's <see cref="StatusProgression"/> ranks higher (the first on a tie),
+    /// for every pair of status words in both orders, and records each known word's time in its own stage.
+    /// The stores compare a rank column the append computes with that rule; this checks what the SQL does with it.
+    /// </summary>
+    [Fact]
+    public async Task The_kept_status_is_the_one_the_client_ranks_higher()
+    {
+        await using var store = await OpenAsync();
+        string[] words = ["sent", "delivered", "read", "failed", "deleted"];
+        foreach (var first in words)
+            foreach (var second in words)
+            {
+                string id = $"wamid.P.{first}.{second}";
+                await store.AppendAsync(Delivery(Payloads.Status(id, first, 100)));
+                await store.AppendAsync(Delivery(Payloads.Status(id, second, 200)));
+                var kept = (await store.GetStatusAsync(id))!;
+                string expected = StatusProgression.Rank(second) > StatusProgression.Rank(first) ? second : first;
+                Assert.True(expected == kept.Status, $"{first} then {second}: kept {kept.Status}, the client's rank says {expected}");
+                // A stage seen twice keeps its earliest time.
+                foreach (var (word, time) in first == second ? new[] { (first, 100L) } : new[] { (first, 100L), (second, 200L) })
+                    if (StageTime(kept, word) is { } stage)
+                        Assert.True(time == stage, $"{first} then {second}: the {word} stage holds {stage}, not {time}");
+            }
+    }
+
+    private static long? StageTime(MessageStatusRecord record, string status) => StatusProgression.Rank(status) switch
+    {
+        StatusProgression.Sent => record.SentAt?.ToUnixTimeSeconds() ?? -1,
+        StatusProgression.Delivered => record.DeliveredAt?.ToUnixTimeSeconds() ?? -1,
+        StatusProgression.Read => record.ReadAt?.ToUnixTimeSeconds() ?? -1,
+        StatusProgression.Failed => record.FailedAt?.ToUnixTimeSeconds() ?? -1,
+        _ => null,
+    };
 
     [Fact]
     public async Task Statuses_are_answered_in_batches_leaving_out_ids_without_one()

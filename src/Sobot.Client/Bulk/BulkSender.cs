@@ -56,7 +56,10 @@ namespace Sobot.Client.Bulk
         /// <summary>Rows added whose outcome has not been taken yet.</summary>
         public int Outstanding => Volatile.Read(ref _outstanding);
 
-        /// <summary>How many rows may wait beyond those in flight before <see cref="HasRoom"/> says no.</summary>
+        /// <summary>
+        /// True while fewer than twice ThrottleLimit rows wait for their outcome to be taken: the caller reads more
+        /// input only then, so at most that many rows beyond those in flight are held.
+        /// </summary>
         public bool HasRoom => Outstanding < _options.ThrottleLimit * 2;
 
         /// <summary>
@@ -92,7 +95,7 @@ namespace Sobot.Client.Bulk
             }
         }
 
-        /// <summary>True once the run was stopped: by the caller's token, or by <see cref="Fatal"/>.</summary>
+        /// <summary>True once the run was stopped: by the caller's token, by <see cref="Fatal"/>, or by <see cref="Dispose"/>.</summary>
         public bool Stopped => _stopStarting.IsCancellationRequested;
 
         /// <summary>True when <see cref="Add"/> wants the input row's text (a journal names rows by it).</summary>
@@ -120,7 +123,7 @@ namespace Sobot.Client.Bulk
         public void Add(SendMessageRequest request, object? state, string? rowText = null)
         {
             if (request is null) throw new ArgumentNullException(nameof(request));
-            string? rowId = Arrive(rowText);
+            string? rowId = CountAndNameRow(rowText);
             if (Stopped)
             {
                 NotSent(request, state, null, null, null);
@@ -140,7 +143,7 @@ namespace Sobot.Client.Bulk
                 }
             }
             var journal = _options.Journal;
-            if (journal != null && journal.Previous.TryGetValue(key!, out var earlier) && Resolved(request, state, key!, earlier)) return;
+            if (journal != null && journal.Previous.TryGetValue(key!, out var earlier) && SettledByEarlierRun(request, state, key!, earlier)) return;
 
             string number = request.CustomerNumber;
             if (Interlocked.Increment(ref _active) == 1) _idle.Reset();
@@ -175,11 +178,15 @@ namespace Sobot.Client.Bulk
             return decision;
         }
 
-        /// <summary>A row refused before anything could be sent (invalid input): a failed row, journaled as such.</summary>
+        /// <summary>
+        /// A row refused before anything could be sent: invalid input, the pre-send step's refusal (a closed window
+        /// without a fallback), or a row that came in after the run stopped. A failed row, journaled as such when the
+        /// journal names rows (<paramref name="rowText"/> given).
+        /// </summary>
         public void Refuse(string? customerNumber, object? state, Exception error, string? rowText = null)
         {
             if (error is null) throw new ArgumentNullException(nameof(error));
-            string? rowId = Arrive(rowText);
+            string? rowId = CountAndNameRow(rowText);
             if (rowId != null) Journal(j => j.RecordRefused(rowId, customerNumber, error.Message));
             Complete(new BulkOutcome(null, customerNumber, state, BulkOutcomeKind.Failed, null, error));
         }
@@ -190,7 +197,7 @@ namespace Sobot.Client.Bulk
         /// </summary>
         public void Skip(SendMessageRequest request, object? state, BulkSkipReason reason, Exception? why = null, string? rowText = null)
         {
-            string? rowId = Arrive(rowText);
+            string? rowId = CountAndNameRow(rowText);
             if (reason == BulkSkipReason.OptedOut && _options.Journal != null)
             {
                 string key = _bodyKeys.Next(SobotJson.Serialize(request));
@@ -200,7 +207,7 @@ namespace Sobot.Client.Bulk
         }
 
         /// <summary>Counts a row that came in (every one ends in exactly one outcome) and names it for the journal.</summary>
-        private string? Arrive(string? rowText)
+        private string? CountAndNameRow(string? rowText)
         {
             Interlocked.Increment(ref _total);
             Interlocked.Increment(ref _outstanding);
@@ -208,7 +215,7 @@ namespace Sobot.Client.Bulk
         }
 
         /// <summary>A row an earlier run already settled: skip it, or report it, unless asked to send it again.</summary>
-        private bool Resolved(SendMessageRequest request, object? state, string key, JournalEntry earlier)
+        private bool SettledByEarlierRun(SendMessageRequest request, object? state, string key, JournalEntry earlier)
         {
             switch (earlier.State)
             {
@@ -376,9 +383,6 @@ namespace Sobot.Client.Bulk
             if (!_outcomes.IsEmpty) return;
             _outcomeSignal.Wait(timeout);
         }
-
-        /// <summary>Stops the run as Ctrl+C would.</summary>
-        public void Cancel() => Stop(null);
 
         /// <summary>Stops the run and waits (bounded by the grace) until every request on the wire has an outcome.</summary>
         public void Dispose()

@@ -69,8 +69,8 @@ namespace Sobot.Client.Campaigns
             {
                 // Both sides keyed by the one rule for numbers, however the journal and the receiver wrote them.
                 var byKey = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-                foreach (var o in optedOutSince) byKey[PreSend.OptOutList.Key(o.Key)] = o.Value;
-                r.OptedOut = accepted.Where(e => e.CustomerNumber != null).GroupBy(e => PreSend.OptOutList.Key(e.CustomerNumber!), StringComparer.Ordinal)
+                foreach (var o in optedOutSince) byKey[Validation.PhoneNumberNormalizer.CanonicalKey(o.Key)] = o.Value;
+                r.OptedOut = accepted.Where(e => e.CustomerNumber != null).GroupBy(e => Validation.PhoneNumberNormalizer.CanonicalKey(e.CustomerNumber!), StringComparer.Ordinal)
                     .Count(g => byKey.TryGetValue(g.Key, out var since) && since.ToUnixTimeSeconds() >= g.Min(e => e.Time).ToUnixTimeSeconds());
             }
             double of = Math.Max(1, r.Submitted);

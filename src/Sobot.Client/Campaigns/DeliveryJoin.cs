@@ -58,12 +58,12 @@ namespace Sobot.Client.Campaigns
         /// <summary>One row's delivery from its latest status (null: none arrived yet).</summary>
         public static void Apply(JournalEntry entry, SobotMessageStatus? status)
         {
-            entry.Delivery = (status?.Status ?? string.Empty).ToLowerInvariant() switch
+            entry.Delivery = StatusProgression.Rank(status?.Status) switch
             {
-                "sent" => DeliveryState.Sent,
-                "delivered" => DeliveryState.Delivered,
-                "read" => DeliveryState.Read,
-                "failed" => DeliveryState.Failed,
+                StatusProgression.Sent => DeliveryState.Sent,
+                StatusProgression.Delivered => DeliveryState.Delivered,
+                StatusProgression.Read => DeliveryState.Read,
+                StatusProgression.Failed => DeliveryState.Failed,
                 _ => DeliveryState.Submitted,
             };
             if (status is null) return;

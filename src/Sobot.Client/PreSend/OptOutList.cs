@@ -7,7 +7,7 @@ namespace Sobot.Client.PreSend
 {
     /// <summary>
     /// The numbers that asked not to be messaged, as read from one receiver at one time, keyed by
-    /// <see cref="PhoneNumberNormalizer.Canonical"/> so that a number matches however it was written.
+    /// <see cref="PhoneNumberNormalizer.CanonicalKey"/> so that a number matches however it was written.
     /// </summary>
     public sealed class OptOutList
     {
@@ -16,7 +16,7 @@ namespace Sobot.Client.PreSend
         public OptOutList(IEnumerable<ReceiverOptOut> optOuts, DateTimeOffset readAt, OptOutListSource source)
         {
             if (optOuts is null) throw new ArgumentNullException(nameof(optOuts));
-            foreach (var o in optOuts) _byNumber[Key(o.CustomerNumber)] = o;
+            foreach (var o in optOuts) _byNumber[PhoneNumberNormalizer.CanonicalKey(o.CustomerNumber)] = o;
             ReadAt = readAt;
             Source = source;
         }
@@ -32,9 +32,6 @@ namespace Sobot.Client.PreSend
 
         /// <summary>The number's opt-out, or null when it is not on the list.</summary>
         public ReceiverOptOut? Find(string customerNumber) =>
-            _byNumber.TryGetValue(Key(customerNumber), out var found) ? found : null;
-
-        /// <summary>The key a number is kept under: the one rule for numbers as keys, or the text itself when that rule says it is no number.</summary>
-        public static string Key(string customerNumber) => PhoneNumberNormalizer.Canonical(customerNumber) ?? (customerNumber ?? string.Empty).Trim();
+            _byNumber.TryGetValue(PhoneNumberNormalizer.CanonicalKey(customerNumber), out var found) ? found : null;
     }
 }

@@ -150,10 +150,10 @@ namespace Sobot.Client.PreSend
                 return null;
             }
             ReceiverAnswered = true;
-            string key = OptOutList.Key(number);
+            string key = Validation.PhoneNumberNormalizer.CanonicalKey(number);
             ReceiverLastInbound? mine = null;
             foreach (var l in last)
-                if (OptOutList.Key(l.CustomerNumber) == key) mine = l;
+                if (Validation.PhoneNumberNormalizer.CanonicalKey(l.CustomerNumber) == key) mine = l;
             var window = ConversationWindow.Compute(number, mine, _options.Clock());
             _windows[number] = window;
             return window;

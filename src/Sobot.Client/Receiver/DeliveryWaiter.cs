@@ -11,7 +11,7 @@ namespace Sobot.Client.Receiver
     /// Waits until sent messages reach a status (sent, delivered or read) or fail, through the receiver's
     /// store: the statuses already stored first (one batched query), then new status events after the
     /// cursor read before that query, so nothing that arrives in between is missed. Statuses only move
-    /// forward: sent &lt; delivered &lt; read, and failed ends the wait for that message.
+    /// forward (<see cref="StatusProgression"/>): sent &lt; delivered &lt; read, and failed ends the wait for that message.
     /// </summary>
     public sealed class DeliveryWaiter : ReceiverWait
     {
@@ -22,8 +22,8 @@ namespace Sobot.Client.Receiver
 
         public DeliveryWaiter(SobotReceiverClient client, IEnumerable<KeyValuePair<string, object?>> messages, string until) : base(client)
         {
-            _target = Rank(until);
-            if (_target <= 0 || _target > 3) throw new ArgumentException("Wait until Sent, Delivered or Read.", nameof(until));
+            _target = StatusProgression.Rank(until);
+            if (_target < StatusProgression.Sent || _target > StatusProgression.Read) throw new ArgumentException("Wait until Sent, Delivered or Read.", nameof(until));
             _pending = new Dictionary<string, (object?, int)>(StringComparer.Ordinal);
             foreach (var m in messages) _pending[m.Key] = (m.Value, 0);
         }
@@ -31,16 +31,6 @@ namespace Sobot.Client.Receiver
         public IReadOnlyCollection<string> Pending => _pending.Keys;
 
         public object? StateOf(string messageId) => _pending.TryGetValue(messageId, out var p) ? p.State : null;
-
-        /// <summary>Ranks a status word: sent 1, delivered 2, read 3, failed 4 (terminal), anything else 0.</summary>
-        public static int Rank(string? status) => (status ?? string.Empty).ToLowerInvariant() switch
-        {
-            "sent" => 1,
-            "delivered" => 2,
-            "read" => 3,
-            "failed" => 4,
-            _ => 0,
-        };
 
         /// <summary>The next message that reached the status or failed; null when the deadline passes first.
         /// A receiver that cannot be reached when the deadline passes ends it with <see cref="SobotReceiverUnavailableException"/>.</summary>
@@ -74,12 +64,12 @@ namespace Sobot.Client.Receiver
         private void See(SobotMessageStatus status)
         {
             if (status.MessageId is null || !_pending.TryGetValue(status.MessageId, out var pending)) return;
-            int rank = Rank(status.Status);
+            int rank = StatusProgression.Rank(status.Status);
             if (rank <= pending.Rank) return; // statuses only move forward
             if (rank >= _target)
             {
                 _pending.Remove(status.MessageId);
-                _outcomes.Enqueue(new DeliveryOutcome(status.MessageId, pending.State, status, failed: rank == 4));
+                _outcomes.Enqueue(new DeliveryOutcome(status.MessageId, pending.State, status, failed: rank == StatusProgression.Failed));
             }
             else
             {

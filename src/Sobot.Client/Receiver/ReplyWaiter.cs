@@ -38,7 +38,7 @@ namespace Sobot.Client.Receiver
         public ReplyWaiter(SobotReceiverClient client, IEnumerable<ReplyQuestion> questions, IEnumerable<string>? choices = null) : base(client)
         {
             // Stable: questions sent in the same instant keep their order, the later one being the newer.
-            _pending = questions.Select((q, i) => new Awaited(q, Key(q.CustomerNumber), i)).OrderBy(a => a.Question.SentAt).ThenBy(a => a.Order).ToList();
+            _pending = questions.Select((q, i) => new Awaited(q, PhoneNumberNormalizer.CanonicalKey(q.CustomerNumber), i)).OrderBy(a => a.Question.SentAt).ThenBy(a => a.Order).ToList();
             _numbers = _pending.Select(a => a.Number).Distinct(StringComparer.Ordinal).ToArray();
             var list = choices?.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c.Trim()).ToList();
             _choices = list is { Count: > 0 } ? new HashSet<string>(list, StringComparer.OrdinalIgnoreCase) : null;
@@ -180,8 +180,6 @@ namespace Sobot.Client.Receiver
             _pending.Remove(answered);
             _matches.Enqueue(new ReplyMatch(answered.Question, message));
         }
-
-        private static string Key(string number) => PhoneNumberNormalizer.Canonical(number) ?? (number ?? string.Empty).Trim();
 
         private sealed class Awaited
         {

@@ -110,6 +110,12 @@ namespace Sobot.Client.Validation
             return bare.Length > 0 && bare.Length <= MaxDigits && bare[0] != '0' ? bare : null;
         }
 
+        /// <summary>
+        /// The key a customer number is kept and compared under (opt-outs, conversation windows, reply waits, the
+        /// campaign report): <see cref="Canonical"/>, or the trimmed text itself when that says it is no number.
+        /// </summary>
+        public static string CanonicalKey(string? number) => Canonical(number) ?? (number ?? string.Empty).Trim();
+
         /// <summary>Keeps digits; drops the separators people type. Letters make the number invalid.</summary>
         private static string KeepDialable(string text)
         {

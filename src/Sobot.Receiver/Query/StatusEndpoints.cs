@@ -4,7 +4,7 @@ using Sobot.Receiver.Store;
 namespace Sobot.Receiver.Query;
 
 /// <summary>
-/// The latest status of sent messages (<see cref="StatusProgression"/> says which one is latest):
+/// The latest status of sent messages (<see cref="Sobot.Client.Webhooks.StatusProgression"/> says which one is latest):
 /// <c>GET /v1/status/{messageId}</c> for one, <c>POST /v1/status/query</c> for up to 1,000 at a time.
 /// </summary>
 public static class StatusEndpoints

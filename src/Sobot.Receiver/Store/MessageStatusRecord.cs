@@ -1,7 +1,7 @@
 namespace Sobot.Receiver.Store;
 
 /// <summary>
-/// Where a sent message stands: the furthest status reached (<see cref="StatusProgression"/>) and when each
+/// Where a sent message stands: the furthest status reached (<see cref="Sobot.Client.Webhooks.StatusProgression"/>) and when each
 /// stage happened, by WhatsApp's timestamps.
 /// </summary>
 public sealed record MessageStatusRecord

@@ -45,7 +45,7 @@ namespace SobotPS.Commands
             try
             {
                 var last = Call(token => receiver.GetLastInboundAsync(_numbers.Distinct().ToList(), token))
-                    .GroupBy(l => Sobot.Client.PreSend.OptOutList.Key(l.CustomerNumber), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+                    .GroupBy(l => Sobot.Client.Validation.PhoneNumberNormalizer.CanonicalKey(l.CustomerNumber), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
                 var now = DateTimeOffset.UtcNow;
                 foreach (var number in _numbers)
                 {

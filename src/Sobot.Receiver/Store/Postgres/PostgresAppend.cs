@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Sobot.Client.Webhooks;
 
 namespace Sobot.Receiver.Store.Postgres;
 

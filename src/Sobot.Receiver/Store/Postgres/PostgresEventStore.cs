@@ -9,7 +9,7 @@ namespace Sobot.Receiver.Store.Postgres;
 /// The shared store: several receivers on one PostgreSQL database form one service. Same guarantees as the SQLite
 /// store: a delivery is committed with synchronous_commit on before its 200; an event is stored once by its dedup key
 /// (a unique index, so the same webhook stored by two receivers is one row); statuses only move forward
-/// (<see cref="StatusProgression"/>); consumer cursors live in the database and are shared; the opt-out list, the
+/// (<see cref="Sobot.Client.Webhooks.StatusProgression"/>); consumer cursors live in the database and are shared; the opt-out list, the
 /// stop/start decisions and each number's last inbound are kept in the append's transaction, by the SQLite rules.
 ///
 /// Writes go through one writer loop per receiver that commits whatever has queued up in one transaction (group
@@ -136,7 +136,7 @@ public sealed class PostgresEventStore : IEventStore
         // Outside the writer loop and without the seq lock: deleting old rows never blocks an append, and a pruned
         // event is one no consumer is owed any more (its seq stays taken).
         long cutoff = receivedBefore.ToUnixTimeMilliseconds();
-        return await Run(async connection =>
+        return await WithReadConnection(async connection =>
         {
             await using var command = new NpgsqlCommand("""
                 WITH old AS (DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE received_at < $1 ORDER BY received_at LIMIT $2) RETURNING 1),
@@ -273,7 +273,7 @@ public sealed class PostgresEventStore : IEventStore
         _ => ex is IOException || ex is TimeoutException,
     };
 
-    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => Run(async connection =>
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => WithReadConnection(async connection =>
     {
         await using var command = EventQueryCommand(connection, query);
         var events = new List<StoredEvent>();
@@ -308,7 +308,7 @@ public sealed class PostgresEventStore : IEventStore
         return command;
     }
 
-    public Task<IReadOnlyList<EventKeys>> ReadEventKeysAsync(long after, int limit, CancellationToken cancellationToken = default) => Run(async connection =>
+    public Task<IReadOnlyList<EventKeys>> ReadEventKeysAsync(long after, int limit, CancellationToken cancellationToken = default) => WithReadConnection(async connection =>
     {
         await using var command = new NpgsqlCommand(StoreRows.EventKeysSql("$1", "$2"), connection);
         command.Parameters.Add(new NpgsqlParameter { Value = after });
@@ -319,13 +319,13 @@ public sealed class PostgresEventStore : IEventStore
         return (IReadOnlyList<EventKeys>)keys;
     }, cancellationToken);
 
-    public Task<long> GetHeadAsync(CancellationToken cancellationToken = default) => Run(async connection =>
+    public Task<long> GetHeadAsync(CancellationToken cancellationToken = default) => WithReadConnection(async connection =>
     {
         await using var command = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM events", connection);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }, cancellationToken);
 
-    public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => Run(async connection =>
+    public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => WithReadConnection(async connection =>
     {
         await using var command = new NpgsqlCommand($"SELECT {StoreRows.StatusColumns} FROM message_status WHERE message_id = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = messageId });
@@ -333,7 +333,7 @@ public sealed class PostgresEventStore : IEventStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.Status(reader) : null;
     }, cancellationToken);
 
-    public Task<IReadOnlyList<MessageStatusRecord>> GetStatusesAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => Run(async connection =>
+    public Task<IReadOnlyList<MessageStatusRecord>> GetStatusesAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => WithReadConnection(async connection =>
     {
         var statuses = new List<MessageStatusRecord>(messageIds.Count);
         if (messageIds.Count == 0) return (IReadOnlyList<MessageStatusRecord>)statuses;
@@ -346,15 +346,15 @@ public sealed class PostgresEventStore : IEventStore
     }, cancellationToken);
 
     public Task<ConsumerPosition?> GetConsumerAsync(string name, CancellationToken cancellationToken = default) =>
-        Run(connection => ConsumerStatements.GetAsync(connection, null, name, _clock.GetUtcNow(), cancellationToken), cancellationToken);
+        WithReadConnection(connection => ConsumerStatements.GetAsync(connection, null, name, _clock.GetUtcNow(), cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default) =>
-        Run(connection => ConsumerStatements.ListAsync(connection, _clock.GetUtcNow(), cancellationToken), cancellationToken);
+        WithReadConnection(connection => ConsumerStatements.ListAsync(connection, _clock.GetUtcNow(), cancellationToken), cancellationToken);
 
     public Task<OptOutRecord?> GetOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
     {
         string number = NumberKey.Require(customerNumber);
-        return Run(async connection =>
+        return WithReadConnection(async connection =>
         {
             await using var command = new NpgsqlCommand($"SELECT {StoreRows.OptOutColumns} FROM opt_outs WHERE customer_number = $1", connection);
             command.Parameters.Add(new NpgsqlParameter { Value = number });
@@ -363,7 +363,7 @@ public sealed class PostgresEventStore : IEventStore
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<OptOutRecord>> ListOptOutsAsync(CancellationToken cancellationToken = default) => Run(async connection =>
+    public Task<IReadOnlyList<OptOutRecord>> ListOptOutsAsync(CancellationToken cancellationToken = default) => WithReadConnection(async connection =>
     {
         await using var command = new NpgsqlCommand($"SELECT {StoreRows.OptOutColumns} FROM opt_outs ORDER BY customer_number COLLATE \"C\"", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -431,7 +431,7 @@ public sealed class PostgresEventStore : IEventStore
     public Task<IReadOnlyList<LastInboundRecord>> GetLastInboundAsync(IReadOnlyCollection<string> customerNumbers, CancellationToken cancellationToken = default)
     {
         var numbers = customerNumbers.Select(NumberKey.Require).Distinct(StringComparer.Ordinal).ToArray();
-        return Run(async connection =>
+        return WithReadConnection(async connection =>
         {
             var list = new List<LastInboundRecord>(numbers.Length);
             if (numbers.Length == 0) return (IReadOnlyList<LastInboundRecord>)list;
@@ -443,7 +443,7 @@ public sealed class PostgresEventStore : IEventStore
         }, cancellationToken);
     }
 
-    public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => Run(async connection =>
+    public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => WithReadConnection(async connection =>
     {
         await using var command = new NpgsqlCommand(
             "SELECT (SELECT count(*) FROM events), (SELECT coalesce(max(seq), 0) FROM events), (SELECT received_at FROM events ORDER BY seq DESC LIMIT 1)", connection);
@@ -454,7 +454,7 @@ public sealed class PostgresEventStore : IEventStore
     }, cancellationToken);
 
     /// <summary>Runs a read on a pooled connection; any failure to reach or ask the database means the store is unavailable.</summary>
-    private async Task<T> Run<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    private async Task<T> WithReadConnection<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
     {
         try
         {

@@ -2,7 +2,7 @@ namespace Sobot.Receiver.Store.Postgres;
 
 /// <summary>
 /// The forward-only status rule in PostgreSQL's words, for an <c>INSERT INTO message_status AS m ...</c>: the same rule
-/// as the SQLite store (<see cref="StatusProgression"/>). The higher rank wins (failed, rank 4, is terminal); each stage
+/// as the SQLite store (<see cref="Sobot.Client.Webhooks.StatusProgression"/>). The higher rank wins (failed, rank 4, is terminal); each stage
 /// keeps its earliest time (LEAST ignores NULL); recipient and error come from the first event that had them. Used by
 /// every append and by copy-store, so a copied status merges exactly as a posted one would.
 /// </summary>

@@ -15,8 +15,9 @@ namespace Sobot.Receiver.Store.Sqlite;
 /// acknowledge a whole batch. Readers use their own pooled connections and never block the writer (WAL).
 ///
 /// The cursor (seq) is the events table's AUTOINCREMENT rowid. With a single writer, rowids are handed out in commit
-/// order, so a reader that has seen seq N can never later find a committed event below N. A store with several
-/// writers (PostgreSQL, several receivers) does not have that property and needs a different cursor design.
+/// order, so a reader that has seen seq N can never later find a committed event below N. With several writers
+/// (PostgreSQL, several receivers) that no longer holds by itself: <see cref="Postgres.PostgresEventStore"/> hands seqs
+/// out in commit order under an advisory lock instead.
 /// </summary>
 public sealed class SqliteEventStore : IEventStore
 {
@@ -214,7 +215,7 @@ public sealed class SqliteEventStore : IEventStore
     private static bool IsStoreWide(Exception ex) =>
         ex is IOException || (ex is SqliteException sqlite && (sqlite.SqliteErrorCode & 0xFF) is 5 or 6 or 8 or 10 or 13 or 14);
 
-    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => Read(connection =>
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken = default) => WithReadConnection(connection =>
     {
         using var command = EventQueryCommand(connection, query);
         var events = new List<StoredEvent>();
@@ -269,7 +270,7 @@ public sealed class SqliteEventStore : IEventStore
         return command;
     }
 
-    public Task<IReadOnlyList<EventKeys>> ReadEventKeysAsync(long after, int limit, CancellationToken cancellationToken = default) => Read(connection =>
+    public Task<IReadOnlyList<EventKeys>> ReadEventKeysAsync(long after, int limit, CancellationToken cancellationToken = default) => WithReadConnection(connection =>
     {
         using var command = connection.CreateCommand();
         command.CommandText = StoreRows.EventKeysSql("$after", "$limit");
@@ -281,14 +282,14 @@ public sealed class SqliteEventStore : IEventStore
         return (IReadOnlyList<EventKeys>)keys;
     });
 
-    public Task<long> GetHeadAsync(CancellationToken cancellationToken = default) => Read(connection =>
+    public Task<long> GetHeadAsync(CancellationToken cancellationToken = default) => WithReadConnection(connection =>
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT coalesce(max(seq), 0) FROM events";
         return (long)command.ExecuteScalar()!;
     });
 
-    public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => Read(connection =>
+    public Task<MessageStatusRecord?> GetStatusAsync(string messageId, CancellationToken cancellationToken = default) => WithReadConnection(connection =>
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {StoreRows.StatusColumns} FROM message_status WHERE message_id = $id";
@@ -297,7 +298,7 @@ public sealed class SqliteEventStore : IEventStore
         return reader.Read() ? StoreRows.Status(reader) : null;
     });
 
-    public Task<IReadOnlyList<MessageStatusRecord>> GetStatusesAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => Read(connection =>
+    public Task<IReadOnlyList<MessageStatusRecord>> GetStatusesAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => WithReadConnection(connection =>
     {
         var statuses = new List<MessageStatusRecord>(messageIds.Count);
         if (messageIds.Count == 0) return (IReadOnlyList<MessageStatusRecord>)statuses;
@@ -311,15 +312,15 @@ public sealed class SqliteEventStore : IEventStore
     });
 
     public Task<ConsumerPosition?> GetConsumerAsync(string name, CancellationToken cancellationToken = default) =>
-        Read(connection => ConsumerStatements.GetAsync(connection, null, name, _clock.GetUtcNow(), cancellationToken).GetAwaiter().GetResult());
+        WithReadConnection(connection => ConsumerStatements.GetAsync(connection, null, name, _clock.GetUtcNow(), cancellationToken).GetAwaiter().GetResult());
 
     public Task<IReadOnlyList<ConsumerPosition>> ListConsumersAsync(CancellationToken cancellationToken = default) =>
-        Read(connection => ConsumerStatements.ListAsync(connection, _clock.GetUtcNow(), cancellationToken).GetAwaiter().GetResult());
+        WithReadConnection(connection => ConsumerStatements.ListAsync(connection, _clock.GetUtcNow(), cancellationToken).GetAwaiter().GetResult());
 
     public Task<OptOutRecord?> GetOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
     {
         string number = NumberKey.Require(customerNumber);
-        return Read(connection =>
+        return WithReadConnection(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {StoreRows.OptOutColumns} FROM opt_outs WHERE customer_number = $number";
@@ -329,7 +330,7 @@ public sealed class SqliteEventStore : IEventStore
         });
     }
 
-    public Task<IReadOnlyList<OptOutRecord>> ListOptOutsAsync(CancellationToken cancellationToken = default) => Read(connection =>
+    public Task<IReadOnlyList<OptOutRecord>> ListOptOutsAsync(CancellationToken cancellationToken = default) => WithReadConnection(connection =>
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {StoreRows.OptOutColumns} FROM opt_outs ORDER BY customer_number";
@@ -342,7 +343,7 @@ public sealed class SqliteEventStore : IEventStore
     public Task<IReadOnlyList<LastInboundRecord>> GetLastInboundAsync(IReadOnlyCollection<string> customerNumbers, CancellationToken cancellationToken = default)
     {
         var numbers = customerNumbers.Select(NumberKey.Require).Distinct(StringComparer.Ordinal).ToList();
-        return Read(connection =>
+        return WithReadConnection(connection =>
         {
             var list = new List<LastInboundRecord>(numbers.Count);
             if (numbers.Count == 0) return (IReadOnlyList<LastInboundRecord>)list;
@@ -357,7 +358,7 @@ public sealed class SqliteEventStore : IEventStore
         });
     }
 
-    public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => Read(connection =>
+    public Task<StoreHealth> GetHealthAsync(CancellationToken cancellationToken = default) => WithReadConnection(connection =>
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT (SELECT count(*) FROM events), (SELECT coalesce(max(seq), 0) FROM events), (SELECT received_at FROM events ORDER BY seq DESC LIMIT 1)";
@@ -368,7 +369,7 @@ public sealed class SqliteEventStore : IEventStore
     });
 
     /// <summary>Runs a read on a pooled connection of its own; SQLite's calls are synchronous, so off the caller's thread.</summary>
-    private Task<T> Read<T>(Func<SqliteConnection, T> read) => Task.Run(() =>
+    private Task<T> WithReadConnection<T>(Func<SqliteConnection, T> read) => Task.Run(() =>
     {
         try
         {

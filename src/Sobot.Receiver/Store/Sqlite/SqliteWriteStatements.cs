@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Sobot.Client.Webhooks;
 
 namespace Sobot.Receiver.Store.Sqlite;
 
