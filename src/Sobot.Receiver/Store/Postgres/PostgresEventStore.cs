@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,7 +12,7 @@ namespace Sobot.Receiver.Store.Postgres;
 /// stop/start decisions and each number's last inbound are kept in the append's transaction, by the SQLite rules.
 ///
 /// Writes go through one writer loop per receiver that commits whatever has queued up in one transaction (group
-/// commit): one WAL flush acknowledges a whole batch.
+/// commit, <see cref="BatchedCommitter{TWrite}"/>, shared with SQLite): one WAL flush acknowledges a whole batch.
 ///
 /// The cursor (seq) must hold with several writers. A plain sequence does not: transaction A takes seq 10, B takes 11
 /// and commits first, a reader sees 11 and moves its cursor past 10 before A commits, and A's event is skipped for
@@ -30,13 +29,7 @@ public sealed class PostgresEventStore : IEventStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresCommitListener _listener;
     private readonly TimeProvider _clock;
-    // Bounded: when the database falls behind, posters wait for room (a slower 200) instead of piling bodies into memory.
-    private readonly Channel<PostgresPendingWrite> _queue = Channel.CreateBounded<PostgresPendingWrite>(new BoundedChannelOptions(4096)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-    private readonly Task _writer;
+    private readonly BatchedCommitter<PostgresPendingWrite> _writer;
     private readonly string _transactionSettings;
     /// <summary>This receiver among those sharing the database: the payload of its NOTIFYs.</summary>
     private readonly string _instance = Guid.NewGuid().ToString("N");
@@ -50,7 +43,7 @@ public sealed class PostgresEventStore : IEventStore
         _transactionSettings = FormattableString.Invariant(
             $"SET LOCAL synchronous_commit = on; SET LOCAL lock_timeout = {stuckMs}; SET LOCAL idle_in_transaction_session_timeout = {stuckMs}");
         _listener = new PostgresCommitListener(options.ConnectionString, Commits, options.ListenerRetryMax, _instance);
-        _writer = Task.Run(RunWriterAsync);
+        _writer = new BatchedCommitter<PostgresPendingWrite>(options.MaxBatch, Commits, CommitAsync, IsServerWide, beforeRetry: _dataSource.Clear);
     }
 
     public CommitSignal Commits { get; } = new();
@@ -149,58 +142,16 @@ public sealed class PostgresEventStore : IEventStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Not cancellable once queued: a caller that gives up must not leave the outcome of a write in doubt.</summary>
-    private async Task<object> Enqueue(PostgresPendingWrite write)
-    {
-        try
-        {
-            await _queue.Writer.WriteAsync(write).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new StoreUnavailableException("The event store is shutting down.");
-        }
-        return await write.Done.Task.ConfigureAwait(false);
-    }
+    private Task<object> Enqueue(PostgresPendingWrite write) => _writer.Enqueue(write);
 
-    private async Task RunWriterAsync()
-    {
-        var batch = new List<PostgresPendingWrite>(_options.MaxBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < _options.MaxBatch && reader.TryRead(out var write)) batch.Add(write);
-            if (batch.Count == 0) continue;
-            var failure = await TryCommitAsync(batch).ConfigureAwait(false);
-            if (failure is PostgresRetryableFailure retry)
-            {
-                // The transaction never reached COMMIT, so nothing of it is stored. After a PostgreSQL restart every idle
-                // pooled connection is dead: drop them all and try once more on a fresh one, rather than answer 503 for a
-                // server that is back (Sobot never retries, so a needless 503 is a lost webhook).
-                _dataSource.Clear();
-                failure = await TryCommitAsync(batch).ConfigureAwait(false);
-                if (failure is PostgresRetryableFailure again) failure = again.InnerException;
-            }
-            if (failure == null) continue;
-            if (batch.Count > 1 && !IsServerWide(failure))
-            {
-                // One bad write must not fail its neighbours: each is retried alone, so only the culprit gets the error.
-                foreach (var write in batch)
-                    if (await TryCommitAsync([write]).ConfigureAwait(false) is Exception single) Fail(write, single);
-            }
-            else
-            {
-                foreach (var write in batch) Fail(write, failure);
-            }
-        }
-    }
-
-    /// <summary>Commits the writes in one transaction, then (and only then) completes their tasks; returns why not otherwise.</summary>
-    private async Task<Exception?> TryCommitAsync(IReadOnlyList<PostgresPendingWrite> writes)
+    /// <summary>
+    /// Applies the writes in one transaction and commits it; throws <see cref="RetryableCommitFailure"/> when a
+    /// connection that opened failed before COMMIT was sent (a dead pooled one, worth one more try).
+    /// </summary>
+    private async Task<object[]> CommitAsync(IReadOnlyList<PostgresPendingWrite> writes)
     {
         var results = new object[writes.Count];
-        bool added = false, opened = false, committing = false;
+        bool opened = false, committing = false;
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
@@ -225,11 +176,7 @@ public sealed class PostgresEventStore : IEventStore
             {
                 var deliveries = appends.Select(i => writes[i].Delivery!).ToList();
                 var appended = await PostgresAppend.RunAsync(connection, tx, deliveries, _instance).ConfigureAwait(false);
-                for (int j = 0; j < appends.Count; j++)
-                {
-                    results[appends[j]] = appended[j];
-                    added |= appended[j].Stored > 0;
-                }
+                for (int j = 0; j < appends.Count; j++) results[appends[j]] = appended[j];
             }
             foreach (int i in locked) results[i] = await writes[i].Apply!(connection, tx).ConfigureAwait(false);
             if (appends.Count > 0 && _options.BeforeCommit != null) await _options.BeforeCommit().ConfigureAwait(false);
@@ -238,25 +185,13 @@ public sealed class PostgresEventStore : IEventStore
         }
         // Only a connection that opened and then failed is worth a second try (a dead pooled one); when opening itself
         // failed, the server is down or unreachable, and trying again would only keep the poster waiting for its 503.
+        // Any other failure goes to the committer as it is; one during COMMIT leaves the outcome unknown: the caller
+        // gets 503, and a re-post would be deduplicated.
         catch (Exception ex) when (opened && !committing && IsServerWide(ex))
         {
-            return new PostgresRetryableFailure(ex);
+            throw new RetryableCommitFailure(ex);
         }
-        catch (Exception ex)
-        {
-            // Whatever went wrong, the loop lives on: a dead writer would leave every later post hanging. A failure
-            // during COMMIT leaves the outcome unknown; the caller gets 503, and a re-post would be deduplicated.
-            return ex;
-        }
-        for (int i = 0; i < writes.Count; i++) writes[i].Done.TrySetResult(results[i]);
-        if (added) Commits.Pulse();
-        return null;
-    }
-
-    private static void Fail(PostgresPendingWrite write, Exception ex)
-    {
-        if (ex is PostgresRetryableFailure { InnerException: Exception inner }) ex = inner;
-        write.Done.TrySetException(new StoreUnavailableException("The event store could not commit: " + ex.Message, ex));
+        return results;
     }
 
     /// <summary>
@@ -480,8 +415,7 @@ public sealed class PostgresEventStore : IEventStore
     /// <summary>Lets queued writes finish (their callers are owed an answer), then closes the connections.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }

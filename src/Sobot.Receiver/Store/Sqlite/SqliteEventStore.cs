@@ -1,7 +1,6 @@
 using System.Data;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Sobot.Receiver.Store.Sqlite;
@@ -10,9 +9,9 @@ namespace Sobot.Receiver.Store.Sqlite;
 /// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk before it returns
 /// and survives a kill or a power cut.
 ///
-/// Every write goes through one writer thread that commits whatever has queued up in one transaction (group commit):
-/// 32 posters waiting on one fsync each would cap ingest at a few hundred events a second; sharing it lets one fsync
-/// acknowledge a whole batch. Readers use their own pooled connections and never block the writer (WAL).
+/// Every write goes through one writer thread that commits whatever has queued up in one transaction (group commit,
+/// <see cref="BatchedCommitter{TWrite}"/>, shared with PostgreSQL): one fsync acknowledges a whole batch. Readers use
+/// their own pooled connections and never block the writer (WAL).
 ///
 /// The cursor (seq) is the events table's AUTOINCREMENT rowid. With a single writer, rowids are handed out in commit
 /// order, so a reader that has seen seq N can never later find a committed event below N. With several writers
@@ -25,13 +24,7 @@ public sealed class SqliteEventStore : IEventStore
     private readonly string _readConnectionString;
     private readonly SqliteConnection _writeConnection;
     private readonly SqliteWriteStatements _statements;
-    // Bounded: when the disk falls behind, posters wait for room (a slower 200) instead of piling 3 MB bodies into memory.
-    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(4096)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-    private readonly Thread _writer;
+    private readonly BatchedCommitter<SqlitePendingWrite> _writer;
     private readonly TimeProvider _clock;
     private readonly SqliteCheckpointer _checkpointer;
 
@@ -43,8 +36,7 @@ public sealed class SqliteEventStore : IEventStore
         _clock = clock;
         _statements = new SqliteWriteStatements(writeConnection);
         _checkpointer = new SqliteCheckpointer(readConnectionString, options.CheckpointInterval);
-        _writer = new Thread(RunWriter) { IsBackground = true, Name = "Sobot event store writer" };
-        _writer.Start();
+        _writer = new BatchedCommitter<SqlitePendingWrite>(options.MaxBatch, Commits, Commit, IsStoreWide, threadName: "Sobot event store writer");
     }
 
     public CommitSignal Commits { get; } = new();
@@ -90,7 +82,7 @@ public sealed class SqliteEventStore : IEventStore
     }
 
     public async Task<AppendResult> AppendAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default) =>
-        (AppendResult)await Enqueue(new PendingWrite(s => s.Append(delivery), addsEvents: delivery.Events.Count > 0)).ConfigureAwait(false);
+        (AppendResult)await Enqueue(new SqlitePendingWrite(s => s.Append(delivery), addsEvents: delivery.Events.Count > 0)).ConfigureAwait(false);
 
     public Task<ConsumerPosition> SetConsumerAsync(string name, long position, string? holder = null, CancellationToken cancellationToken = default) =>
         WriteConsumerAsync<ConsumerPosition>(name, (s, now) => ConsumerStatements.SetAsync(s.Connection, s.Transaction!, name, position, holder, now, CancellationToken.None));
@@ -112,7 +104,7 @@ public sealed class SqliteEventStore : IEventStore
     private async Task<T> WriteConsumerAsync<T>(string name, Func<SqliteWriteStatements, DateTimeOffset, Task<object>> write)
     {
         var now = _clock.GetUtcNow();
-        var result = await Enqueue(new PendingWrite(s => write(s, now).GetAwaiter().GetResult(), addsEvents: false)).ConfigureAwait(false);
+        var result = await Enqueue(new SqlitePendingWrite(s => write(s, now).GetAwaiter().GetResult(), addsEvents: false)).ConfigureAwait(false);
         return ConsumerStatements.Outcome<T>(name, result);
     }
 
@@ -120,14 +112,14 @@ public sealed class SqliteEventStore : IEventStore
     {
         string number = NumberKey.Require(customerNumber);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
-        return (OptOutRecord)await Enqueue(new PendingWrite(s => s.AddOptOut(number, source, since), addsEvents: false)).ConfigureAwait(false);
+        return (OptOutRecord)await Enqueue(new SqlitePendingWrite(s => s.AddOptOut(number, source, since), addsEvents: false)).ConfigureAwait(false);
     }
 
     public async Task<bool> RemoveOptOutAsync(string customerNumber, CancellationToken cancellationToken = default)
     {
         string number = NumberKey.Require(customerNumber);
         var now = _clock.GetUtcNow();
-        return (bool)await Enqueue(new PendingWrite(s => s.RemoveOptOut(number, now), addsEvents: false)).ConfigureAwait(false);
+        return (bool)await Enqueue(new SqlitePendingWrite(s => s.RemoveOptOut(number, now), addsEvents: false)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -135,81 +127,22 @@ public sealed class SqliteEventStore : IEventStore
     /// <paramref name="maxRows"/> rows per table, so ingest waits for one short delete at most, never for the whole purge.
     /// </summary>
     public async Task<int> PruneAsync(DateTimeOffset receivedBefore, int maxRows, CancellationToken cancellationToken = default) =>
-        (int)await Enqueue(new PendingWrite(s => s.Prune(receivedBefore, Math.Max(1, maxRows)), addsEvents: false, alone: true)).ConfigureAwait(false);
+        (int)await Enqueue(new SqlitePendingWrite(s => s.Prune(receivedBefore, Math.Max(1, maxRows)), addsEvents: false, alone: true)).ConfigureAwait(false);
 
-    /// <summary>Not cancellable once queued: a caller that gives up must not leave the outcome of a write in doubt.</summary>
-    private async Task<object> Enqueue(PendingWrite write)
-    {
-        try
-        {
-            await _queue.Writer.WriteAsync(write).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new StoreUnavailableException("The event store is shutting down.");
-        }
-        return await write.Done.Task.ConfigureAwait(false);
-    }
+    private Task<object> Enqueue(SqlitePendingWrite write) => _writer.Enqueue(write);
 
-    private void RunWriter()
-    {
-        var batch = new List<PendingWrite>(_options.MaxBatch);
-        var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            batch.Clear();
-            while (batch.Count < _options.MaxBatch && reader.TryPeek(out var next) && (batch.Count == 0 || !next.Alone) && reader.TryRead(out var write))
-            {
-                batch.Add(write);
-                if (write.Alone) break;
-            }
-            if (batch.Count == 0) continue;
-            var failure = TryCommit(batch);
-            if (failure == null) continue;
-            if (batch.Count > 1 && !IsStoreWide(failure))
-            {
-                // One bad write must not fail its neighbours: each is retried alone, so only the culprit gets the error.
-                foreach (var write in batch)
-                    if (TryCommit([write]) is Exception single) Fail(write, single);
-            }
-            else
-            {
-                // The file is locked, full or gone: every write would fail the same way, after the same wait.
-                foreach (var write in batch) Fail(write, failure);
-            }
-        }
-    }
-
-    /// <summary>Commits the writes in one transaction, then (and only then) completes their tasks; returns why not otherwise.</summary>
-    private Exception? TryCommit(IReadOnlyList<PendingWrite> writes)
+    /// <summary>Applies the writes in one transaction on the writer connection and commits it (synchronously: this is the writer thread).</summary>
+    private Task<object[]> Commit(IReadOnlyList<SqlitePendingWrite> writes)
     {
         var results = new object[writes.Count];
-        try
+        using (var tx = _writeConnection.BeginTransaction(IsolationLevel.Serializable, deferred: false))
         {
-            using (var tx = _writeConnection.BeginTransaction(IsolationLevel.Serializable, deferred: false))
-            {
-                _statements.Enlist(tx);
-                for (int i = 0; i < writes.Count; i++) results[i] = writes[i].Apply(_statements);
-                tx.Commit();
-            }
+            _statements.Enlist(tx);
+            for (int i = 0; i < writes.Count; i++) results[i] = writes[i].Apply(_statements);
+            tx.Commit();
         }
-        catch (Exception ex)
-        {
-            // Whatever went wrong, the writer thread lives on: a dead writer would leave every later post hanging.
-            return ex;
-        }
-        bool added = false;
-        for (int i = 0; i < writes.Count; i++)
-        {
-            added |= writes[i].AddsEvents && results[i] is AppendResult { Stored: > 0 };
-            writes[i].Done.TrySetResult(results[i]);
-        }
-        if (added) Commits.Pulse();
-        return null;
+        return Task.FromResult(results);
     }
-
-    private static void Fail(PendingWrite write, Exception ex) =>
-        write.Done.TrySetException(new StoreUnavailableException("The event store could not commit: " + ex.Message, ex));
 
     /// <summary>Failures of the file rather than of one write's data: busy, locked, read-only, I/O error, full, cannot open.</summary>
     private static bool IsStoreWide(Exception ex) =>
@@ -393,8 +326,7 @@ public sealed class SqliteEventStore : IEventStore
     /// <summary>Lets queued writes finish (their callers are owed an answer), then closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        _writer.Join();
+        await _writer.DisposeAsync().ConfigureAwait(false);
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _statements.Dispose();
         _writeConnection.Dispose();
