@@ -5,19 +5,31 @@ namespace Sobot.Receiver.Store;
 /// <summary>
 /// One numbered step of a store's schema: its SQL, then, in the same transaction, any work that belongs in C# rather
 /// than SQL (numbers go through the client's normalizer, never through a copy of it in SQL). Each store keeps the
-/// number of the last step it ran (SQLite's <c>user_version</c>, PostgreSQL's <c>store_schema</c>) and runs the rest
-/// in order, the way versioned migration tools do.
+/// number of the last step it ran (SQLite's <c>user_version</c>, PostgreSQL's <c>store_schema</c>) and
+/// <see cref="MigrateAsync"/> runs the rest in order, the way versioned migration tools do.
 /// </summary>
 internal sealed record SchemaStep(string Sql, Func<DbConnection, DbTransaction, DateTimeOffset, CancellationToken, Task>? Then = null)
 {
-    /// <summary>Runs the steps after <paramref name="done"/> (how many a store has already run) in the caller's transaction.</summary>
-    public static async Task RunAsync(IReadOnlyList<SchemaStep> steps, int done, DbConnection connection, DbTransaction transaction, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The one migration of both stores, in the caller's transaction: reads the recorded version (how many steps the
+    /// store has run), refuses a store written by a newer receiver, runs the steps after it and records the new
+    /// version. Adding a step to a store's list is the whole of a schema change; the version is the list's length.
+    /// </summary>
+    /// <param name="what">The store as a message names it ("store", "database").</param>
+    /// <returns>Whether any step ran.</returns>
+    public static async Task<bool> MigrateAsync(IReadOnlyList<SchemaStep> steps, DbConnection connection, DbTransaction transaction, string what,
+        Func<Task<long>> readVersion, Func<int, Task> recordVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        for (int i = done; i < steps.Count; i++)
+        long found = await readVersion().ConfigureAwait(false);
+        if (found > steps.Count)
+            throw new StoreUnavailableException($"The {what} was written by a newer receiver (schema {found}; this one knows {steps.Count}).");
+        if (found == steps.Count) return false;
+        for (int i = (int)Math.Max(0, found); i < steps.Count; i++)
         {
             await PortableSql.ExecuteAsync(connection, transaction, steps[i].Sql, cancellationToken).ConfigureAwait(false);
             if (steps[i].Then is { } then) await then(connection, transaction, now, cancellationToken).ConfigureAwait(false);
         }
+        await recordVersion(steps.Count).ConfigureAwait(false);
+        return true;
     }
 }

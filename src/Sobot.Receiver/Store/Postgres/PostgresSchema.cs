@@ -3,8 +3,8 @@ using Npgsql;
 namespace Sobot.Receiver.Store.Postgres;
 
 /// <summary>
-/// Creates and migrates the tables at start (numbered steps, the same mechanism as the SQLite store's; step 3 is
-/// shared with it, <see cref="SchemaThree"/>). Each step runs once, in order, under a transaction-scoped advisory lock,
+/// Creates and migrates the tables at start (numbered steps, the same mechanism as the SQLite store's,
+/// <see cref="SchemaStep.MigrateAsync"/>; the steps from 3 on are shared with it, <see cref="SharedSchema"/>). Each step runs once, in order, under a transaction-scoped advisory lock,
 /// so two receivers starting at the same moment take turns: the second finds the work done (CREATE ... IF NOT EXISTS
 /// alone is not enough: two concurrent creators of one table can still collide on the catalog).
 /// </summary>
@@ -91,8 +91,8 @@ internal static class PostgresSchema
             message_id text NOT NULL
         );
         """),
-        // Step 3, the same on both stores: effective time, canonical numbers, the wait's index, consumer leases.
-        SchemaThree.Step("STORED"),
+        // From step 3 on, the same steps as the SQLite store's.
+        .. SharedSchema.Steps("STORED"),
     ];
 
     public static int Version => Steps.Length;
@@ -103,13 +103,14 @@ internal static class PostgresSchema
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, tx, "CREATE TABLE IF NOT EXISTS store_schema(only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
-        int found;
-        await using (var read = new NpgsqlCommand("SELECT coalesce((SELECT version FROM store_schema), 0)", connection, tx))
-            found = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        if (found > Version)
-            throw new StoreUnavailableException($"The database was written by a newer receiver (schema {found}; this one knows {Version}).");
-        await SchemaStep.RunAsync(Steps, found, connection, tx, now, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, tx, $"INSERT INTO store_schema(version) VALUES ({Version}) ON CONFLICT (only_row) DO UPDATE SET version = excluded.version", cancellationToken).ConfigureAwait(false);
+        await SchemaStep.MigrateAsync(Steps, connection, tx, "database",
+            async () =>
+            {
+                await using var read = new NpgsqlCommand("SELECT coalesce((SELECT version FROM store_schema), 0)", connection, tx);
+                return Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            },
+            version => ExecuteAsync(connection, tx, $"INSERT INTO store_schema(version) VALUES ({version}) ON CONFLICT (only_row) DO UPDATE SET version = excluded.version", cancellationToken),
+            now, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

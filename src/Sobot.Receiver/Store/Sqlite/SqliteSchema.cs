@@ -5,8 +5,8 @@ namespace Sobot.Receiver.Store.Sqlite;
 /// <summary>
 /// The store's schema as numbered steps; <c>PRAGMA user_version</c> holds how many a file has run. Opening runs the
 /// rest in one transaction (a new file runs them all), and refuses a file written by a newer receiver. Step 2 added
-/// the opt-out list, the stop/start decisions and the last inbound message per number; step 3 (shared with PostgreSQL,
-/// <see cref="SchemaThree"/>) the effective time, canonical numbers and consumer leases.
+/// the opt-out list, the stop/start decisions and the last inbound message per number; the steps from 3 on are those
+/// of <see cref="SharedSchema"/>, the same for PostgreSQL; <see cref="SchemaStep.MigrateAsync"/> runs them.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -79,32 +79,29 @@ internal static class SqliteSchema
                 message_id TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
-        SchemaThree.Step("VIRTUAL"),
+        .. SharedSchema.Steps("VIRTUAL"),
     ];
 
     public static int Version => Steps.Length;
 
     public static void Apply(SqliteConnection connection, DateTimeOffset now)
     {
-        long found = Scalar(connection, "PRAGMA user_version");
-        if (found > Version)
-            throw new StoreUnavailableException($"The store was written by a newer receiver (schema {found}; this one knows {Version}).");
-        if (found == Version) return;
+        // Nothing to do (the usual start) without a write transaction: a second process opening a file in use must not
+        // wait for the writer's lock only to find the schema current.
+        if (Scalar(connection, "PRAGMA user_version") == Version) return;
         using var tx = connection.BeginTransaction();
         // Microsoft.Data.Sqlite's asynchronous calls complete synchronously: this waits on nothing.
-        SchemaStep.RunAsync(Steps, (int)found, connection, tx, now, CancellationToken.None).GetAwaiter().GetResult();
-        using (var version = connection.CreateCommand())
-        {
-            version.Transaction = tx;
-            version.CommandText = $"PRAGMA user_version = {Version}";
-            version.ExecuteNonQuery();
-        }
+        SchemaStep.MigrateAsync(Steps, connection, tx, "store",
+            () => Task.FromResult(Scalar(connection, "PRAGMA user_version", tx)),
+            version => PortableSql.ExecuteAsync(connection, tx, $"PRAGMA user_version = {version}", CancellationToken.None),
+            now, CancellationToken.None).GetAwaiter().GetResult();
         tx.Commit();
     }
 
-    public static long Scalar(SqliteConnection connection, string sql)
+    public static long Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
