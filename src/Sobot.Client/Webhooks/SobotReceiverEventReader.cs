@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Sobot.Client.Webhooks
 {
     /// <summary>
-    /// Reads the webhook receiver's query API answers (docs/receiver.md) into the same typed events
+    /// Reads the webhook receiver's query API answers (docs/receiver.md), by the fields <see cref="ReceiverEventFields"/> declares, into the same typed events
     /// <see cref="SobotWebhookParser"/> makes from a body, with <see cref="SobotWebhookEvent.Seq"/> and
     /// <see cref="SobotWebhookEvent.ReceivedAt"/> set, so a cmdlet hands out one kind of object wherever events came from.
     /// </summary>
@@ -33,34 +33,8 @@ namespace Sobot.Client.Webhooks
             switch (Text(e, "type"))
             {
                 case "inbound":
-                    var message = new SobotInboundMessage(raw)
-                    {
-                        MessageId = Text(e, "messageId"),
-                        From = Text(e, "from"),
-                        Name = Text(e, "name"),
-                        Timestamp = Time(e, "timestamp"),
-                        Type = Text(e, "messageType"),
-                        Text = Text(e, "text"),
-                        ButtonText = Text(e, "buttonText"),
-                        ButtonPayload = Text(e, "buttonPayload"),
-                        ReplyToMessageId = Text(e, "replyToMessageId"),
-                        ContextFrom = Text(e, "contextFrom"),
-                        DisplayPhoneNumber = Text(e, "displayPhoneNumber"),
-                        Latitude = Number(e, "latitude"),
-                        Longitude = Number(e, "longitude"),
-                        LocationName = Text(e, "locationName"),
-                        Address = Text(e, "address"),
-                    };
-                    if (e.TryGetProperty("media", out var media) && media.ValueKind == JsonValueKind.Object)
-                        message.Media = new SobotWebhookMedia
-                        {
-                            Id = Text(media, "id"),
-                            MimeType = Text(media, "mimeType"),
-                            Sha256 = Text(media, "sha256"),
-                            Url = Text(media, "url"),
-                            Caption = Text(media, "caption"),
-                            Filename = Text(media, "filename"),
-                        };
+                    var message = new SobotInboundMessage(raw);
+                    ReceiverEventFields.Read(e, message);
                     result = message;
                     break;
                 case "status":
@@ -108,15 +82,12 @@ namespace Sobot.Client.Webhooks
             return status;
         }
 
-        private static SobotMessageStatus ReadStatusFields(JsonElement e, string raw) => new SobotMessageStatus(raw)
+        private static SobotMessageStatus ReadStatusFields(JsonElement e, string raw)
         {
-            MessageId = Text(e, "messageId"),
-            Status = Text(e, "status"),
-            Timestamp = Time(e, "timestamp"),
-            RecipientId = Text(e, "recipientId"),
-            ErrorCode = e.TryGetProperty("errorCode", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out int c) ? c : (int?)null,
-            ErrorTitle = Text(e, "errorTitle"),
-        };
+            var status = new SobotMessageStatus(raw);
+            ReceiverEventFields.Read(e, status);
+            return status;
+        }
 
         private static DateTimeOffset? WhatsAppTime(SobotWebhookEvent e) => e switch
         {
@@ -129,14 +100,8 @@ namespace Sobot.Client.Webhooks
         private static DateTimeOffset? Earliest(DateTimeOffset? claimed, DateTimeOffset? arrived) =>
             claimed is DateTimeOffset c && arrived is DateTimeOffset a ? (c < a ? c : a) : claimed ?? arrived;
 
-        private static string? Text(JsonElement obj, string name) =>
-            obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        private static string? Text(JsonElement obj, string name) => ReceiverEventFields.ReadText(obj, name);
 
-        private static double? Number(JsonElement obj, string name) =>
-            obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) ? d : (double?)null;
-
-        private static DateTimeOffset? Time(JsonElement obj, string name) =>
-            Text(obj, name) is string text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-                ? t : (DateTimeOffset?)null;
+        private static DateTimeOffset? Time(JsonElement obj, string name) => ReceiverEventFields.ReadTime(obj, name);
     }
 }

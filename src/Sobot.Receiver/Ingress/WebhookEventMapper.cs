@@ -53,36 +53,7 @@ public static class WebhookEventMapper
         EventTime = m.Timestamp,
         Consent = words.Classify(m.Type, m.Text, m.ButtonText),
         RawText = m.RawJson,
-        FieldsJson = Fields(w =>
-        {
-            w.WriteString("messageId", m.MessageId);
-            w.WriteString("from", m.From);
-            w.WriteString("name", m.Name);
-            Time(w, "timestamp", m.Timestamp);
-            w.WriteString("messageType", m.Type);
-            w.WriteString("text", m.Text);
-            w.WriteString("buttonText", m.ButtonText);
-            w.WriteString("buttonPayload", m.ButtonPayload);
-            w.WriteString("replyToMessageId", m.ReplyToMessageId);
-            w.WriteString("contextFrom", m.ContextFrom);
-            w.WriteString("displayPhoneNumber", m.DisplayPhoneNumber);
-            if (m.Media is { } media)
-            {
-                w.WriteStartObject("media");
-                w.WriteString("id", media.Id);
-                w.WriteString("mimeType", media.MimeType);
-                w.WriteString("sha256", media.Sha256);
-                w.WriteString("url", media.Url);
-                w.WriteString("caption", media.Caption);
-                w.WriteString("filename", media.Filename);
-                w.WriteEndObject();
-            }
-            else w.WriteNull("media");
-            Number(w, "latitude", m.Latitude);
-            Number(w, "longitude", m.Longitude);
-            w.WriteString("locationName", m.LocationName);
-            w.WriteString("address", m.Address);
-        }),
+        FieldsJson = Fields(m),
     };
 
     private static NewEvent Status(SobotMessageStatus s) => new()
@@ -97,15 +68,7 @@ public static class WebhookEventMapper
         ErrorCode = s.ErrorCode,
         ErrorTitle = s.ErrorTitle,
         RawText = s.RawJson,
-        FieldsJson = Fields(w =>
-        {
-            w.WriteString("messageId", s.MessageId);
-            w.WriteString("status", s.Status.ToLowerInvariant());
-            Time(w, "timestamp", s.Timestamp);
-            w.WriteString("recipientId", s.RecipientId);
-            if (s.ErrorCode is int code) w.WriteNumber("errorCode", code); else w.WriteNull("errorCode");
-            w.WriteString("errorTitle", s.ErrorTitle);
-        }),
+        FieldsJson = Fields(s),
     };
 
     private static NewEvent Unknown(string raw) => new()
@@ -116,25 +79,16 @@ public static class WebhookEventMapper
         FieldsJson = "{}",
     };
 
-    private static string Fields(Action<Utf8JsonWriter> write)
+    /// <summary>The event's fields as the query API writes them, by the one declaration of them (<see cref="ReceiverEventFields"/>).</summary>
+    private static string Fields(SobotWebhookEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer, ReceiverJson.WriterOptions))
         {
             writer.WriteStartObject();
-            write(writer);
+            ReceiverEventFields.Write(writer, e);
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void Time(Utf8JsonWriter w, string name, DateTimeOffset? value)
-    {
-        if (ReceiverJson.Time(value) is string text) w.WriteString(name, text); else w.WriteNull(name);
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is double d && double.IsFinite(d)) w.WriteNumber(name, d); else w.WriteNull(name);
     }
 }
