@@ -32,6 +32,19 @@ internal static class StoreRows
         };
     }
 
+    /// <summary>
+    /// The conditions of <see cref="IEventStore.ReadEventsAsync"/> that both dialects write alike, each with <c>@</c>
+    /// where its value goes (a store names or numbers the parameter). Only a list of several numbers is the stores' own
+    /// (SQLite's JSON array, PostgreSQL's array parameter). A new filter on an event column is one line here.
+    /// </summary>
+    public static IEnumerable<(string Condition, object Value)> EventFilters(EventQuery query)
+    {
+        if (query.Kind is EventKind kind) yield return ("kind = @", kind.ToName());
+        if (query.CustomerNumbers is { Count: 1 } one) yield return ("customer_number = @", one[0]);
+        if (query.MessageId != null) yield return ("message_id = @", query.MessageId);
+        if (query.Since is DateTimeOffset since) yield return ("effective_at >= @", since.ToUnixTimeMilliseconds());
+    }
+
     public static EventKeys Keys(DbDataReader r)
     {
         EventKindNames.TryParse(r.GetString(1), out var kind);

@@ -231,12 +231,9 @@ public sealed class PostgresEventStore : IEventStore
             command.Parameters.Add(parameter);
             sql.Append(" AND ").Append(condition.Replace("@", "$" + command.Parameters.Count, StringComparison.Ordinal));
         }
-        if (query.Kind is EventKind kind) Filter("kind = @", new NpgsqlParameter { Value = kind.ToName() });
-        if (query.CustomerNumbers is { Count: 1 } one) Filter("customer_number = @", new NpgsqlParameter { Value = one[0] });
-        else if (query.CustomerNumbers is { Count: > 1 } several)
+        foreach (var (condition, value) in StoreRows.EventFilters(query)) Filter(condition, new NpgsqlParameter { Value = value });
+        if (query.CustomerNumbers is { Count: > 1 } several)
             Filter("customer_number = ANY(@)", new NpgsqlParameter { Value = several.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        if (query.MessageId != null) Filter("message_id = @", new NpgsqlParameter { Value = query.MessageId });
-        if (query.Since is DateTimeOffset since) Filter("effective_at >= @", new NpgsqlParameter { Value = since.ToUnixTimeMilliseconds() });
         command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(query.Limit, 1, EventQuery.MaxLimit) });
         sql.Append(" ORDER BY seq LIMIT $").Append(command.Parameters.Count);
         command.CommandText = sql.ToString();

@@ -171,31 +171,17 @@ public sealed class SqliteEventStore : IEventStore
         string index = query.CustomerNumbers is not { Count: > 0 } ? "" : query.Since != null ? " INDEXED BY events_customer_time" : " INDEXED BY events_customer";
         var sql = new StringBuilder($"SELECT {StoreRows.EventColumns} FROM events{index} WHERE seq > $after");
         command.Parameters.AddWithValue("$after", query.After);
-        if (query.Kind is EventKind kind)
+        foreach (var (condition, value) in StoreRows.EventFilters(query))
         {
-            sql.Append(" AND kind = $kind");
-            command.Parameters.AddWithValue("$kind", kind.ToName());
+            string name = "$f" + command.Parameters.Count;
+            sql.Append(" AND ").Append(condition.Replace("@", name, StringComparison.Ordinal));
+            command.Parameters.AddWithValue(name, value);
         }
-        if (query.CustomerNumbers is { Count: 1 } one)
-        {
-            sql.Append(" AND customer_number = $customer");
-            command.Parameters.AddWithValue("$customer", one[0]);
-        }
-        else if (query.CustomerNumbers is { Count: > 1 } several)
+        if (query.CustomerNumbers is { Count: > 1 } several)
         {
             // One JSON parameter however many numbers: SQLite caps bound variables, not array lengths.
             sql.Append(" AND customer_number IN (SELECT value FROM json_each($customers))");
             command.Parameters.AddWithValue("$customers", JsonSerializer.Serialize(several));
-        }
-        if (query.MessageId != null)
-        {
-            sql.Append(" AND message_id = $message");
-            command.Parameters.AddWithValue("$message", query.MessageId);
-        }
-        if (query.Since is DateTimeOffset since)
-        {
-            sql.Append(" AND effective_at >= $since");
-            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         }
         sql.Append(" ORDER BY seq LIMIT $limit");
         command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, EventQuery.MaxLimit));
