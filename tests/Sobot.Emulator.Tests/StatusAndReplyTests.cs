@@ -88,14 +88,17 @@ public class StatusAndReplyTests
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var e = await Emulator.StartAsync(o => o.WebhookUrl = receiver.Url.Replace("/hook", "/missing"));
         await SendAsync(e);
+        // A customer's message after the three statuses, through the same queue and poster, fails the same way: once it
+        // has failed, a status post retried at once would have been counted before it.
+        Assert.Equal(200, (await e.ControlAsync("reply", new { customerNumber = Number, text = "marker" })).Status);
         JsonNode stats = await StatsAsync(e);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (stats["webhooks_failed"]!.GetValue<long>() < 3 && DateTimeOffset.UtcNow < deadline)
+        while (stats["webhooks_failed"]!.GetValue<long>() < 4 && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(20);
             stats = await StatsAsync(e);
         }
-        Assert.Equal(3, stats["webhooks_failed"]!.GetValue<long>());
+        Assert.Equal(4, stats["webhooks_failed"]!.GetValue<long>());
         Assert.Equal(0, stats["webhooks_delivered"]!.GetValue<long>());
         Assert.Contains("answered 404", stats["webhook_errors"]![0]!["reason"]!.GetValue<string>());
     }
