@@ -17,6 +17,7 @@ public sealed partial class TestEmulator
         return s;
     }
 
-    public SobotClient Client(string? region = null, string accessKey = EmulatorOptions.DefaultAccessKey, string secretKey = EmulatorOptions.DefaultSecretKey, Action<SobotTraceEvent>? trace = null) =>
-        new(new SobotClientOptions(new SobotCredential(accessKey, Secure(secretKey))) { BaseUri = Host.BaseUri, DefaultRegion = region, Trace = trace });
+    /// <param name="handler">Null for the client's own; a test's (e.g. <see cref="GatedSends"/>) wraps the client's own.</param>
+    public SobotClient Client(string? region = null, string accessKey = EmulatorOptions.DefaultAccessKey, string secretKey = EmulatorOptions.DefaultSecretKey, Action<SobotTraceEvent>? trace = null, System.Net.Http.HttpMessageHandler? handler = null) =>
+        new(new SobotClientOptions(new SobotCredential(accessKey, Secure(secretKey))) { BaseUri = Host.BaseUri, DefaultRegion = region, Trace = trace, Handler = handler });
 }

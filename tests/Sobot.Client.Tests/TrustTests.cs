@@ -160,26 +160,52 @@ public class KeysStayHomeTests
         Assert.Equal(3, calls);
     }
 
-    [Fact]
-    public async Task The_key_check_gives_up_within_its_timeout_however_long_retry_after_is()
+    /// <summary>
+    /// An hour's Retry-After, honoured in full: a client that waited it out would hang, so the generous deadline on the
+    /// call is a check for a hang, not for speed.
+    /// </summary>
+    private static SobotClient ClientHonouringAnHour(Uri baseUri, TimeSpan timeout) =>
+        new(new SobotClientOptions(new SobotCredential("access-key-1", TestEmulator.Secure("secret+key/1")))
+        {
+            BaseUri = baseUri, MaximumRetryCount = 5, Timeout = timeout, MaximumRetryAfter = TimeSpan.FromHours(1),
+        });
+
+    private const string SlowDownForAnHour = "Retry-After: 3600";
+
+    private static async Task<T> Ended<T>(Task<T> call)
     {
-        using var server = new RawHttpServer(_ => RawHttpServer.Response(429, "{\"message\":\"slow down\",\"code\":429}", "Retry-After: 100"));
-        using var client = ClientFor(server.BaseUri, timeout: TimeSpan.FromSeconds(2), retries: 5);
-        var clock = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<SobotApiException>(() => client.VerifyCredentialsAsync());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), clock.Elapsed.ToString());
-        Assert.Contains("Gave up", ex.Message);
+        Assert.True(await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(60))) == call, "the call was still waiting after 60 s");
+        return await call;
     }
 
     [Fact]
-    public async Task The_key_check_stops_at_once_when_cancelled()
+    public async Task The_key_check_gives_up_without_waiting_when_retry_after_would_pass_its_timeout()
     {
-        using var server = new RawHttpServer(_ => RawHttpServer.Response(429, "{\"message\":\"slow down\",\"code\":429}", "Retry-After: 50"));
-        using var client = ClientFor(server.BaseUri, timeout: TimeSpan.FromSeconds(100), retries: 5);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.VerifyCredentialsAsync(cancel.Token));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), clock.Elapsed.ToString());
+        using var server = new RawHttpServer(_ => RawHttpServer.Response(429, "{\"message\":\"slow down\",\"code\":429}", SlowDownForAnHour));
+        using var client = ClientHonouringAnHour(server.BaseUri, timeout: TimeSpan.FromSeconds(30));
+        var ex = await Ended(Assert.ThrowsAsync<SobotApiException>(() => client.VerifyCredentialsAsync()));
+        // Given up at the first answer, before any wait: one request, and the reason names the timeout.
+        Assert.Contains("Gave up after 1 attempt(s): the next retry would pass the 30 s timeout.", ex.Message);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task The_key_check_stops_waiting_for_retry_after_when_cancelled()
+    {
+        using var server = new RawHttpServer(_ => RawHttpServer.Response(429, "{\"message\":\"slow down\",\"code\":429}", SlowDownForAnHour));
+        using var client = ClientHonouringAnHour(server.BaseUri, timeout: TimeSpan.FromHours(2));
+        using var cancel = new CancellationTokenSource();
+        var check = client.VerifyCredentialsAsync(cancel.Token);
+        // Cancelled once the first 429 is in: the client is then in its hour's wait (or about to be).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (server.Requests.Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the key check never reached the server");
+            await Task.Delay(10);
+        }
+        cancel.Cancel();
+        await Ended(Assert.ThrowsAnyAsync<OperationCanceledException>(() => check));
+        Assert.Single(server.Requests);
     }
 
     [Fact]
@@ -324,8 +350,9 @@ public class BulkAccountingTests
     {
         var outcomes = new List<BulkOutcome>();
         var clock = Stopwatch.StartNew();
-        while (sender.Outstanding > 0 && clock.Elapsed < TimeSpan.FromSeconds(30))
+        while (sender.Outstanding > 0)
         {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{sender.Outstanding} rows still had no outcome after 60 s");
             sender.Wait(TimeSpan.FromMilliseconds(20));
             while (sender.TryTake(out var o)) outcomes.Add(o);
         }
@@ -381,18 +408,23 @@ public class BulkAccountingTests
     [Fact]
     public async Task Stopping_gives_requests_on_the_wire_a_grace_and_a_rerun_sends_exactly_the_rest()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => { o.NoWindow = true; o.LatencyMs = 400; });
+        await using var emulator = await TestEmulator.StartAsync(o => o.NoWindow = true);
         using var client = emulator.Client();
+        var gate = new GatedSends(passFirst: 0);
+        using var gatedClient = emulator.Client(handler: gate);
         string path = Path.Combine(Path.GetTempPath(), "sobot-stop-" + Guid.NewGuid().ToString("N"));
         try
         {
             using (var journal = SendJournal.Open(path))
             {
                 using var cancel = new CancellationTokenSource();
-                var sender = new BulkSender(client, new BulkSendOptions { Journal = journal, ThrottleLimit = 4 }, cancel.Token);
+                // A grace far longer than the held requests need once let go: the test is about who gets it, not how long it is.
+                var sender = new BulkSender(gatedClient, new BulkSendOptions { Journal = journal, ThrottleLimit = 4, StopGrace = TimeSpan.FromSeconds(60) }, cancel.Token);
                 foreach (var r in Rows(12)) sender.Add(r, null);
-                await Task.Delay(150);
+                // Four sends are on the wire (the throttle's limit) and held there: no fifth can start before one answers.
+                await gate.Until(4);
                 cancel.Cancel();              // Ctrl+C with four requests on the wire
+                gate.Open();
                 sender.Dispose();             // waits (bounded) for them
                 var outcomes = Settle(sender);
                 AssertIdentity(sender, 12);
@@ -420,23 +452,30 @@ public class BulkAccountingTests
     [Fact]
     public async Task Keys_rejected_mid_run_leave_every_unsent_row_retryable_and_a_rerun_sends_exactly_those()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => { o.NoWindow = true; o.LatencyMs = 60; });
+        await using var emulator = await TestEmulator.StartAsync(o => o.NoWindow = true);
         string path = Path.Combine(Path.GetTempPath(), "sobot-401-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using (var client = emulator.Client())
+            // The first four sends go through; the next ones wait at the gate until the keys have changed.
+            var gate = new GatedSends(passFirst: 4);
+            using (var client = emulator.Client(handler: gate))
             using (var journal = SendJournal.Open(path))
             using (var sender = new BulkSender(client, new BulkSendOptions { Journal = journal, ThrottleLimit = 2 }, CancellationToken.None))
             {
                 foreach (var r in Rows(20)) sender.Add(r, null);
-                var clock = Stopwatch.StartNew();
-                while (sender.Sent < 4 && clock.Elapsed < TimeSpan.FromSeconds(10)) sender.Wait(TimeSpan.FromMilliseconds(5));
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (sender.Sent < 4)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"{sender.Sent} rows sent after 60 s");
+                    sender.Wait(TimeSpan.FromMilliseconds(20));
+                }
                 (await emulator.Control.PostAsJsonAsync("_emulator/keys", new { access_key = "new-access", secret_key = "new-secret" })).EnsureSuccessStatusCode();
+                gate.Open();
                 Settle(sender);
                 AssertIdentity(sender, 20);
                 Assert.IsType<SobotApiException>(sender.Fatal);
                 Assert.Equal(0, sender.Unknown);
-                Assert.True(sender.Sent >= 4 && sender.Failed >= 1);
+                Assert.Equal((4L, 16L), (sender.Sent, sender.Failed));
             }
             Assert.All(SendJournal.Read(path).Where(e => e.State == JournalState.Failed), e => Assert.True(e.Retryable));
             using (var client = emulator.Client(accessKey: "new-access", secretKey: "new-secret"))
@@ -574,5 +613,48 @@ public class PacerFairnessTests
                 InFlight.RemoveAt(i);
             }
         }
+    }
+}
+
+/// <summary>
+/// The client's own handler behind a gate for message sends (other calls pass): the first <c>passFirst</c> sends go
+/// through, later ones wait on the client's side of the wire, already past the point where a stop could hold them back,
+/// until the test opens the gate. Lets a test stop or change things with a known number of sends on the wire.
+/// </summary>
+public sealed class GatedSends : DelegatingHandler
+{
+    private readonly TaskCompletionSource<bool> _open = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _passFirst;
+    private int _arrived;
+
+    public GatedSends(int passFirst) : base(SobotHttpHandler.Create(null, null, false)) => _passFirst = passFirst;
+
+    /// <summary>Message sends that have reached the handler, held or not.</summary>
+    public int Arrived => Volatile.Read(ref _arrived);
+
+    public void Open() => _open.TrySetResult(true);
+
+    /// <summary>Waits (60 s at most) until <paramref name="count"/> sends have reached the handler.</summary>
+    public async Task Until(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Arrived < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{Arrived} of {count} sends reached the wire in 60 s");
+            await Task.Delay(10);
+        }
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        bool send = request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/message/", StringComparison.Ordinal);
+        if (send && Interlocked.Increment(ref _arrived) > _passFirst)
+        {
+            var aborted = new TaskCompletionSource<bool>();
+            using (cancellationToken.Register(() => aborted.TrySetResult(true)))
+                await Task.WhenAny(_open.Task, aborted.Task).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -39,10 +39,20 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return self;
     }
 
-    public async Task<List<JsonNode>> WaitForAsync(int count)
+    /// <summary>What arrived once at least <paramref name="count"/> bodies have (or what did in 60 s: the caller's assertion says what is missing).</summary>
+    public Task<List<JsonNode>> WaitForAsync(int count) => WaitForAsync(bodies => bodies.Count >= count);
+
+    /// <summary>What arrived once <paramref name="enough"/> holds for it (or what did in 60 s).</summary>
+    public async Task<List<JsonNode>> WaitForAsync(Func<List<JsonNode>, bool> enough)
     {
-        for (int i = 0; i < 100 && Bodies.Count < count; i++) await Task.Delay(50);
-        return Bodies.ToList();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        var bodies = Bodies.ToList();
+        while (!enough(bodies) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            bodies = Bodies.ToList();
+        }
+        return bodies;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -85,8 +85,18 @@ public sealed class ChildReceiver : IDisposable
         return _process.WaitForExit(timeout);
     }
 
+    /// <summary>The ready line's field, or a failure naming the line the receiver printed instead and its stderr.</summary>
+    public string Ready(string field) =>
+        (string?)FirstLine["event"] == "ready" && (string?)FirstLine[field] is string value
+            ? value
+            : throw new Xunit.Sdk.XunitException($"The receiver did not start: {FirstLine.ToJsonString()} {Stderr}");
+
+    private int _disposed;
+
+    /// <summary>Kills the process if it still runs; a second call does nothing (a test may dispose before it restarts).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (!_process.HasExited) Kill();
         _process.Dispose();
     }

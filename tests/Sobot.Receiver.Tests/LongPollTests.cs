@@ -87,10 +87,12 @@ public class LongPollTests
             await Append(store, Payloads.Inbound("wamid.SEVEN", Number(7), "hello", DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
             await Append(store, Payloads.Status("wamid.M", "delivered", 2));
 
-            await byNumber[7].WaitAsync(TimeSpan.FromSeconds(30));
-            await statusOfM.WaitAsync(TimeSpan.FromSeconds(30));
-            await anything.WaitAsync(TimeSpan.FromSeconds(30));
-            // The tail reads in seq order: by the time the last event woke its poll, every earlier one had been matched.
+            await byNumber[7].WaitAsync(TimeSpan.FromSeconds(60));
+            await statusOfM.WaitAsync(TimeSpan.FromSeconds(60));
+            await anything.WaitAsync(TimeSpan.FromSeconds(60));
+            // The tail reads in seq order, and the last event has woken its poll; stopping the tail waits for the read in
+            // progress to finish matching, so every poll any of these events matched has been woken by now.
+            await polls.StopAsync(CancellationToken.None);
             Assert.Equal([7], byNumber.Select((t, i) => (t, i)).Where(p => p.t.IsCompleted).Select(p => p.i));
             Assert.False(inboundOfM.IsCompleted, "an inbound-only poll was woken by a status");
             Assert.False(fromNextYear.IsCompleted, "a poll for events since next year was woken by one of today");

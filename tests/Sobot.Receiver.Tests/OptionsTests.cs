@@ -18,11 +18,30 @@ public class OptionsTests
     [Fact]
     public void Every_option_is_read()
     {
-        var o = ReceiverOptions.Parse([
+        string[] first =
+        [
             "--ingress-urls", "http://0.0.0.0:8080,https://[::]:8443", "--query-urls", "http://127.0.0.1:9000",
             "--store", "x.db", "--token-file", "t", "--query-key-file", "k",
             "--allow-ip", "203.0.113.0/24,10.1.2.3", "--allow-ip", "2001:db8::/32", "--trusted-proxy", "127.0.0.1",
-            "--certificate", "c.pem", "--certificate-key", "k.pem", "--certificate-password-file", "p", "--handshake", "--log-format", "json", "--log-level", "warning"]);
+            "--certificate", "c.pem", "--certificate-key", "k.pem", "--certificate-password-file", "p", "--handshake", "--log-format", "json", "--log-level", "warning",
+        ];
+        // The options the first set excludes (secrets given inline, PostgreSQL) and the rest.
+        string[] second =
+        [
+            "--store", "postgres", "--connection-string", "Host=db", "--token", "tok", "--query-key", "key", "--exit-with-pid", "4242",
+            "--retention-days", "30", "--max-waits", "12", "--refusal-summary-seconds", "7",
+        ];
+        // Read by tests of their own: the consent words (OptOutApiTests), the connection string file (PostgresOptionsTests);
+        // copy-store's options and --help are not the receiver's.
+        string[] elsewhere = ["--stop-words", "--start-words", "--connection-string-file", "--from", "--to-connection-string-file", "--help"];
+        var documented = System.Text.RegularExpressions.Regex.Matches(ReceiverOptions.Usage, "--[a-z][a-z-]*").Select(m => m.Value).ToHashSet();
+        Assert.Empty(documented.Except(first).Except(second).Except(elsewhere));
+
+        var p = ReceiverOptions.Parse(second);
+        Assert.Equal((true, "Host=db", "tok", "key", (int?)4242), (p.UsePostgres, p.ConnectionString, p.Token, p.QueryKey, p.ExitWithPid));
+        Assert.Equal(((int?)30, 12, TimeSpan.FromSeconds(7)), (p.RetentionDays, p.MaxWaits, p.RefusalSummaryInterval));
+
+        var o = ReceiverOptions.Parse(first);
         Assert.Equal(["http://0.0.0.0:8080", "https://[::]:8443"], o.IngressUrls.Select(a => a.ToUrl(a.Port)));
         Assert.True(o.IngressUrls.All(a => a.IsWildcard));
         Assert.Equal("https://127.0.0.1:8443", o.IngressUrls[1].ToLocalUrl(8443));
@@ -73,6 +92,8 @@ public class OptionsTests
             Assert.Matches("^[A-Za-z0-9_-]{43}$", s.QueryKey);
             Assert.NotEqual(s.Token, s.QueryKey);
         });
+        // Drawn afresh each time: 100 secrets, 100 values (a fixed or weakly seeded source would repeat).
+        Assert.Equal(100, secrets.SelectMany(s => new[] { s.Token, s.QueryKey }).Distinct().Count());
         Assert.Equal(100, secrets.SelectMany(s => new[] { s.Token, s.QueryKey }).Distinct().Count());
     }
 

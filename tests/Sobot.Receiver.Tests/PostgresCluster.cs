@@ -28,8 +28,9 @@ public sealed partial class PostgresCluster
     /// <summary>A connection string to the maintenance database (no password: trust on loopback and the socket).</summary>
     public string AdminConnectionString => ConnectionString("postgres");
 
+    /// <summary>Connecting may take 30 s (not 5) before it fails: on a loaded machine a receiver started by a test must not give up on a server that is there.</summary>
     public string ConnectionString(string database) =>
-        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Timeout = 5, CommandTimeout = 30 }.ConnectionString;
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Timeout = 30, CommandTimeout = 30 }.ConnectionString;
 
     public async Task InitializeAsync()
     {

@@ -9,16 +9,21 @@ using System.Threading.Tasks;
 
 namespace SobotPS.Completers
 {
-    /// <summary>Completes -Consumer with the names the connected receiver keeps; gives up after a second rather than block the prompt.</summary>
+    /// <summary>
+    /// Completes -Consumer with the names the connected receiver keeps; gives up after a second rather than block the
+    /// prompt, or after <c>SOBOT_COMPLETER_TIMEOUT_SEC</c> seconds when that is set (tests set it; see <see cref="CompletionBudget"/>).
+    /// </summary>
     public sealed class ConsumerNameCompleter : IArgumentCompleter
     {
+        internal static readonly TimeSpan UsualBudget = TimeSpan.FromSeconds(1);
+
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var receiver = SobotSession.Current is { IsOpen: true } connection ? connection.Receiver : null;
             if (receiver is null) return Array.Empty<CompletionResult>();
             try
             {
-                using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                using var cancel = new CancellationTokenSource(CompletionBudget.Or(UsualBudget));
                 var names = Task.Run(() => receiver.GetConsumersAsync(cancel.Token)).GetAwaiter().GetResult().Select(c => c.Name);
                 return CompletionText.Matching(names, wordToComplete);
             }

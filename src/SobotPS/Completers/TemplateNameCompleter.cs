@@ -12,11 +12,12 @@ namespace SobotPS.Completers
 {
     /// <summary>
     /// Template names from the connection's cached template list. When nothing is cached yet it loads the
-    /// list once, but gives up after a short wait so Tab never hangs the prompt.
+    /// list once, but gives up after a short wait (2 s, or <c>SOBOT_COMPLETER_TIMEOUT_SEC</c> seconds when that is set:
+    /// see <see cref="CompletionBudget"/>) so Tab never hangs the prompt.
     /// </summary>
     public sealed class TemplateNameCompleter : IArgumentCompleter
     {
-        internal static readonly TimeSpan LoadBudget = TimeSpan.FromSeconds(2);
+        internal static readonly TimeSpan UsualBudget = TimeSpan.FromSeconds(2);
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
             CompletionText.Matching(Templates(fakeBoundParameters).Select(t => t.EntityName), wordToComplete);
@@ -29,12 +30,13 @@ namespace SobotPS.Completers
             if (connection is null || !connection.IsOpen) return Array.Empty<TemplateRecord>();
             var cached = connection.Client.Templates.Cached;
             if (cached.Count > 0) return cached;
-            using (var cancel = new CancellationTokenSource(LoadBudget))
+            var budget = CompletionBudget.Or(UsualBudget);
+            using (var cancel = new CancellationTokenSource(budget))
             {
                 var load = Task.Run(() => connection.Client.Templates.GetAllAsync(false, cancel.Token));
                 try
                 {
-                    if (load.Wait(LoadBudget)) return load.Result;
+                    if (load.Wait(budget)) return load.Result;
                 }
                 catch (AggregateException)
                 {
