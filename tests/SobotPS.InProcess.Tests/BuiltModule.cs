@@ -67,33 +67,24 @@ public sealed class ModuleRunspace : IDisposable
     /// <summary>Runs a script; the named values are variables it can use.</summary>
     public Result Run(string script, IDictionary<string, object?>? variables = null)
     {
-        using var ps = PowerShell.Create();
-        ps.Runspace = _runspace;
         foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
             _runspace.SessionStateProxy.SetVariable(name, value);
-        ps.AddScript(script);
-        var errors = new List<ErrorRecord>();
-        Collection<PSObject> output;
-        try
-        {
-            output = ps.Invoke();
-        }
-        catch (RuntimeException ex)
-        {
-            output = new Collection<PSObject>();
-            errors.Add(ex.ErrorRecord);
-        }
-        errors.InsertRange(0, ps.Streams.Error);
-        return new Result(output, errors, ps.Streams.Information.Select(i => i.MessageData?.ToString() ?? string.Empty).ToList());
+        return Invoke(ps => ps.AddScript(script));
     }
 
     /// <summary>Runs one script file with named parameters, as `&amp; file -Name value` would.</summary>
-    public Result RunFile(string path, IDictionary<string, object?> parameters)
+    public Result RunFile(string path, IDictionary<string, object?> parameters) =>
+        Invoke(ps =>
+        {
+            ps.AddCommand(path);
+            foreach (var (name, value) in parameters) ps.AddParameter(name, value);
+        });
+
+    private Result Invoke(Action<PowerShell> add)
     {
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
-        ps.AddCommand(path);
-        foreach (var (name, value) in parameters) ps.AddParameter(name, value);
+        add(ps);
         var errors = new List<ErrorRecord>();
         Collection<PSObject> output;
         try
@@ -102,6 +93,7 @@ public sealed class ModuleRunspace : IDisposable
         }
         catch (RuntimeException ex)
         {
+            // A terminating error (a script's throw, a cmdlet run alone): the record a script's catch would see.
             output = new Collection<PSObject>();
             errors.Add(ex.ErrorRecord);
         }
