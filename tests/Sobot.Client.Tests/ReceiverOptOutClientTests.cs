@@ -18,7 +18,7 @@ public class ReceiverOptOutClientTests
     private static string RequestLine(string head) => head.Split("\r\n")[0];
 
     [Fact]
-    public async Task The_list_and_one_number_are_read_and_404_is_null()
+    public async Task The_list_and_one_number_are_read_404_is_null_and_400_an_error()
     {
         using var server = new RawHttpServer(head => RequestLine(head) switch
         {
@@ -26,6 +26,7 @@ public class ReceiverOptOutClientTests
                 """{"optOuts":[{"customerNumber":"911111111111","since":"2023-11-14T22:13:20.000Z","source":"inbound:wamid.S"},{"customerNumber":"15550100","since":"2026-11-25T13:00:00.123Z","source":"manual:alice@host"}]}"""),
             "GET /v1/optouts/%2B91%2099601-23456 HTTP/1.1" => RawHttpServer.Response(200,
                 """{"customerNumber":"919960123456","since":"2023-11-14T22:13:20.000Z","source":"inbound:wamid.X"}"""),
+            "GET /v1/optouts/call%20me HTTP/1.1" => RawHttpServer.Response(400, """{"message":"'call me' is not a phone number.","code":400}"""),
             _ => RawHttpServer.Response(404, """{"message":"That number is not on the opt-out list.","code":404}"""),
         });
         using var client = Client(server);
@@ -37,6 +38,8 @@ public class ReceiverOptOutClientTests
         var one = await client.GetOptOutAsync("+91 99601-23456");
         Assert.Equal(("919960123456", DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), "inbound:wamid.X"), (one!.CustomerNumber, one.Since, one.Source));
         Assert.Null(await client.GetOptOutAsync("922222222222"));
+        // Only 404 means "not on the list": any other refusal is an error.
+        Assert.Equal(400, (await Assert.ThrowsAsync<SobotReceiverException>(() => client.GetOptOutAsync("call me"))).StatusCode);
         Assert.All(server.Requests, h => Assert.Contains("x-receiver-key: " + Key, h));
     }
 

@@ -6,6 +6,12 @@ using Sobot.Receiver.Store;
 namespace Sobot.Receiver.Tests;
 
 /// <summary>The opt-out and window routes over HTTP: shapes, 404 and 400, and stop words set on the command line.</summary>
+/// <remarks>
+/// Opt-outs are tested once a layer: the rules (stop words, ordering, manual decisions) in OptOutAndWindowContract on
+/// both stores, the wire shapes here, the client's calls in ReceiverOptOutClientTests (canned answers), its disk copy
+/// and pre-send step in OptOutCacheTests and PreSendTests, and one end-to-end pass through the module in
+/// Campaign.Tests.ps1.
+/// </remarks>
 public class OptOutApiTests
 {
     private const string Number = "919960123456";
@@ -43,6 +49,7 @@ public class OptOutApiTests
         Assert.InRange(DateTimeOffset.Parse((string)first["since"]!), before, DateTimeOffset.UtcNow.AddSeconds(1));
         using (var again = await r.Query.PutAsJsonAsync("v1/optouts/15550100", new { source = "manual:bob@host" }))
             Assert.Equal(first.ToJsonString(), JsonNode.Parse(await again.Content.ReadAsStringAsync())!.ToJsonString());
+        Assert.Equal(first.ToJsonString(), (await r.GetJsonAsync("v1/optouts/15550100")).ToJsonString());
 
         foreach (bool expected in new[] { true, false })
         {

@@ -214,15 +214,3 @@ Describe 'The 24-hour window, known before sending' {
         $e[0].FullyQualifiedErrorId | Should -Not -BeLike 'SobotWindowClosed*'
     }
 }
-
-Describe 'examples/Send-CampaignReport.ps1' {
-    It 'prints the summary and writes the page, as a scheduled task would run it' {
-        $journal = Join-Path $TestDrive 'small.journal'
-        $null = 1..5 | ForEach-Object { [pscustomobject]@{ Phone = '9199730{0:00000}' -f $_ } } | Send-SobotTemplate -TemplateName hello_world -JournalPath $journal
-        Wait-Webhooks $emulator
-        $run = Complete-ScheduledExample (Start-ScheduledExample 'Send-CampaignReport.ps1' @('-JournalPath', $journal) $emulator $receiver $TestDrive)
-        $run.ExitCode | Should -Be 0
-        $run.Output | Should -Match 'Campaign small: submitted 5, delivered \d+'
-        Test-Path ([IO.Path]::ChangeExtension($journal, '.html')) | Should -BeTrue
-    }
-}

@@ -39,12 +39,6 @@ Describe 'Start-SobotEmulator -Knob and the reply helpers' {
         $m.context.id | Should -Be $q.MessageId
         $a.customerNumber | Should -Be '919970585556'
     }
-
-    It 'makes a number send STOP' {
-        $a = Send-SobotEmulatorReply $emulator -CustomerNumber 919960123456 -Text STOP
-        $a.payload[0].value.messages[0].text.body | Should -Be 'STOP'
-        (Invoke-RestMethod "$($emulator.BaseUri)/_emulator/inbound").id | Should -Contain $a.id
-    }
 }
 
 Describe 'Secrets kept off the emulator''s command line' {

@@ -220,10 +220,12 @@ Describe 'examples that listen, run as a scheduled task' {
             $null = '919970589101', '919970589102' | ForEach-Object { [pscustomobject]@{ Phone = $_ } } | Send-SobotTemplate -TemplateName hello_world -JournalPath $journal
         }
 
-        It 'exits 0 with the summary line when the receiver answers' {
+        # The one run of this example that succeeds (Campaign.Tests.ps1 tests the report itself).
+        It 'exits 0 with the summary line and writes the page beside the journal when the receiver answers' {
             $result = Invoke-Example 'Send-CampaignReport.ps1' @('-JournalPath', $journal) $environment
             $result.ExitCode | Should -Be 0
-            $result.Output | Should -Match 'Campaign report: submitted 2'
+            $result.Output | Should -Match 'Campaign report: submitted 2, delivered \d+'
+            Test-Path ([IO.Path]::ChangeExtension($journal, '.html')) | Should -BeTrue
         }
 
         It 'exits 3 when <What>' -ForEach @(

@@ -2,11 +2,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
-    }
-
     # Replies as the customer from another thread, after a delay, so the reply lands while a wait runs.
     function Start-DelayedReply($Emulator, [string] $MessageId, [string] $ButtonText, [string] $Text, [string] $CustomerNumber, [int] $DelayMs = 700) {
         $ps = [powershell]::Create()
@@ -124,33 +119,6 @@ Describe 'Wait-SobotReply' {
         $ps.Stop()
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 3
         $ps.Dispose()
-    }
-
-    It 'survives a receiver restart during the wait' {
-        $own = Join-Path $TestDrive 'restart.db'
-        $port = Get-FreePort; $queryPort = Get-FreePort
-        $r1 = Start-SobotReceiver -Path $own -Port $port -QueryPort $queryPort
-        $url = $r1.WebhookUrl | ConvertFrom-SecureString -AsPlainText
-        $emu = Start-TestEmulator -ArgumentList '--no-window', '--webhook-url', $url
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emu.BaseUri)' -Receiver `$args[0]; Send-SobotTextMessage -CustomerNumber 919970585556 -Message 'Still there?' -SkipWindowCheck | Wait-SobotReply -TimeoutSec 60").AddArgument($r1)
-            $handle = $ps.BeginInvoke()
-            Wait-Until { @(Get-EmulatorMessage $emu).Count -ge 1 }
-            $r1 | Stop-SobotReceiver
-            Start-Sleep -Milliseconds 500
-            $r2 = Start-SobotReceiver -Path $own -Port $port -QueryPort $queryPort
-            ($r2.WebhookUrl | ConvertFrom-SecureString -AsPlainText) | Should -Be $url
-            $q = @(Get-EmulatorMessage $emu)[0]
-            $null = Send-SobotEmulatorReply $emu -MessageId $q.id -Text 'still here'
-            $result = $ps.EndInvoke($handle)
-            $result.Text | Should -Be 'still here'
-        }
-        finally {
-            $ps.Dispose()
-            $emu | Stop-SobotEmulator
-            if ($r2) { $r2 | Stop-SobotReceiver }
-        }
     }
 }
 
