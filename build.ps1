@@ -197,7 +197,10 @@ function Start-TestLeg($Leg) {
     $psi.RedirectStandardError = $true
     $Leg.Clock = [Diagnostics.Stopwatch]::StartNew()
     $Leg.Process = [Diagnostics.Process]::Start($psi)
-    $Leg.Files = @([IO.File]::Create((Join-Path $testResults "$($Leg.Name).log")), [IO.File]::Create((Join-Path $testResults "$($Leg.Name).stderr.log")))
+    # Unbuffered, readable while written: a leg that hangs can be watched in its log.
+    $Leg.Files = @(foreach ($log in "$($Leg.Name).log", "$($Leg.Name).stderr.log") {
+            [IO.FileStream]::new((Join-Path $testResults $log), [IO.FileMode]::Create, [IO.FileAccess]::Write, [IO.FileShare]::Read, 1)
+        })
     $Leg.Copies = @($Leg.Process.StandardOutput.BaseStream.CopyToAsync($Leg.Files[0]), $Leg.Process.StandardError.BaseStream.CopyToAsync($Leg.Files[1]))
 }
 
