@@ -5,24 +5,32 @@
 .DESCRIPTION
     Build : compiles, then stages the module at out/SobotPS (manifest, the DLLs src/SobotPS/ShippedAssemblies.txt
             lists, format file) and the emulator at out/emulator.
-    Test  : Build, then the xunit suites, the .NET Framework leg (net472 builds, and client tests under Mono when
-            mono is installed, else reported as not run) and the Pester suite (in a fresh pwsh that imports out/SobotPS), then
-            checks that the run left the git working tree as it found it (one more test);
+    Test  : Build, then the solution's test projects (each project compiled once), then runs the legs side by side (at most
+            -Jobs at a time), each a process of its own with its output printed whole, in a fixed order, once it ends:
+            each tests/*.Tests xunit project (dotnet test --no-build), the .NET Framework leg (a net472 compile check,
+            and the client's tests under Mono when mono is installed, else reported as not run) and the Pester files
+            shared out between two fresh pwsh processes that import out/SobotPS; then checks that the run left the git
+            working tree as it found it (one more test); ends with the line "N passed, N failed".
+    Soak  : the receiver's kill tests at full size (SOBOT_SOAK=1, the tests with [Trait("Category", "Soak")]);
             ends with the line "N passed, N failed".
     Demo  : Build, then sends examples/customers.csv as template messages to a local emulator.
     Package: Build, then publishes out/SobotPS as a .nupkg to the file repository out/repository
             (Register-PSResourceRepository -Uri <that folder>, then Install-PSResource SobotPS).
-    Bench : Build, then bench/Invoke-Benchmark.ps1: SobotPS against Invoke-RestMethod loops; writes bench/results.md.
+    Bench : Build, then each bench/Invoke-*.ps1 in turn (Invoke-Benchmark.ps1: SobotPS against Invoke-RestMethod loops,
+            writes bench/results.md; Invoke-ReceiverBenchmark.ps1: the receiver's figures).
     Clean : removes out/ and the bin/obj folders.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Soak', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Test: how many legs run at once (1: one after another, Pester in one process).
+    [ValidateRange(1, 16)]
+    [int] $Jobs = 4
 )
 
 $ErrorActionPreference = 'Stop'
@@ -31,6 +39,7 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'SobotPS'
 $emulatorOut = Join-Path $out 'emulator'
+$testResults = Join-Path $out 'test-results'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
@@ -96,67 +105,186 @@ function Get-PesterModulePath {
     $pester
 }
 
-function Invoke-XunitTests {
-    # No test may be skipped by its attribute: a skip is decided at run time, by what the machine has.
-    $static = @(Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter *.cs | Select-String -Pattern '\[(Fact|Theory|SkippableFact|SkippableTheory)\([^)]*Skip\s*=')
-    if ($static) { throw "Tests skipped by attribute (remove the Skip, or skip at run time for a reason the machine gives): $($static -join '; ')" }
-    $results = Join-Path $out 'test-results'
-    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
-    $passed = 0; $failed = 0
-    foreach ($project in 'tests/Sobot.Client.Tests', 'tests/Sobot.Emulator.Tests', 'tests/Sobot.Receiver.Tests') {
-        $name = Split-Path $project -Leaf
-        & dotnet test (Join-Path $root $project) -c $Configuration --nologo -v quiet `
-            --logger "trx;LogFileName=$name.trx" --results-directory $results | Out-Host
-        $trx = Join-Path $results "$name.trx"
-        if (-not (Test-Path $trx)) { throw "$name produced no test results (build failure?)." }
-        $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
-        $passed += [int]$counters.passed
-        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        # A test skips itself only when this machine lacks what it needs (root for a second local user,
-        # systemd-analyze): reported as not run with its reason, never counted as passed.
-        $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
-        foreach ($r in Select-Xml -Path $trx -Namespace $ns -XPath '//t:UnitTestResult[@outcome="NotExecuted"]') {
-            $notRun.Add("$($r.Node.testName): $($r.Node.Output.ErrorInfo.Message)")
-        }
-    }
-    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+# The xunit test projects: every tests/<Name>.Tests folder with its <Name>.Tests.csproj, except the .NET Framework one
+# (net472, run under Mono by its own leg). A new test project is run without an edit here.
+function Get-TestProject {
+    @(Get-ChildItem (Join-Path $root 'tests') -Directory -Filter '*.Tests' |
+            Where-Object { $_.Name -ne 'Sobot.Client.NetFx.Tests' } |
+            ForEach-Object { Join-Path $_.FullName "$($_.Name).csproj" } |
+            Where-Object { Test-Path $_ } | Sort-Object)
 }
 
-# The .NET Framework leg: what Windows PowerShell 5.1 runs, tried on this machine by proxy (docs/design.md, "The .NET
-# Framework test leg"). The client and the cmdlet project are compiled for net472 against the reference assemblies
-# (a compile check; what ships stays the netstandard2.0 build), then tests/Sobot.Client.NetFx.Tests (net472: the
-# client's tests that matter there, linked from tests/Sobot.Client.Tests, against the shipped netstandard2.0 client)
-# runs under Mono with xunit's console runner, starting the built emulator as a child process. Without mono the
-# tests are reported as not run (CI installs mono-devel).
-function Invoke-NetFxTests {
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    # Its own obj folder: the everyday build's restore (netstandard2.0) stays as it is.
-    foreach ($project in 'src/Sobot.Client/Sobot.Client.csproj', 'src/SobotPS/SobotPS.csproj') {
-        Invoke-Native dotnet @('build', (Join-Path $root $project), '-c', $Configuration, '--nologo', '-v', 'quiet',
-            '-p:SobotNetFxCheck=true', '-p:BaseIntermediateOutputPath=obj/netfx/') | Out-Host
+# Test's one build: what -Task Build does (the module staged at out/SobotPS, the emulator, the receiver), then the
+# solution in one MSBuild run, which finds src built and compiles the test projects (the net472 one too), and any test
+# project the solution does not list. The legs then run what was built (dotnet test --no-build); only the net472
+# compile check builds something of its own.
+function Invoke-TestBuild {
+    Invoke-Build
+    $solution = Join-Path $root 'SobotPS.sln'
+    Invoke-Native dotnet @('build', $solution, '-c', $Configuration, '--nologo', '-v', 'minimal')
+    $listed = @(& dotnet sln $solution list | Where-Object { $_ -like '*.csproj' } |
+            ForEach-Object { [IO.Path]::GetFullPath((Join-Path $root ($_.Trim() -replace '\\', '/'))) })
+    foreach ($project in Get-TestProject) {
+        if ($listed -notcontains $project) {
+            Write-Host "Not in SobotPS.sln, built on its own: $project"
+            Invoke-Native dotnet @('build', $project, '-c', $Configuration, '--nologo', '-v', 'minimal')
+        }
     }
-    Invoke-Native dotnet @('build', (Join-Path $root 'tests/Sobot.Client.NetFx.Tests/Sobot.Client.NetFx.Tests.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet') | Out-Host
-    $leg = 'The .NET Framework test leg (tests/Sobot.Client.NetFx.Tests under Mono)'
-    if (-not (Get-Command mono -CommandType Application -ErrorAction Ignore)) {
-        if ($env:SOBOT_REQUIRE_NETFX -eq '1') { throw "${leg}: mono is not installed, and this run requires the leg (SOBOT_REQUIRE_NETFX=1)." }
-        $notRun.Add("${leg}: mono is not installed (Debian: apt-get install mono-devel; .ci/run installs it). The net472 builds were checked.")
-        Write-Host "NetFx: net472 builds checked; tests not run, no mono ($([int]$clock.Elapsed.TotalSeconds) s)"
-        return [pscustomobject]@{ Passed = 0; Failed = 0 }
+}
+
+# The order the Pester files are handed out in: the longest first (as the last run on this checkout timed them, else the
+# largest file first), so that the two processes end close together.
+function Get-PesterFileOrder([string] $TimesFile) {
+    $times = @{}
+    if (Test-Path $TimesFile) {
+        try { (Get-Content -Raw $TimesFile | ConvertFrom-Json).PSObject.Properties | ForEach-Object { $times[$_.Name] = [double]$_.Value } }
+        catch { $times = @{} }
     }
-    $packages = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
-    $runner = Join-Path $packages 'xunit.runner.console/2.4.1/tools/net472/xunit.console.exe'
-    if (-not (Test-Path $runner)) { throw "xunit.runner.console 2.4.1 was not restored to $runner." }
-    $assembly = Join-Path $root "tests/Sobot.Client.NetFx.Tests/bin/$Configuration/net472/Sobot.Client.NetFx.Tests.dll"
-    $results = Join-Path $out 'test-results'
-    $null = New-Item -ItemType Directory -Force $results
-    $xml = Join-Path $results 'Sobot.Client.NetFx.Tests.xml'
-    if (Test-Path $xml) { Remove-Item $xml }
-    # The tests start the emulator this build published (a .NET 10 program, run by dotnet); only the client and the
-    # tests run on Mono.
-    $env:SOBOT_EMULATOR_DLL = Join-Path $emulatorOut 'Sobot.Emulator.dll'
-    try { & mono $runner $assembly -noshadow -nologo -xml $xml | Out-Host }
-    finally { Remove-Item Env:SOBOT_EMULATOR_DLL -ErrorAction Ignore }
-    if (-not (Test-Path $xml)) { throw "Sobot.Client.NetFx.Tests produced no test results under Mono (exit code $LASTEXITCODE)." }
+    @(Get-ChildItem (Join-Path $root 'tests/SobotPS.Tests') -Filter '*.Tests.ps1' |
+            Sort-Object -Descending -Property @{ Expression = { if ($times.ContainsKey($_.Name)) { $times[$_.Name] } else { -1 } } }, Length |
+            ForEach-Object FullName)
+}
+
+# One Pester process: imports Pester in a fresh pwsh (the tests see only what out/SobotPS ships, not anything this
+# session loaded), then takes the next file nobody has taken (a claim is a file created in -Claims, which only one
+# process can create) until none is left, and writes its counts and each file's time to -Summary.
+$pesterWorker = @'
+param([string] $Pester, [string] $FileList, [string] $Claims, [string] $Summary)
+$ErrorActionPreference = 'Stop'
+Import-Module $Pester -RequiredVersion 5.7.1
+$passed = 0; $failed = 0; $skipped = 0; $notRun = @(); $times = [ordered]@{}
+foreach ($file in Get-Content -LiteralPath $FileList) {
+    $name = [IO.Path]::GetFileName($file)
+    try { [IO.File]::Open((Join-Path $Claims $name), [IO.FileMode]::CreateNew).Dispose() }
+    catch [IO.IOException] { continue }
+    $c = New-PesterConfiguration
+    $c.Run.Path = $file
+    $c.Run.PassThru = $true
+    $c.Output.Verbosity = 'Normal'
+    $r = Invoke-Pester -Configuration $c
+    # Only tests that need something a machine may lack (Chromium, root for a second local user) may skip
+    # themselves, tagged so: they are reported as not run with their reason, never counted as passed.
+    $allowed = @($r.Skipped | Where-Object { $_.Tag -contains 'Browser' -or $_.Tag -contains 'SecondUser' })
+    $notRun += @($allowed | ForEach-Object { '{0}: {1}' -f $_.ExpandedPath, ((@($_.ErrorRecord) | Select-Object -First 1).Exception.Message) })
+    $passed += $r.PassedCount
+    $failed += $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount
+    $skipped += $r.SkippedCount + $r.NotRunCount - $allowed.Count
+    $times[$name] = [math]::Round($r.Duration.TotalSeconds, 1)
+}
+@{ Passed = $passed; Failed = $failed; Skipped = $skipped; NotRun = $notRun; Times = $times } | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $Summary
+'@
+
+# A leg of the test run is one process (an xunit project, the net472 compile check, the Mono run, a Pester process):
+# started with its output captured to out/test-results/<name>.log (its standard error to <name>.stderr.log), and
+# printed whole once it has ended, so that legs running side by side never interleave their lines.
+function New-TestLeg {
+    param([string] $Name, [string] $Kind, [string] $FilePath, [string[]] $Arguments, [hashtable] $Environment = @{},
+        [string] $WorkingDirectory = $root, [object] $Data)
+    [pscustomobject]@{
+        Name = $Name; Kind = $Kind; FilePath = $FilePath; Arguments = $Arguments; Environment = $Environment
+        WorkingDirectory = $WorkingDirectory; Data = $Data; Process = $null; Clock = $null; Files = @(); Copies = @()
+        Seconds = $null; ExitCode = $null; Done = $false
+    }
+}
+
+function Start-TestLeg($Leg) {
+    $psi = [Diagnostics.ProcessStartInfo]::new($Leg.FilePath)
+    foreach ($a in $Leg.Arguments) { $psi.ArgumentList.Add([string]$a) }
+    foreach ($k in $Leg.Environment.Keys) { $psi.Environment[$k] = [string]$Leg.Environment[$k] }
+    $psi.WorkingDirectory = $Leg.WorkingDirectory
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $Leg.Clock = [Diagnostics.Stopwatch]::StartNew()
+    $Leg.Process = [Diagnostics.Process]::Start($psi)
+    # Unbuffered, readable while written: a leg that hangs can be watched in its log.
+    $Leg.Files = @(foreach ($log in "$($Leg.Name).log", "$($Leg.Name).stderr.log") {
+            [IO.FileStream]::new((Join-Path $testResults $log), [IO.FileMode]::Create, [IO.FileAccess]::Write, [IO.FileShare]::Read, 1)
+        })
+    $Leg.Copies = @($Leg.Process.StandardOutput.BaseStream.CopyToAsync($Leg.Files[0]), $Leg.Process.StandardError.BaseStream.CopyToAsync($Leg.Files[1]))
+}
+
+function Complete-TestLeg($Leg) {
+    $Leg.Process.WaitForExit()
+    # From its start to its exit, as the run saw it end (it may be printed well after, behind the legs printed before it).
+    if ($null -eq $Leg.Seconds) { $Leg.Seconds = [int]$Leg.Clock.Elapsed.TotalSeconds }
+    $Leg.ExitCode = $Leg.Process.ExitCode
+    # A process the leg left behind may hold its output open: the leg's own output is complete once it has exited,
+    # so waiting for the end of the streams is bounded.
+    try { $null = [Threading.Tasks.Task]::WaitAll([Threading.Tasks.Task[]]$Leg.Copies, 5000) } catch { Write-Verbose "Output of $($Leg.Name): $_" }
+    foreach ($f in $Leg.Files) { $f.Dispose() }
+    $Leg.Done = $true
+    Write-Host ''
+    Write-Host "----- $($Leg.Name): exit code $($Leg.ExitCode), $($Leg.Seconds) s -----"
+    foreach ($log in (Join-Path $testResults "$($Leg.Name).log"), (Join-Path $testResults "$($Leg.Name).stderr.log")) {
+        $text = [IO.File]::ReadAllText($log)
+        if ($text.Length -gt 0) { Write-Host $text.TrimEnd() }
+    }
+}
+
+# Runs the legs, at most $Jobs at a time, started in the order given and printed in $PrintOrder.
+function Invoke-TestLeg([object[]] $Legs, [object[]] $PrintOrder, [int] $Jobs) {
+    $waiting = [Collections.Generic.Queue[object]]::new([object[]]$Legs)
+    $running = [Collections.Generic.List[object]]::new()
+    $next = 0
+    try {
+        while ($next -lt $PrintOrder.Count) {
+            for ($i = $running.Count - 1; $i -ge 0; $i--) {
+                if ($running[$i].Process.HasExited) {
+                    $running[$i].Seconds = [int]$running[$i].Clock.Elapsed.TotalSeconds
+                    $running.RemoveAt($i)
+                }
+            }
+            while ($running.Count -lt $Jobs -and $waiting.Count -gt 0) {
+                $leg = $waiting.Dequeue()
+                Start-TestLeg $leg
+                $running.Add($leg)
+            }
+            while ($next -lt $PrintOrder.Count -and $null -ne $PrintOrder[$next].Process -and $PrintOrder[$next].Process.HasExited) {
+                Complete-TestLeg $PrintOrder[$next]
+                $next++
+            }
+            if ($next -lt $PrintOrder.Count) { Start-Sleep -Milliseconds 250 }
+        }
+    }
+    finally {
+        # Interrupted or failed here: no leg is left running.
+        foreach ($leg in $Legs) {
+            if ($null -ne $leg.Process -and -not $leg.Process.HasExited) {
+                try { $leg.Process.Kill($true) } catch { Write-Verbose "$($leg.Name): $_" }
+            }
+        }
+    }
+}
+
+# What an xunit leg reported (its .trx); a leg without results is one failure.
+function Get-XunitLegResult($Leg) {
+    $trx = Join-Path $testResults "$($Leg.Data).trx"
+    if (-not (Test-Path $trx)) {
+        Write-Host "$($Leg.Data): FAILED, no test results (exit code $($Leg.ExitCode))" -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    # A test skips itself only when this machine lacks what it needs (root for a second local user,
+    # systemd-analyze): reported as not run with its reason, never counted as passed.
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    foreach ($r in Select-Xml -Path $trx -Namespace $ns -XPath '//t:UnitTestResult[@outcome="NotExecuted"]') {
+        $notRun.Add("$($r.Node.testName): $($r.Node.Output.ErrorInfo.Message)")
+    }
+    [pscustomobject]@{
+        Passed = [int]$counters.passed
+        Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+}
+
+# What the Mono run reported (xunit.console's XML); a leg that ran nothing, or whose counts do not add up, proves
+# nothing and is one failure.
+function Get-MonoLegResult($Leg) {
+    $xml = $Leg.Data
+    if (-not (Test-Path $xml)) {
+        Write-Host "NetFx: FAILED, Sobot.Client.NetFx.Tests produced no test results under Mono (exit code $($Leg.ExitCode))" -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
     $passed = 0; $failed = 0; $errors = 0; $total = 0; $skipped = 0
     foreach ($a in ([xml](Get-Content -Raw $xml)).assemblies.assembly) {
         $passed += [int]$a.GetAttribute('passed')
@@ -165,54 +293,163 @@ function Invoke-NetFxTests {
         $total += [int]$a.GetAttribute('total')
         $skipped += [int]$a.GetAttribute('skipped')
     }
-    # A leg that ran nothing, or whose counts do not add up, proves nothing: it fails.
     if ($total -eq 0 -or $total -ne $passed + $failed + $skipped) {
-        throw "Sobot.Client.NetFx.Tests under Mono reported $total test(s): $passed passed, $failed failed, $skipped skipped; nothing ran, or not all of it."
+        Write-Host "NetFx: FAILED, Sobot.Client.NetFx.Tests under Mono reported $total test(s): $passed passed, $failed failed, $skipped skipped; nothing ran, or not all of it." -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
-    $failed += $errors
     # A test skips itself under Mono only for what .NET Framework on Windows does not share with it (RuntimeQuirks.cs):
     # reported as not run with its reason, never counted as passed.
     foreach ($t in Select-Xml -Path $xml -XPath '//test[@result="Skip"]') {
         $notRun.Add("$($t.Node.name) (.NET Framework leg, Mono): $($t.Node.reason.InnerText)")
     }
-    Write-Host "NetFx (Mono): $passed passed, $failed failed ($([int]$clock.Elapsed.TotalSeconds) s with the net472 builds)"
-    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+    Write-Host "NetFx (Mono): $passed passed, $($failed + $errors) failed ($($Leg.Seconds) s)"
+    [pscustomobject]@{ Passed = $passed; Failed = $failed + $errors }
 }
 
-function Invoke-PesterTests {
+# The whole suite after the one build: each xunit project, the .NET Framework leg (the net472 compile check of the
+# client and the cmdlets, and the client's tests under Mono) and the Pester files split over two pwsh processes, as
+# separate processes side by side (most of the tests wait on sockets and child processes, not on the CPU).
+function Invoke-AllTests([int] $Jobs) {
+    # No test may be skipped by its attribute: a skip is decided at run time, by what the machine has.
+    $static = @(Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter *.cs | Select-String -Pattern '\[(Fact|Theory|SkippableFact|SkippableTheory)\([^)]*Skip\s*=')
+    if ($static) { throw "Tests skipped by attribute (remove the Skip, or skip at run time for a reason the machine gives): $($static -join '; ')" }
+    if (Test-Path $testResults) { Remove-Item $testResults -Recurse -Force }
+    $null = New-Item -ItemType Directory $testResults
     $pester = Get-PesterModulePath
-    $summary = Join-Path $out 'pester-summary.json'
-    if (Test-Path $summary) { Remove-Item $summary }
-    # A fresh pwsh: the tests see only what out/SobotPS ships, not anything this session loaded.
-    $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$pester' -RequiredVersion 5.7.1
-`$c = New-PesterConfiguration
-`$c.Run.Path = '$(Join-Path $root 'tests/SobotPS.Tests')'
-`$c.Run.PassThru = `$true
-`$c.Output.Verbosity = 'Normal'
-`$r = Invoke-Pester -Configuration `$c
-# Only tests that need something a machine may lack (Chromium, root for a second local user) may skip
-# themselves, tagged so: they are reported as not run with their reason, never counted as passed.
-`$allowed = @(`$r.Skipped | Where-Object { `$_.Tag -contains 'Browser' -or `$_.Tag -contains 'SecondUser' })
-`$notRun = @(`$allowed | ForEach-Object { '{0}: {1}' -f `$_.ExpandedPath, ((@(`$_.ErrorRecord) | Select-Object -First 1).Exception.Message) })
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount - `$allowed.Count; NotRun = `$notRun } | ConvertTo-Json | Set-Content '$summary'
-"@
-    # Started outside the checkout: a child process that falls back to its working directory for a profile
-    # folder (as PSResourceGet and NuGet do when no home can be resolved) writes into scratch, not the repository.
-    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('sobotps-pester-' + [guid]::NewGuid().ToString('N'))
-    $null = New-Item -ItemType Directory $scratch
-    Push-Location $scratch
-    try { & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | Out-Host }
-    finally {
-        Pop-Location
-        Remove-Item $scratch -Recurse -Force -ErrorAction SilentlyContinue
+    $packages = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+
+    $xunitLegs = foreach ($project in Get-TestProject) {
+        $name = [IO.Path]::GetFileNameWithoutExtension($project)
+        New-TestLeg -Name $name -Kind 'xunit' -FilePath 'dotnet' -Data $name -Arguments @('test', $project, '-c', $Configuration, '--no-build',
+            '--nologo', '-v', 'quiet', '--logger', "trx;LogFileName=$name.trx", '--results-directory', $testResults)
     }
-    if (-not (Test-Path $summary)) { throw 'The Pester run produced no summary.' }
-    $s = Get-Content -Raw $summary | ConvertFrom-Json
-    if ($s.Skipped -gt 0) { Write-Warning "Pester skipped $($s.Skipped) test(s); counted as failed." }
-    foreach ($n in @($s.NotRun)) { if ($n) { $notRun.Add([string]$n) } }
-    [pscustomobject]@{ Passed = [int]$s.Passed; Failed = [int]$s.Failed + [int]$s.Skipped }
+
+    # The .NET Framework leg: what Windows PowerShell 5.1 runs, tried on this machine by proxy (docs/design.md, "The .NET
+    # Framework test leg"). The cmdlet project is compiled for net472 against the reference assemblies, and the client
+    # with it (SobotNetFxCheck flows to its reference; its own obj folder, so the everyday netstandard2.0 build stays as it
+    # is): a compile check, what ships stays the netstandard2.0 build. tests/Sobot.Client.NetFx.Tests (net472: the
+    # client's tests that matter there, linked from tests/Sobot.Client.Tests, against the shipped netstandard2.0 client,
+    # built with the solution) runs under Mono with xunit's console runner, starting the built emulator as a child
+    # process. Without mono the tests are reported as not run (CI installs mono-devel and requires the leg).
+    $netFxLegs = @(New-TestLeg -Name 'net472-check' -Kind 'build' -FilePath 'dotnet' -Arguments @('build', (Join-Path $root 'src/SobotPS/SobotPS.csproj'),
+            '-c', $Configuration, '--nologo', '-v', 'quiet', '-p:SobotNetFxCheck=true', '-p:BaseIntermediateOutputPath=obj/netfx/'))
+    $leg = 'The .NET Framework test leg (tests/Sobot.Client.NetFx.Tests under Mono)'
+    $netFxFailed = 0
+    if (-not (Get-Command mono -CommandType Application -ErrorAction Ignore)) {
+        if ($env:SOBOT_REQUIRE_NETFX -eq '1') {
+            Write-Host "NetFx: FAILED, ${leg}: mono is not installed, and this run requires the leg (SOBOT_REQUIRE_NETFX=1)." -ForegroundColor Red
+            $netFxFailed = 1
+        }
+        else { $notRun.Add("${leg}: mono is not installed (Debian: apt-get install mono-devel; .ci/run installs it). The net472 builds were checked.") }
+    }
+    else {
+        $runner = Join-Path $packages 'xunit.runner.console/2.4.1/tools/net472/xunit.console.exe'
+        if (-not (Test-Path $runner)) { throw "xunit.runner.console 2.4.1 was not restored to $runner." }
+        $assembly = Join-Path $root "tests/Sobot.Client.NetFx.Tests/bin/$Configuration/net472/Sobot.Client.NetFx.Tests.dll"
+        $xml = Join-Path $testResults 'Sobot.Client.NetFx.Tests.xml'
+        # The tests start the emulator this build published (a .NET 10 program, run by dotnet); only the client and the
+        # tests run on Mono.
+        $netFxLegs += New-TestLeg -Name 'Sobot.Client.NetFx.Tests-mono' -Kind 'mono' -FilePath 'mono' -Data $xml `
+            -Arguments @($runner, $assembly, '-noshadow', '-nologo', '-xml', $xml) -Environment @{ SOBOT_EMULATOR_DLL = Join-Path $emulatorOut 'Sobot.Emulator.dll' }
+    }
+
+    # Pester: the files shared out between two processes, each started outside the checkout (a child process that falls
+    # back to its working directory for a profile folder, as PSResourceGet and NuGet do when no home can be resolved,
+    # writes into scratch, not the repository).
+    $scratch = Join-Path ([IO.Path]::GetTempPath()) ('sobotps-pester-' + [guid]::NewGuid().ToString('N'))
+    $claims = Join-Path $scratch 'claims'
+    $null = New-Item -ItemType Directory $claims
+    $timesFile = Join-Path $out 'pester-times.json'
+    $pesterFiles = Get-PesterFileOrder $timesFile
+    $fileList = Join-Path $scratch 'files.txt'
+    Set-Content -LiteralPath $fileList -Value $pesterFiles
+    $workerScript = Join-Path $scratch 'PesterWorker.ps1'
+    Set-Content -LiteralPath $workerScript -Value $pesterWorker
+    $pesterLegs = foreach ($n in 1..([Math]::Min(2, [Math]::Max(1, $Jobs)))) {
+        $cwd = Join-Path $scratch "cwd$n"
+        $null = New-Item -ItemType Directory $cwd
+        $summary = Join-Path $testResults "pester-$n.json"
+        New-TestLeg -Name "pester-$n" -Kind 'pester' -FilePath 'dotnet' -WorkingDirectory $cwd -Data $summary -Arguments @(
+            (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $workerScript,
+            '-Pester', $pester, '-FileList', $fileList, '-Claims', $claims, '-Summary', $summary)
+    }
+
+    # Started the longest first (Pester, then the others as the last run on this checkout timed them), printed in a
+    # fixed order.
+    $legTimesFile = Join-Path $out 'leg-times.json'
+    $legTimes = @{}
+    if (Test-Path $legTimesFile) {
+        try { (Get-Content -Raw $legTimesFile | ConvertFrom-Json).PSObject.Properties | ForEach-Object { $legTimes[$_.Name] = [double]$_.Value } }
+        catch { $legTimes = @{} }
+    }
+    $others = @(@($xunitLegs) + @($netFxLegs) | Sort-Object -Stable -Descending { if ($legTimes.ContainsKey($_.Name)) { $legTimes[$_.Name] } else { 0 } })
+    $byLength = @($pesterLegs) + $others
+    $printOrder = @($xunitLegs) + @($netFxLegs) + @($pesterLegs)
+    try { Invoke-TestLeg -Legs $byLength -PrintOrder $printOrder -Jobs $Jobs }
+    finally { Remove-Item $scratch -Recurse -Force -ErrorAction SilentlyContinue }
+
+    Write-Host ''
+    $xunit = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    foreach ($l in $xunitLegs) {
+        $r = Get-XunitLegResult $l
+        $xunit.Passed += $r.Passed; $xunit.Failed += $r.Failed
+    }
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+    $netFx = [pscustomobject]@{ Passed = 0; Failed = $netFxFailed }
+    foreach ($l in $netFxLegs) {
+        if ($l.Kind -eq 'build') {
+            if ($l.ExitCode -ne 0) { Write-Host "NetFx: FAILED, the net472 compile check failed (exit code $($l.ExitCode)): see net472-check above." -ForegroundColor Red; $netFx.Failed++ }
+        }
+        else { $r = Get-MonoLegResult $l; $netFx.Passed += $r.Passed; $netFx.Failed += $r.Failed }
+    }
+    $pesterResult = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    $times = [ordered]@{}
+    foreach ($l in $pesterLegs) {
+        if (-not (Test-Path $l.Data)) {
+            Write-Host "Pester: FAILED, $($l.Name) produced no summary (exit code $($l.ExitCode))" -ForegroundColor Red
+            $pesterResult.Failed++
+            continue
+        }
+        $s = Get-Content -Raw $l.Data | ConvertFrom-Json
+        if ($s.Skipped -gt 0) { Write-Warning "Pester ($($l.Name)) skipped $($s.Skipped) test(s); counted as failed." }
+        foreach ($n in @($s.NotRun)) { if ($n) { $notRun.Add([string]$n) } }
+        $pesterResult.Passed += [int]$s.Passed
+        $pesterResult.Failed += [int]$s.Failed + [int]$s.Skipped
+        if ($s.Times) { $s.Times.PSObject.Properties | ForEach-Object { $times[$_.Name] = $_.Value } }
+    }
+    # Every file was run by one of the processes: a file nobody ran is one failure, not a silent gap.
+    foreach ($f in $pesterFiles) {
+        $name = Split-Path $f -Leaf
+        if (-not $times.Contains($name)) { Write-Host "Pester: FAILED, $name was not run" -ForegroundColor Red; $pesterResult.Failed++ }
+    }
+    if ($times.Count -gt 0) { $times | ConvertTo-Json | Set-Content -LiteralPath $timesFile }
+    Write-Host "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed"
+    $legTimes = [ordered]@{}
+    foreach ($l in $printOrder) { $legTimes[$l.Name] = $l.Seconds }
+    $legTimes | ConvertTo-Json | Set-Content -LiteralPath $legTimesFile
+    Write-Host ("Legs (s): " + (($printOrder | ForEach-Object { "$($_.Name) $($_.Seconds)" }) -join ', '))
+    Write-Host ("Pester files (s): " + (($times.GetEnumerator() | Sort-Object Value -Descending | ForEach-Object { "$($_.Key -replace '\.Tests\.ps1$') $($_.Value)" }) -join ', '))
+    [pscustomobject]@{ Passed = $xunit.Passed + $netFx.Passed + $pesterResult.Passed; Failed = $xunit.Failed + $netFx.Failed + $pesterResult.Failed }
+}
+
+# The kill tests at full size (SOBOT_SOAK=1: 20,000 events): the receiver's tests marked [Trait("Category", "Soak")],
+# nothing else. Not part of Test, which runs them at their smaller default. A soak run that finds no such test fails.
+function Invoke-SoakTests {
+    $results = Join-Path $out 'soak-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    $env:SOBOT_SOAK = '1'
+    try {
+        & dotnet test (Join-Path $root 'tests/Sobot.Receiver.Tests') -c $Configuration --nologo -v quiet --filter 'Category=Soak' `
+            --logger 'trx;LogFileName=Soak.trx' --results-directory $results | Out-Host
+    }
+    finally { Remove-Item Env:SOBOT_SOAK -ErrorAction Ignore }
+    $trx = Join-Path $results 'Soak.trx'
+    if (-not (Test-Path $trx)) { throw "The soak run produced no test results (exit code $LASTEXITCODE; build failure, or no test has [Trait(""Category"", ""Soak"")])." }
+    $c = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    $failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+    if ([int]$c.total -eq 0) { $failed++; Write-Host 'Soak: FAILED, no test has [Trait("Category", "Soak")].' -ForegroundColor Red }
+    Write-Output "$([int]$c.passed) passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
 }
 
 # Each changed or untracked path `git status` reports (ignored build outputs aside), with its content hash, so
@@ -280,28 +517,24 @@ switch ($Task) {
     }
     'Bench' {
         Invoke-Build
-        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Benchmark.ps1')
-        if ($LASTEXITCODE -ne 0) { throw 'The benchmark failed.' }
-        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-ReceiverBenchmark.ps1')
-        if ($LASTEXITCODE -ne 0) { throw 'The receiver benchmark failed.' }
-    }
-    'Test' {
-        $treeBefore = Get-WorkTreeState
-        Invoke-Build
-        $notRun = [System.Collections.Generic.List[string]]::new()
-        $xunit = Invoke-XunitTests
-        Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
-        # The .NET Framework leg as a whole: a leg that cannot run (no results from Mono) is one failure, and the rest goes on.
-        $netFx = try { Invoke-NetFxTests }
-        catch {
-            Write-Host "NetFx: FAILED, $($_.Exception.Message)" -ForegroundColor Red
-            [pscustomobject]@{ Passed = 0; Failed = 1 }
+        # Every bench/Invoke-*.ps1, so that a new speed or latency figure is one new script there.
+        foreach ($bench in Get-ChildItem (Join-Path $root 'bench') -Filter 'Invoke-*.ps1' | Sort-Object Name) {
+            Write-Host "Bench: $($bench.Name)"
+            & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $bench.FullName
+            if ($LASTEXITCODE -ne 0) { throw "The benchmark $($bench.Name) failed." }
         }
-        $xunit = [pscustomobject]@{ Passed = $xunit.Passed + $netFx.Passed; Failed = $xunit.Failed + $netFx.Failed }
-        $pesterResult = Invoke-PesterTests
-        Write-Host "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed"
-        $passed = $xunit.Passed + $pesterResult.Passed
-        $failed = $xunit.Failed + $pesterResult.Failed
+    }
+    'Soak' { Invoke-SoakTests }
+    'Test' {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $treeBefore = Get-WorkTreeState
+        Invoke-TestBuild
+        Write-Host "Build: $([int]$clock.Elapsed.TotalSeconds) s"
+        $notRun = [System.Collections.Generic.List[string]]::new()
+        $all = Invoke-AllTests -Jobs $Jobs
+        Write-Host "Build and tests: $([int]$clock.Elapsed.TotalSeconds) s"
+        $passed = $all.Passed
+        $failed = $all.Failed
         if ($null -ne $treeBefore) {
             $tree = Test-WorkTreeUnchanged $treeBefore
             $passed += $tree.Passed
