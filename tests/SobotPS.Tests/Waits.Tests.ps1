@@ -117,12 +117,14 @@ Describe 'Waits during a receiver outage' {
             $null = $ps.AddScript({
                     param($Manifest, $Connection)
                     Import-Module $Manifest
+                    $ProgressPreference = 'Continue'   # the wait's progress, once a second, says it is waiting
                     $q = [pscustomobject]@{ CustomerNumber = '919970590001'; MessageId = 'wamid.question'; SubmittedAt = [DateTimeOffset]::UtcNow }
-                    $null = $q | Wait-SobotReply -Connection $Connection -TimeoutSec 8 -ErrorAction SilentlyContinue -ErrorVariable late
+                    $null = $q | Wait-SobotReply -Connection $Connection -TimeoutSec 15 -ErrorAction SilentlyContinue -ErrorVariable late
                     $late
                 }).AddArgument($ModuleManifest).AddArgument($c)
             $handle = $ps.BeginInvoke()
-            Start-Sleep -Seconds 2
+            Wait-Until { $ps.Streams.Progress.Count -ge 1 -or $handle.IsCompleted }   # the wait is under way
+            $handle.IsCompleted | Should -BeFalse   # killed before its deadline, so the outage is what ends it
             Stop-Process -Id $own.ProcessId -Force
             $errors = @($ps.EndInvoke($handle))
         }
@@ -149,18 +151,21 @@ Describe 'Waits during a receiver outage' {
         $q = Send-SobotTemplate -Connection $c -CustomerNumber 919970590001 -TemplateName hello_world
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript({ param($Manifest, $Connection, $Question) Import-Module $Manifest; $Question | Wait-SobotReply -Connection $Connection -TimeoutSec 120 }).
+            # Its verbose lines say when it finds the receiver not answering, and answering again.
+            $null = $ps.AddScript({ param($Manifest, $Connection, $Question) Import-Module $Manifest; $ProgressPreference = 'Continue'; $Question | Wait-SobotReply -Connection $Connection -TimeoutSec 120 -Verbose }).
                 AddArgument($ModuleManifest).AddArgument($c).AddArgument($q)
             $handle = $ps.BeginInvoke()
-            Start-Sleep -Seconds 1
+            Wait-Until { $ps.Streams.Progress.Count -ge 1 -or $handle.IsCompleted }   # the wait is under way
             Stop-Process -Id $first.ProcessId -Force
-            Start-Sleep -Seconds 3      # down for several of the wait's attempts
+            Wait-Until { @($ps.Streams.Verbose | Where-Object Message -like '*not answering*').Count -ge 1 -or $handle.IsCompleted } -TimeoutSec 60   # the wait met the outage
             $second = Start-SobotReceiver -Path $path -Port $port -QueryPort $queryPort
             $null = $q | Send-SobotEmulatorReply $emu -Text 'still here'
             $answer = $ps.EndInvoke($handle)
             $answer.Text | Should -Be 'still here'
             $answer.QuestionMessageId | Should -Be $q.MessageId
             $ps.Streams.Error.Count | Should -Be 0
+            @($ps.Streams.Verbose | Where-Object Message -like '*not answering*').Count | Should -BeGreaterOrEqual 1
+            @($ps.Streams.Verbose | Where-Object Message -like '*answers again*').Count | Should -BeGreaterOrEqual 1
         }
         finally {
             $ps.Dispose()
