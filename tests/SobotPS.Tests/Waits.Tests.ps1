@@ -197,6 +197,8 @@ Describe 'Waits during a receiver outage' {
     }
 }
 
+# While the one place stays held, a wait is turned away each time it asks and may read the reply only at its deadline:
+# the reply sent 1 s in has the rest of the 8 s to be stored, room for a loaded machine.
 Describe 'A receiver at its --max-waits' {
     BeforeAll {
         # A receiver of its own that lets one long poll wait, started as a launcher does: secrets from its handshake line.
@@ -244,7 +246,7 @@ Describe 'A receiver at its --max-waits' {
 
     It 'turns a poll over the bound away with 429; Wait-SobotReply waits it out, says so, and still returns the reply' {
         $reply = Send-BusyInbound -From 919970590009 -Text 'yes' -DelayMs 1000
-        $answer = Wait-SobotReply -Connection $busyConnection -CustomerNumber 919970590009 -TimeoutSec 5 -Verbose -ErrorVariable failed 4>&1
+        $answer = Wait-SobotReply -Connection $busyConnection -CustomerNumber 919970590009 -TimeoutSec 8 -Verbose -ErrorVariable failed 4>&1
         $null = $reply.PowerShell.EndInvoke($reply.Handle); $reply.PowerShell.Dispose()
         $failed | Should -BeNullOrEmpty
         @($answer | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'The receiver has as many long polls waiting as it allows (429); the wait asks again in 1 s.' }).Count | Should -Be 1
@@ -255,7 +257,7 @@ Describe 'A receiver at its --max-waits' {
 
     It 'lets Get-SobotEvent -Wait wait out the 429 too and return what arrived' {
         $reply = Send-BusyInbound -From 919970590010 -Text 'later' -DelayMs 1000
-        $events = Get-SobotEvent -Connection $busyConnection -CustomerNumber 919970590010 -Wait -TimeoutSec 4 -Verbose -ErrorVariable failed 4>&1
+        $events = Get-SobotEvent -Connection $busyConnection -CustomerNumber 919970590010 -Wait -TimeoutSec 8 -Verbose -ErrorVariable failed 4>&1
         $null = $reply.PowerShell.EndInvoke($reply.Handle); $reply.PowerShell.Dispose()
         $failed | Should -BeNullOrEmpty
         @($events | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*(429)*' }).Count | Should -Be 1
