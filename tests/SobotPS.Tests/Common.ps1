@@ -44,7 +44,7 @@ function Set-EmulatorFault($Emulator, [hashtable] $Fault) {
 
 function Get-EmulatorRequest($Emulator) { $all = Invoke-RestMethod "$($Emulator.BaseUri)/_emulator/requests"; $all }
 
-function Wait-Until([scriptblock] $Condition, [int] $TimeoutSec = 30) {
+function Wait-Until([scriptblock] $Condition, [int] $TimeoutSec = 60) {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     while (-not (& $Condition)) {
         if ([DateTime]::UtcNow -gt $deadline) { throw "Condition not met within $TimeoutSec s: $Condition" }

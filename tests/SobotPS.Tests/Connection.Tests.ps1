@@ -167,8 +167,10 @@ Describe 'Get-SobotConnection, Test-SobotConnection and Disconnect-Sobot' {
         try {
             $c = Connect-TestEmulator $other -PassThru
             Test-SobotConnection -Connection $c | Should -BeTrue
-            $other | Stop-SobotEmulator
+            # A new key pair made in the portal: the connection's keys are refused from now on.
+            $null = Invoke-RestMethod -Method Post "$($other.BaseUri)/_emulator/keys" -ContentType application/json -Body '{"access_key":"rotated-access","secret_key":"rotated-secret"}'
             Test-SobotConnection -Connection $c | Should -BeFalse
+            (Get-EmulatorRequest $other | Select-Object -Last 1).status | Should -Be 401
         }
         finally { $other | Stop-SobotEmulator }
     }

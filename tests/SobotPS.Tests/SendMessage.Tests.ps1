@@ -91,7 +91,9 @@ Describe 'Free-form sends' {
 
         It 'sends no caption key when no caption is given' {
             $null = Send-SobotImageMessage -CustomerNumber 919970585556 -Url 'https://cdn.example.com/logo.png'
-            (Get-EmulatorMessage $emulator)[0].body.PSObject.Properties.Name | Should -Not -Contain 'caption'
+            $body = @(Get-EmulatorMessage $emulator)[-1].body
+            $body.url | Should -Be 'https://cdn.example.com/logo.png'   # the message is there, so the next line has a body to look at
+            $body.PSObject.Properties.Name | Should -Not -Contain 'caption'
         }
 
         It 'refuses types the contract does not allow and captions over 1024 characters' {

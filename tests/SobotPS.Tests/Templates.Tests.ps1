@@ -140,6 +140,7 @@ Describe 'Sync-SobotTemplate' {
     }
 
     It 'is idempotent: a second run creates nothing' {
+        $null = Sync-SobotTemplate -Path $file -WarningAction SilentlyContinue   # the first run (a no-op when the test above made it)
         $before = (Get-SobotTemplate).Count
         $r = Sync-SobotTemplate -Path $file -WarningAction SilentlyContinue
         $r.Action | Should -Not -Contain 'Created'

@@ -124,7 +124,6 @@ Describe 'Every row accounted for' {
         $emulator2 = Start-TestEmulator -ArgumentList '--no-window', '--rate-limit', '2'
         try {
             Connect-TestEmulator $emulator2
-            Start-Sleep -Milliseconds 1100
             $rows = 1..8 | ForEach-Object { [pscustomobject]@{ Phone = '9199700{0:00000}' -f $_; Text = if ($_ -eq 3) { 'x' * 5000 } else { 'hi' } } }
             $null = $rows | Send-SobotTextMessage -ThrottleLimit 8 -MaximumRetryCount 0 -SummaryVariable limited -ErrorVariable errs -ErrorAction SilentlyContinue
             $limited.Total | Should -Be 8
@@ -229,20 +228,23 @@ Describe 'Scheduled runs' {
         $run.Output.Trim() | Should -Be '919970585556'
     }
 
-    It 'stops Connect-Sobot promptly on Ctrl+C' {
-        $slow = Start-TestEmulator -ArgumentList '--latency-ms', '20000'
+    It 'stops Connect-Sobot on Ctrl+C while its call waits for an answer' {
+        # A server that takes the call and never answers: Connect-Sobot can only end by being stopped.
+        $silent = Start-LoopbackListener
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($slow.BaseUri)'")
+            $arrived = $silent.Http.BeginGetContext($null, $null)
+            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri 'http://127.0.0.1:$($silent.Port)'")
             $handle = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 1500
-            $clock = [System.Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $clock.Elapsed.TotalSeconds | Should -BeLessThan 3
+            Wait-Until { $arrived.IsCompleted -or $handle.IsCompleted } -TimeoutSec 60   # the call is at the server
+            $handle.IsCompleted | Should -BeFalse
+            $stopping = $ps.BeginStop($null, $null)
+            $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(60)) | Should -BeTrue
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally {
             $ps.Dispose()
-            $slow | Stop-SobotEmulator
+            $silent.Http.Close()
         }
     }
 }
@@ -282,8 +284,7 @@ Describe 'A journal that cannot be fooled' {
         try {
             $null = $ps.AddScript("Import-Module '$ModuleManifest'; Connect-Sobot -AccessKey demo-access-key -SecretKey (ConvertTo-SecureString demo-secret-key -AsPlainText -Force) -BaseUri '$($emulator.BaseUri)'; Import-Csv '$csv' | Send-SobotTemplate -TemplateName order_update -BodyParameter { `$_.OrderId } -JournalPath '$journal' -ThrottleLimit 1 | Out-Null")
             $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while (@(Get-EmulatorMessage $emulator).Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Wait-Until { @(Get-EmulatorMessage $emulator).Count -ge 2 }   # the run holds the journal
             Get-ChildItem (Split-Path $journal) -Filter 'locked.journal*' | ForEach-Object Name | Should -Be 'locked.journal'
             { Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -JournalPath $journal } |
                 Should -Throw -ErrorId 'SobotJournalInUse,SobotPS.Commands.SendSobotTemplateCommand'

@@ -94,12 +94,14 @@ Describe 'Waits during a receiver outage' {
             $null = $ps.AddScript({
                     param($Manifest, $Connection)
                     Import-Module $Manifest
+                    $ProgressPreference = 'Continue'   # the wait's progress, once a second, says it is waiting
                     $q = [pscustomobject]@{ CustomerNumber = '919970590001'; MessageId = 'wamid.question'; SubmittedAt = [DateTimeOffset]::UtcNow }
-                    $null = $q | Wait-SobotReply -Connection $Connection -TimeoutSec 8 -ErrorAction SilentlyContinue -ErrorVariable late
+                    $null = $q | Wait-SobotReply -Connection $Connection -TimeoutSec 15 -ErrorAction SilentlyContinue -ErrorVariable late
                     $late
                 }).AddArgument($ModuleManifest).AddArgument($c)
             $handle = $ps.BeginInvoke()
-            Start-Sleep -Seconds 2
+            Wait-Until { $ps.Streams.Progress.Count -ge 1 -or $handle.IsCompleted }   # the wait is under way
+            $handle.IsCompleted | Should -BeFalse   # killed before its deadline, so the outage is what ends it
             Stop-Process -Id $own.ProcessId -Force
             $errors = @($ps.EndInvoke($handle))
         }
@@ -126,12 +128,13 @@ Describe 'Waits during a receiver outage' {
         $q = Send-SobotTemplate -Connection $c -CustomerNumber 919970590001 -TemplateName hello_world
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript({ param($Manifest, $Connection, $Question) Import-Module $Manifest; $Question | Wait-SobotReply -Connection $Connection -TimeoutSec 120 }).
+            # Its verbose lines say when it finds the receiver not answering, and answering again.
+            $null = $ps.AddScript({ param($Manifest, $Connection, $Question) Import-Module $Manifest; $ProgressPreference = 'Continue'; $Question | Wait-SobotReply -Connection $Connection -TimeoutSec 120 -Verbose }).
                 AddArgument($ModuleManifest).AddArgument($c).AddArgument($q)
             $handle = $ps.BeginInvoke()
-            Start-Sleep -Seconds 1
+            Wait-Until { $ps.Streams.Progress.Count -ge 1 -or $handle.IsCompleted }   # the wait is under way
             Stop-Process -Id $first.ProcessId -Force
-            Start-Sleep -Seconds 3      # down for several of the wait's attempts
+            Wait-Until { @($ps.Streams.Verbose | Where-Object Message -like '*not answering*').Count -ge 1 -or $handle.IsCompleted } -TimeoutSec 60   # the wait met the outage
             $second = Start-SobotReceiver -Path $path -Port $port -QueryPort $queryPort
             ($second.WebhookUrl | ConvertFrom-SecureString -AsPlainText) -eq $url | Should -BeTrue -Because 'a receiver restarted on the same store keeps its webhook URL (its token)'   # compared, never printed
             $null = $q | Send-SobotEmulatorReply $emu -Text 'still here'
@@ -139,6 +142,8 @@ Describe 'Waits during a receiver outage' {
             $answer.Text | Should -Be 'still here'
             $answer.QuestionMessageId | Should -Be $q.MessageId
             $ps.Streams.Error.Count | Should -Be 0
+            @($ps.Streams.Verbose | Where-Object Message -like '*not answering*').Count | Should -BeGreaterOrEqual 1
+            @($ps.Streams.Verbose | Where-Object Message -like '*answers again*').Count | Should -BeGreaterOrEqual 1
         }
         finally {
             $ps.Dispose()
@@ -170,6 +175,7 @@ Describe 'Waits during a receiver outage' {
     }
 }
 
+# While the one place stays held, a wait is turned away each time it asks and reads the reply only at its deadline.
 Describe 'A receiver at its --max-waits' {
     BeforeAll {
         # A receiver of its own that lets one long poll wait, started as a launcher does: secrets from its handshake line.
@@ -197,16 +203,24 @@ Describe 'A receiver at its --max-waits' {
             catch { [int]$_.Exception.Response.StatusCode -eq 429 }
         }
 
-        function Send-BusyInbound([string] $From, [string] $Text, [int] $DelayMs) {
-            $ps = [powershell]::Create()
+        function Send-BusyInbound([string] $From, [string] $Text) {
             $body = ConvertTo-Json -Depth 10 -Compress @(@{ field = 'messages'; value = @{ messages = @(@{ from = $From; id = "wamid.busy$([guid]::NewGuid().ToString('N'))"
                                 timestamp = "$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())"; type = 'text'; text = @{ body = $Text } }) } })
-            $null = $ps.AddScript({
-                    param($Uri, $Body, $DelayMs)
-                    Start-Sleep -Milliseconds $DelayMs
-                    Invoke-RestMethod -Method Post -Uri $Uri -ContentType 'application/json' -Body $Body
-                }).AddArgument($ready.webhookUrl).AddArgument($body).AddArgument($DelayMs)
-            [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
+            $null = Invoke-RestMethod -Method Post -Uri $ready.webhookUrl -ContentType 'application/json' -Body $body
+        }
+
+        # Runs a wait in another runspace and, once its verbose line says the receiver turned it away (429), sends the
+        # customer's message: the message arrives while the wait is kept out, whatever the machine's load.
+        function Invoke-TurnedAwayWait([scriptblock] $Wait, [string] $From, [string] $Text) {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript($Wait).AddArgument($ModuleManifest).AddArgument($busyConnection)
+                $handle = $ps.BeginInvoke()
+                Wait-Until { @($ps.Streams.Verbose | Where-Object Message -like '*(429)*').Count -ge 1 -or $handle.IsCompleted }
+                Send-BusyInbound -From $From -Text $Text
+                [pscustomobject]@{ Output = @($ps.EndInvoke($handle)); Verbose = @($ps.Streams.Verbose); Error = @($ps.Streams.Error) }
+            }
+            finally { $ps.Dispose() }
         }
     }
 
@@ -216,22 +230,17 @@ Describe 'A receiver at its --max-waits' {
     }
 
     It 'turns a poll over the bound away with 429; Wait-SobotReply waits it out, says so, and still returns the reply' {
-        $reply = Send-BusyInbound -From 919970590009 -Text 'yes' -DelayMs 1000
-        $answer = Wait-SobotReply -Connection $busyConnection -CustomerNumber 919970590009 -TimeoutSec 5 -Verbose -ErrorVariable failed 4>&1
-        $null = $reply.PowerShell.EndInvoke($reply.Handle); $reply.PowerShell.Dispose()
-        $failed | Should -BeNullOrEmpty
-        @($answer | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'The receiver has as many long polls waiting as it allows (429); the wait asks again in 1 s.' }).Count | Should -Be 1
-        $found = @($answer | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
-        $found.Count | Should -Be 1
-        $found[0].Text | Should -Be 'yes'
+        $run = Invoke-TurnedAwayWait { param($Manifest, $Connection) Import-Module $Manifest; Wait-SobotReply -Connection $Connection -CustomerNumber 919970590009 -TimeoutSec 8 -Verbose } 919970590009 'yes'
+        $run.Error | Should -BeNullOrEmpty
+        @($run.Verbose | Where-Object Message -like 'The receiver has as many long polls waiting as it allows (429); the wait asks again in 1 s.').Count | Should -Be 1
+        $run.Output.Count | Should -Be 1
+        $run.Output[0].Text | Should -Be 'yes'
     }
 
     It 'lets Get-SobotEvent -Wait wait out the 429 too and return what arrived' {
-        $reply = Send-BusyInbound -From 919970590010 -Text 'later' -DelayMs 1000
-        $events = Get-SobotEvent -Connection $busyConnection -CustomerNumber 919970590010 -Wait -TimeoutSec 4 -Verbose -ErrorVariable failed 4>&1
-        $null = $reply.PowerShell.EndInvoke($reply.Handle); $reply.PowerShell.Dispose()
-        $failed | Should -BeNullOrEmpty
-        @($events | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*(429)*' }).Count | Should -Be 1
-        @($events | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Text | Should -Be 'later'
+        $run = Invoke-TurnedAwayWait { param($Manifest, $Connection) Import-Module $Manifest; Get-SobotEvent -Connection $Connection -CustomerNumber 919970590010 -Wait -TimeoutSec 8 -Verbose } 919970590010 'later'
+        $run.Error | Should -BeNullOrEmpty
+        @($run.Verbose | Where-Object Message -like '*(429)*').Count | Should -Be 1
+        $run.Output.Text | Should -Be 'later'
     }
 }
