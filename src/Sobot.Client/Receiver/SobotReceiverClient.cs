@@ -55,9 +55,10 @@ namespace Sobot.Client.Receiver
             int waitMs = (int)Math.Max(0, Math.Min(MaximumWaitMilliseconds, wait.TotalMilliseconds));
             if (waitMs > 0) query.Append("&waitMs=").Append(waitMs.ToString(CultureInfo.InvariantCulture));
             if (filter?.Type != null) query.Append("&type=").Append(Uri.EscapeDataString(filter.Type));
-            if (filter?.CustomerNumbers != null)
-                foreach (var number in filter.CustomerNumbers) query.Append("&customerNumber=").Append(Uri.EscapeDataString(number));
-            if (filter?.MessageId != null) query.Append("&messageId=").Append(Uri.EscapeDataString(filter.MessageId));
+            if (filter != null)
+                foreach (var field in ReceiverQueryFields.All)
+                    foreach (var value in filter.ValuesOf(field) ?? Array.Empty<string>())
+                        query.Append('&').Append(field.Name).Append('=').Append(Uri.EscapeDataString(value));
             if (filter?.Since is DateTimeOffset since) query.Append("&since=").Append(since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
             var (_, body) = await SendAsync(HttpMethod.Get, query.ToString(), null, TimeSpan.FromMilliseconds(waitMs), cancellationToken).ConfigureAwait(false);
             return SobotReceiverEventReader.ReadPage(body);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sobot.Client.Receiver;
 using Sobot.Client.Validation;
 using Sobot.Receiver.Store;
 
@@ -42,29 +43,35 @@ public static class EventEndpoints
             }
             kind = k;
         }
-        var given = q["customerNumber"].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToList();
-        if (given.Count > EventQuery.MaxCustomerNumbers)
+        var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var field in ReceiverQueryFields.All)
         {
-            await ReceiverJson.WriteErrorAsync(context, 400, $"customerNumber may be given at most {EventQuery.MaxCustomerNumbers} times; got {given.Count}.");
-            return;
-        }
-        var numbers = new List<string>(given.Count);
-        foreach (string text in given)
-        {
-            if (PhoneNumberNormalizer.Canonical(text) is not string number)
+            // A field that takes one value reads the parameter as given (repeated, its values joined by commas, as ever).
+            var given = field.Many
+                ? q[field.Name].Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToList()
+                : NullIfEmpty(q[field.Name]) is string one ? [one] : new List<string>();
+            if (given.Count > ReceiverQueryFields.MaxValues)
             {
-                await ReceiverJson.WriteErrorAsync(context, 400, "customerNumber " + NumberKey.NotANumber(text));
+                await ReceiverJson.WriteErrorAsync(context, 400, $"{field.Name} may be given at most {ReceiverQueryFields.MaxValues} times; got {given.Count}.");
                 return;
             }
-            numbers.Add(number);
+            var normalised = new List<string>(given.Count);
+            foreach (string text in given)
+            {
+                if (field.Normalise(text) is not string value)
+                {
+                    await ReceiverJson.WriteErrorAsync(context, 400, field.Name + " " + field.Refusal(text));
+                    return;
+                }
+                normalised.Add(value);
+            }
+            if (normalised.Count > 0) values[field.Name] = normalised.Distinct(StringComparer.Ordinal).ToList();
         }
-        numbers = numbers.Distinct(StringComparer.Ordinal).ToList();
         var query = new EventQuery
         {
             After = after,
             Kind = kind,
-            CustomerNumbers = numbers.Count > 0 ? numbers : null,
-            MessageId = NullIfEmpty(q["messageId"]),
+            Values = values,
             Since = since,
             Limit = (int)limit,
         };

@@ -1,3 +1,4 @@
+using Sobot.Client.Receiver;
 using Sobot.Receiver.Store;
 
 namespace Sobot.Receiver.Query;
@@ -133,7 +134,8 @@ public sealed class LongPolls : BackgroundService
     {
         private readonly LongPolls _owner;
         private EventQuery? _query;
-        private HashSet<string>? _numbers;
+        /// <summary>For each queryable field the query filters on: its place in <see cref="EventKeys.Values"/> and the values that match.</summary>
+        private (int Index, HashSet<string> Values)[] _fields = [];
         private int _disposed;
 
         internal Poll(LongPolls owner) => _owner = owner;
@@ -145,7 +147,11 @@ public sealed class LongPolls : BackgroundService
         public void Watch(EventQuery query, long head)
         {
             _query = query;
-            _numbers = query.CustomerNumbers is { Count: > 0 } numbers ? new HashSet<string>(numbers, StringComparer.Ordinal) : null;
+            _fields = ReceiverQueryFields.All
+                .Select((field, index) => (index, values: query.ValuesOf(field)))
+                .Where(f => f.values != null)
+                .Select(f => (f.index, new HashSet<string>(f.values!, StringComparer.Ordinal)))
+                .ToArray();
             _owner.Watch(this, head);
         }
 
@@ -153,8 +159,7 @@ public sealed class LongPolls : BackgroundService
         internal bool Matches(EventKeys e) => _query is { } q
             && e.Seq > q.After
             && (q.Kind is not EventKind kind || e.Kind == kind)
-            && (_numbers is null || (e.CustomerNumber != null && _numbers.Contains(e.CustomerNumber)))
-            && (q.MessageId is null || string.Equals(e.MessageId, q.MessageId, StringComparison.Ordinal))
+            && _fields.All(f => e.Values[f.Index] is string value && f.Values.Contains(value))
             // In whole milliseconds, as the stores compare it.
             && (q.Since is not DateTimeOffset since || e.EffectiveAt.ToUnixTimeMilliseconds() >= since.ToUnixTimeMilliseconds());
 

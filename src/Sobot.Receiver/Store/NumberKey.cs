@@ -13,6 +13,5 @@ public static class NumberKey
         PhoneNumberNormalizer.Canonical(number) ?? throw new ArgumentException(NotANumber(number), nameof(number));
 
     /// <summary>The one wording of the refusal, for the store's exception and the query API's 400.</summary>
-    public static string NotANumber(string number) =>
-        $"'{number}' is not a phone number: up to {PhoneNumberNormalizer.MaxDigits} digits with the country code, optionally with a leading + and spaces, dashes or brackets.";
+    public static string NotANumber(string number) => Sobot.Client.Receiver.ReceiverQueryFields.NotANumber(number);
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Sobot.Client.Receiver;
 
 namespace Sobot.Receiver.Store;
 
@@ -12,7 +13,8 @@ internal static class StoreRows
     public const string StatusColumns = "message_id, status, status_time, seq, recipient_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at";
     public const string OptOutColumns = "customer_number, since, source";
     public const string LastInboundColumns = "customer_number, last_inbound_at, message_id";
-    public const string EventKeyColumns = "seq, kind, customer_number, message_id, effective_at";
+    /// <summary>seq, kind, effective_at, then the column of each queryable field (<see cref="ReceiverQueryFields.All"/>).</summary>
+    public static readonly string EventKeyColumns = "seq, kind, effective_at" + string.Concat(ReceiverQueryFields.All.Select(f => ", " + f.Column));
 
     public static StoredEvent Event(DbDataReader r)
     {
@@ -34,21 +36,31 @@ internal static class StoreRows
 
     /// <summary>
     /// The conditions of <see cref="IEventStore.ReadEventsAsync"/> that both dialects write alike, each with <c>@</c>
-    /// where its value goes (a store names or numbers the parameter). Only a list of several numbers is the stores' own
-    /// (SQLite's JSON array, PostgreSQL's array parameter). A new filter on an event column is one line here.
+    /// where its value goes (a store names or numbers the parameter): the kind, each queryable field given one value
+    /// (<see cref="ReceiverQueryFields"/>, in their order), the effective time. A field given several values is the
+    /// stores' own (<see cref="ManyValues"/>: SQLite's JSON array, PostgreSQL's array parameter).
     /// </summary>
     public static IEnumerable<(string Condition, object Value)> EventFilters(EventQuery query)
     {
         if (query.Kind is EventKind kind) yield return ("kind = @", kind.ToName());
-        if (query.CustomerNumbers is { Count: 1 } one) yield return ("customer_number = @", one[0]);
-        if (query.MessageId != null) yield return ("message_id = @", query.MessageId);
+        foreach (var field in ReceiverQueryFields.All)
+            if (query.ValuesOf(field) is { Count: 1 } one) yield return (field.Column + " = @", one[0]);
         if (query.Since is DateTimeOffset since) yield return ("effective_at >= @", since.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>The queryable fields the query gives several values, each with its column and values (any matches).</summary>
+    public static IEnumerable<(string Column, IReadOnlyList<string> Values)> ManyValues(EventQuery query)
+    {
+        foreach (var field in ReceiverQueryFields.All)
+            if (query.ValuesOf(field) is { Count: > 1 } several) yield return (field.Column, several);
     }
 
     public static EventKeys Keys(DbDataReader r)
     {
         EventKindNames.TryParse(r.GetString(1), out var kind);
-        return new EventKeys(r.GetInt64(0), kind, Text(r, 2), Text(r, 3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)));
+        var values = new string?[ReceiverQueryFields.All.Count];
+        for (int i = 0; i < values.Length; i++) values[i] = Text(r, 3 + i);
+        return new EventKeys(r.GetInt64(0), kind, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), values);
     }
 
     /// <summary>The statement of <see cref="IEventStore.ReadEventKeysAsync"/>, the same in both dialects but for the parameter names.</summary>

@@ -232,8 +232,8 @@ public sealed class PostgresEventStore : IEventStore
             sql.Append(" AND ").Append(condition.Replace("@", "$" + command.Parameters.Count, StringComparison.Ordinal));
         }
         foreach (var (condition, value) in StoreRows.EventFilters(query)) Filter(condition, new NpgsqlParameter { Value = value });
-        if (query.CustomerNumbers is { Count: > 1 } several)
-            Filter("customer_number = ANY(@)", new NpgsqlParameter { Value = several.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        foreach (var (column, several) in StoreRows.ManyValues(query))
+            Filter(column + " = ANY(@)", new NpgsqlParameter { Value = several.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(query.Limit, 1, EventQuery.MaxLimit) });
         sql.Append(" ORDER BY seq LIMIT $").Append(command.Parameters.Count);
         command.CommandText = sql.ToString();

@@ -177,11 +177,12 @@ public sealed class SqliteEventStore : IEventStore
             sql.Append(" AND ").Append(condition.Replace("@", name, StringComparison.Ordinal));
             command.Parameters.AddWithValue(name, value);
         }
-        if (query.CustomerNumbers is { Count: > 1 } several)
+        foreach (var (column, several) in StoreRows.ManyValues(query))
         {
-            // One JSON parameter however many numbers: SQLite caps bound variables, not array lengths.
-            sql.Append(" AND customer_number IN (SELECT value FROM json_each($customers))");
-            command.Parameters.AddWithValue("$customers", JsonSerializer.Serialize(several));
+            // One JSON parameter however many values: SQLite caps bound variables, not array lengths.
+            string name = "$f" + command.Parameters.Count;
+            sql.Append(" AND ").Append(column).Append(" IN (SELECT value FROM json_each(").Append(name).Append("))");
+            command.Parameters.AddWithValue(name, JsonSerializer.Serialize(several));
         }
         sql.Append(" ORDER BY seq LIMIT $limit");
         command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, EventQuery.MaxLimit));
