@@ -85,8 +85,8 @@ Describe 'Wait-SobotReply' {
         # The answer quotes the FIRST question: without its context the newest-question rule would give it to the second.
         $null = Send-SobotEmulatorReply $emulator -MessageId $first.MessageId -Text 'answer to one' -Context
         $a = $first, $second | Wait-SobotReply -First 1 -TimeoutSec 30
-        $a.ReplyToMessageId | Should -Be $first.MessageId
         $a.QuestionMessageId | Should -Be $first.MessageId
+        $a.ReplyToMessageId | Should -Be $first.MessageId
     }
 
     It 'ends with the first of three on-call numbers to answer, with -First 1' {
