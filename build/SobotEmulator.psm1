@@ -18,7 +18,7 @@ function Start-SobotEmulator {
         # Knobs by name, flag or JSON field: @{ FailedRate = 0.03; 'status-delay-ms' = 'sent=100,read=1000'; no_window = $true }.
         # A $true value passes a switch alone; $false leaves it out. 'dotnet Sobot.Emulator.dll --help' lists them all.
         [hashtable] $Knob = @{},
-        [int] $TimeoutSec = 30
+        [int] $TimeoutSec = 120
     )
     $dll = (Resolve-Path -LiteralPath $Path -ErrorAction Stop).Path
     $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')

@@ -11,9 +11,8 @@ public static class ReceiverJson
 
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Every time on the wire: UTC, ISO 8601, milliseconds, Z.</summary>
-    public static string? Time(DateTimeOffset? value) =>
-        value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Every time on the wire, in the one format the client declares for event fields (UTC, ISO 8601, milliseconds, Z).</summary>
+    public static string? Time(DateTimeOffset? value) => Sobot.Client.Webhooks.ReceiverEventFields.FormatTime(value);
 
     public static IResult Error(int code, string message) => Results.Json(new { message, code }, Options, statusCode: code);
 

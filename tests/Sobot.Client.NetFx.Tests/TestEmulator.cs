@@ -104,8 +104,8 @@ namespace Sobot.Client.Tests
                 // The first line: "Sobot emulator listening on http://127.0.0.1:<port>". A generous deadline: the
                 // machine may be busy; a start that fails shows what the emulator printed.
                 var firstLine = Task.Run(() => process.StandardOutput.ReadLine());
-                if (!firstLine.Wait(TimeSpan.FromSeconds(60)) || firstLine.Result is not string line)
-                    throw new InvalidOperationException("The emulator did not say where it listens within 60 s.");
+                if (!firstLine.Wait(TimeSpan.FromSeconds(120)) || firstLine.Result is not string line)
+                    throw new InvalidOperationException("The emulator did not say where it listens within 120 s.");
                 const string marker = "listening on ";
                 int at = line.IndexOf(marker, StringComparison.Ordinal);
                 if (at < 0) throw new InvalidOperationException("Unexpected first line from the emulator: " + line);

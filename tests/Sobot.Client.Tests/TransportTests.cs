@@ -131,7 +131,7 @@ namespace Sobot.Client.Tests
         {
             foreach (var stack in Stacks())
             {
-                using var stalled = StalledServer(out _);
+                using var stalled = StalledServer();
                 var ex = await PostFails(stack, stalled.HttpUri, retries: 0, TimeSpan.FromSeconds(2));
                 Assert.True(ex.StatusCode == 200, stack + ": " + ex.Message);
                 Assert.Contains("body could not be read", ex.Message);
@@ -144,12 +144,13 @@ namespace Sobot.Client.Tests
         {
             foreach (var stack in Stacks())
             {
-                using var stalled = StalledServer(out var headersSent);
-                using var client = Client(stack, stalled.HttpUri, TimeSpan.FromMinutes(10), retries: 0);
+                using var stalled = StalledServer();
+                using var client = Client(stack, stalled.HttpUri, TimeSpan.FromMinutes(10), retries: 0, SignalsHeaders(stack, out var headersRead));
                 using var stop = new CancellationTokenSource();
                 var call = client.SendRawAsync(HttpMethod.Post, "v1/messages", "{}", stop.Token);
-                Assert.True(headersSent.Wait(Deadline), stack + ": the server never saw the request");
-                Thread.Sleep(200); // let the client take the headers, so the read in progress is the body's
+                // Cancelled once the client holds the headers: the read in progress is the body's.
+                Assert.True(headersRead.Wait(Deadline), stack + ": the client never got the response headers");
+                Assert.False(call.IsCompleted, stack + ": the call ended before it was cancelled");
                 stop.Cancel();
                 await FailsWithinDeadline<OperationCanceledException>(call, stack);
             }
@@ -160,19 +161,20 @@ namespace Sobot.Client.Tests
         {
             foreach (var stack in Stacks())
             {
-                using (var stalled = StalledServer(out _))
+                using (var stalled = StalledServer())
                 using (var receiver = Receiver(stack, stalled.HttpUri, TimeSpan.FromSeconds(2)))
                 {
                     var ex = await FailsWithinDeadline<SobotReceiverException>(receiver.GetEventsAsync(null, 0, 10, TimeSpan.Zero), stack);
                     Assert.Contains("could not be read", ex.Message);
                 }
-                using (var stalled = StalledServer(out var headersSent))
-                using (var receiver = Receiver(stack, stalled.HttpUri, TimeSpan.FromMinutes(10)))
+                using (var stalled = StalledServer())
+                using (var receiver = Receiver(stack, stalled.HttpUri, TimeSpan.FromMinutes(10), SignalsHeaders(stack, out var headersRead)))
                 using (var stop = new CancellationTokenSource())
                 {
                     var call = receiver.GetEventsAsync(null, 0, 10, TimeSpan.FromSeconds(30), stop.Token);
-                    Assert.True(headersSent.Wait(Deadline), stack + ": the receiver never saw the request");
-                    Thread.Sleep(200);
+                    // Cancelled once the client holds the headers: the read in progress is the body's.
+                    Assert.True(headersRead.Wait(Deadline), stack + ": the client never got the response headers");
+                    Assert.False(call.IsCompleted, stack + ": the long poll ended before it was cancelled");
                     stop.Cancel();
                     await FailsWithinDeadline<OperationCanceledException>(call, stack);
                 }
@@ -413,31 +415,38 @@ namespace Sobot.Client.Tests
             return handler;
         }
 
-        private SobotClient Client(string stack, Uri baseUri, TimeSpan timeout, int retries) =>
+        /// <summary>
+        /// The stack's handler (for the default stack the client's own, as SobotHttpHandler.Create builds it) under one
+        /// that sets <paramref name="headersRead"/> when a response's headers have reached the client: the body follows.
+        /// </summary>
+        private HttpMessageHandler SignalsHeaders(string stack, out ManualResetEventSlim headersRead)
+        {
+            var handler = new HeadersSignal(HandlerFor(stack) ?? SobotHttpHandler.Create(null, null, false));
+            _owned.Add(handler);
+            headersRead = handler.Read;
+            return handler;
+        }
+
+        private SobotClient Client(string stack, Uri baseUri, TimeSpan timeout, int retries, HttpMessageHandler? handler = null) =>
             new SobotClient(new SobotClientOptions(new SobotCredential("transport-access", Secure("transport-secret")))
             {
                 BaseUri = baseUri,
                 Timeout = timeout,
                 MaximumRetryCount = retries,
-                Handler = HandlerFor(stack),
+                Handler = handler ?? HandlerFor(stack),
             });
 
-        private SobotReceiverClient Receiver(string stack, Uri queryUri, TimeSpan timeout) =>
-            new SobotReceiverClient(new SobotReceiverOptions(queryUri, Secure("transport-query-key")) { Timeout = timeout, Handler = HandlerFor(stack) });
+        private SobotReceiverClient Receiver(string stack, Uri queryUri, TimeSpan timeout, HttpMessageHandler? handler = null) =>
+            new SobotReceiverClient(new SobotReceiverOptions(queryUri, Secure("transport-query-key")) { Timeout = timeout, Handler = handler ?? HandlerFor(stack) });
 
         /// <summary>Answers 200 with headers and the start of a 100-byte body, then nothing until the test ends.</summary>
-        private static TransportTestServer StalledServer(out ManualResetEventSlim headersSent)
-        {
-            var sent = new ManualResetEventSlim();
-            headersSent = sent;
-            return new TransportTestServer(c =>
+        private static TransportTestServer StalledServer() =>
+            new TransportTestServer(c =>
             {
                 if (c.ReadRequest() is null) return;
                 c.Write(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"events\":["));
-                sent.Set();
                 c.ReadSome(); // blocks until the client closes (or the server is disposed)
             });
-        }
 
         /// <summary>One POST through a client for <paramref name="stack"/>, which must fail with a SobotApiException within the deadline.</summary>
         private async Task<SobotApiException> PostFails(string stack, Uri baseUri, int retries, TimeSpan? timeout = null)
@@ -512,6 +521,27 @@ namespace Sobot.Client.Tests
             foreach (char c in text) secure.AppendChar(c);
             secure.MakeReadOnly();
             return secure;
+        }
+
+        /// <summary>Sets <see cref="Read"/> once the handler below has returned a response: its headers are in, its body not yet read.</summary>
+        private sealed class HeadersSignal : DelegatingHandler
+        {
+            public HeadersSignal(HttpMessageHandler inner) : base(inner) { }
+
+            public ManualResetEventSlim Read { get; } = new ManualResetEventSlim();
+
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                Read.Set();
+                return response;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) Read.Dispose();
+                base.Dispose(disposing);
+            }
         }
 
         private sealed class Capture : HttpMessageHandler

@@ -53,7 +53,7 @@ public sealed class ChildReceiver : IDisposable
         string? line;
         try
         {
-            line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120));
             if (line == null) throw new InvalidOperationException("The receiver closed stdout without a handshake line: " + stderr);
         }
         catch

@@ -22,6 +22,39 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
         return store;
     }
 
+    /// <summary>Releases a held commit when the test ends, passed or failed, before the stores are disposed.</summary>
+    private sealed class ReleaseOnExit(TaskCompletionSource release) : IDisposable
+    {
+        public void Dispose() => release.TrySetResult();
+    }
+
+    /// <summary>Polls a condition until it holds; fails with <paramref name="what"/> after a generous deadline.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Within 60 s: {what}.");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<long> ScalarAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Sessions of this database waiting for an advisory lock (the seq lock is one).</summary>
+    private static Task<long> AdvisoryLockWaitersAsync(string database) => ScalarAsync(database,
+        "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted");
+
+    /// <summary>Backends connected to this database other than the asking one.</summary>
+    private static Task<long> OtherBackendsAsync(string database) => ScalarAsync(database,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+
     /// <summary>
     /// The case a plain sequence gets wrong: A takes a seq and is slow to commit, B commits after it. A reader that
     /// looks while A is still open must not be able to move its cursor past A's event. With seqs taken under the seq
@@ -44,11 +77,15 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
             },
         });
         await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        // A failed check must not leave A waiting forever: its store's disposal waits for its commit.
+        using var releaseOnExit = new ReleaseOnExit(release);
 
         var appendA = a.AppendAsync(Delivery(Payloads.Inbound("wamid.LATE", "911", "first to take a seq")));
         await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var appendB = b.AppendAsync(Delivery(Payloads.Inbound("wamid.EARLY", "922", "second")));
-        await Task.Delay(300);
+        // Not a pause: wait until B is seen queued behind A's advisory lock in PostgreSQL, or has (wrongly) committed.
+        await WaitUntilAsync(async () => appendB.IsCompleted || await AdvisoryLockWaitersAsync(database) > 0,
+            "B neither committed nor waited on an advisory lock");
         Assert.False(appendB.IsCompleted, "B committed while A held a seq: a reader could now pass A's event");
         var cursor = await b.ReadEventsAsync(new EventQuery());
         Assert.Empty(cursor);
@@ -66,7 +103,7 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
     /// refused (503), never acknowledged.
     /// </summary>
     [Fact]
-    public async Task A_receiver_frozen_while_holding_the_seq_lock_holds_the_others_up_only_briefly()
+    public async Task A_receiver_frozen_while_holding_the_seq_lock_is_cut_off_by_the_stuck_transaction_timeout_and_the_others_go_on()
     {
         string database = await cluster.CreateDatabaseAsync();
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,11 +120,14 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
             },
         });
         await using var other = await OpenAsync(new PostgresStoreOptions(database));
+        using var releaseOnExit = new ReleaseOnExit(release);
         var stuck = frozen.AppendAsync(Delivery(Payloads.Inbound("wamid.FROZEN", "911", "never acknowledged")));
         await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var clock = Stopwatch.StartNew();
-        await other.AppendAsync(Delivery(Payloads.Inbound("wamid.OTHER", "922", "goes on"))).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.InRange(clock.ElapsedMilliseconds, 500, 4000);
+        // The frozen one is released only after this: the other's commit can only come from PostgreSQL ending the frozen
+        // transaction. The deadline is generous (a busy machine); the lower bound shows the other really waited for it.
+        await other.AppendAsync(Delivery(Payloads.Inbound("wamid.OTHER", "922", "goes on"))).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(clock.ElapsedMilliseconds >= 500, $"the other committed after {clock.ElapsedMilliseconds} ms: it did not wait for the seq lock");
         release.SetResult();
         await Assert.ThrowsAsync<StoreUnavailableException>(() => stuck);
         Assert.Equal(["wamid.OTHER"], (await other.ReadEventsAsync(new EventQuery())).Select(e => e.MessageId));
@@ -112,8 +152,10 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
         var seen = new List<string>();
         long after = 0;
         var reading = Stopwatch.StartNew();
-        while (seen.Count < total && reading.Elapsed < TimeSpan.FromSeconds(60))
+        while (seen.Count < total)
         {
+            if (reading.Elapsed > TimeSpan.FromSeconds(120))
+                Assert.Fail($"The cursor saw {seen.Count} of {total} events in 120 s (writers done: {writers.All(w => w.IsCompleted)}; last seq {after}).");
             var page = await a.ReadEventsAsync(new EventQuery { After = after, Limit = 50 });
             foreach (var e in page)
             {
@@ -243,33 +285,42 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
     public async Task Stops_and_starts_stored_concurrently_through_two_receivers_end_at_each_numbers_latest_word()
     {
         string database = await cluster.CreateDatabaseAsync();
-        await using var a = await OpenAsync(new PostgresStoreOptions(database));
-        await using var b = await OpenAsync(new PostgresStoreOptions(database));
-        var random = new Random(7);
-        var messages = Enumerable.Range(0, 400)
-            .Select(i => (Id: $"wamid.C{i}", Number: $"9190000000{i % 8}", Stop: random.Next(2) == 0, Time: 1_700_000_000L + i))
-            .OrderBy(_ => random.Next()).ToList();
-        var stores = new[] { a, b };
-        await Task.WhenAll(messages.Select((m, i) => Task.Run(async () =>
+        var a = await OpenAsync(new PostgresStoreOptions(database));
+        var b = await OpenAsync(new PostgresStoreOptions(database));
+        try
         {
-            var store = stores[i % 2];
-            // Queued together, so batches hold all three kinds of write in every order.
-            await Task.WhenAll(
-                store.RemoveOptOutAsync("15550000000"),
-                store.AppendAsync(Delivery(Payloads.Inbound(m.Id, m.Number, m.Stop ? "STOP" : "START", m.Time))),
-                store.SetConsumerAsync("follower", i));
-        })));
-        foreach (var number in messages.GroupBy(m => m.Number))
+            var random = new Random(7);
+            var messages = Enumerable.Range(0, 400)
+                .Select(i => (Id: $"wamid.C{i}", Number: $"9190000000{i % 8}", Stop: random.Next(2) == 0, Time: 1_700_000_000L + i))
+                .OrderBy(_ => random.Next()).ToList();
+            var stores = new[] { a, b };
+            await Task.WhenAll(messages.Select((m, i) => Task.Run(async () =>
+            {
+                var store = stores[i % 2];
+                // Queued together, so batches hold all three kinds of write in every order.
+                await Task.WhenAll(
+                    store.RemoveOptOutAsync("15550000000"),
+                    store.AppendAsync(Delivery(Payloads.Inbound(m.Id, m.Number, m.Stop ? "STOP" : "START", m.Time))),
+                    store.SetConsumerAsync("follower", i));
+            })));
+            foreach (var number in messages.GroupBy(m => m.Number))
+            {
+                var latest = number.MaxBy(m => m.Time);
+                var optOut = await a.GetOptOutAsync(number.Key);
+                if (latest.Stop) Assert.NotNull(optOut);
+                else Assert.Null(optOut);
+                Assert.Equal(latest.Id, Assert.Single(await b.GetLastInboundAsync([number.Key])).MessageId);
+            }
+        }
+        finally
         {
-            var latest = number.MaxBy(m => m.Time);
-            var optOut = await a.GetOptOutAsync(number.Key);
-            if (latest.Stop) Assert.NotNull(optOut);
-            else Assert.Null(optOut);
-            Assert.Equal(latest.Id, Assert.Single(await b.GetLastInboundAsync([number.Key])).MessageId);
+            await a.DisposeAsync();
+            await b.DisposeAsync();
         }
         // A deadlock would have been broken by PostgreSQL and the batch retried, so it would not fail a write: look
-        // for it in the database's statistics (which its backends report within about a second).
-        await Task.Delay(1500);
+        // for it in the database's statistics. Not after a pause: a backend flushes its statistics as it exits, before
+        // it leaves pg_stat_activity (PostgreSQL 15 on), so once the stores' backends are gone their counts are in.
+        await WaitUntilAsync(async () => await OtherBackendsAsync(database) == 0, "the closed stores' backends did not exit");
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var deadlocks = new NpgsqlCommand("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", connection);

@@ -73,6 +73,10 @@ public sealed class CmdletMetadataTests : IDisposable
     public void Exactly_the_cmdlets_that_change_something_support_WhatIf_and_Confirm_and_removals_ask_first()
     {
         var cmdlets = _ps.Cmdlets();
+        // A new cmdlet with a verb that changes something belongs in Changing: adding it without -WhatIf fails here.
+        var changingVerbs = new[] { "Send", "Add", "Set", "Sync", "Invoke", "Remove", "Start", "Stop" };
+        var unlisted = cmdlets.Where(c => changingVerbs.Contains(c.Verb) && !Changing.Contains(c.Name)).Select(c => c.Name).ToList();
+        Assert.True(unlisted.Count == 0, "Changing lacks: " + string.Join(", ", unlisted));
         var supporting = cmdlets.Where(c => c.Parameters.ContainsKey("WhatIf")).Select(c => c.Name).ToList();
         Assert.Equal(Changing.OrderBy(n => n, StringComparer.Ordinal), supporting);
         foreach (var c in cmdlets)

@@ -43,37 +43,6 @@ Describe 'The module manifest' {
         Test-Path (Join-Path $RepoRoot 'CHANGELOG.md') | Should -BeTrue
         Test-Path (Join-Path $RepoRoot 'LICENSE') | Should -BeTrue
     }
-
-    It 'uses approved verbs only' {
-        $approved = (Get-Verb).Verb
-        Get-Command -Module SobotPS | ForEach-Object { $_.Verb | Should -BeIn $approved }
-    }
-
-    It 'declares an output type on every cmdlet' {
-        Get-Command -Module SobotPS | ForEach-Object { $_.OutputType.Count | Should -BeGreaterThan 0 -Because $_.Name }
-    }
-
-    It 'supports -WhatIf on every cmdlet that changes something' {
-        $changing = @(Get-Command -Module SobotPS -Verb Send, Add, Set, Sync, Invoke, Remove, Start, Stop) + (Get-Command New-SobotTemplate, Get-SobotCampaignReport)
-        $changing.Count | Should -Be 22
-        $changing | ForEach-Object { $_.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because $_.Name }
-    }
-
-    It 'takes -Connection on every cmdlet that calls the API' {
-        $offline = 'Connect-Sobot', 'Disconnect-Sobot', 'Get-SobotConnection', 'Start-SobotReceiver', 'Stop-SobotReceiver', 'Get-SobotReceiver', 'ConvertFrom-SobotWebhook', 'New-SobotListRow', 'New-SobotListSection', 'New-SobotProductSection'
-        Get-Command -Module SobotPS | Where-Object Name -notin $offline | ForEach-Object {
-            $_.Parameters.ContainsKey('Connection') | Should -BeTrue -Because $_.Name
-        }
-    }
-
-    It 'binds -CustomerNumber by property name with the documented aliases on every Send cmdlet' {
-        Get-Command -Module SobotPS -Verb Send | ForEach-Object {
-            $p = $_.Parameters['CustomerNumber']
-            $p.Attributes.Where({ $_ -is [Parameter] }).ValueFromPipelineByPropertyName | Should -Contain $true
-            $p.Aliases | Should -Be @('customer_number', 'Mobile', 'Phone', 'PhoneNumber', 'Number')
-            $_.Parameters['CustomerName'].Aliases | Should -Be @('customer_name', 'Name')
-        }
-    }
 }
 
 Describe 'Connect-Sobot' {
@@ -240,18 +209,6 @@ Describe 'Networks people have' {
 }
 
 Describe 'Views and completion' {
-    It 'has a table and a list view for every output type, and no view shows a key' {
-        $formats = Get-FormatData -TypeName 'SobotPS.*', 'Sobot.Client.*' -PowerShellVersion $PSVersionTable.PSVersion
-        $types = Get-Command -Module SobotPS | ForEach-Object { $_.OutputType.Name } | Where-Object { $_ -like 'Sobot*' } | Sort-Object -Unique
-        foreach ($t in $types) {
-            $views = @($formats | Where-Object { $_.TypeNames -contains $t }).FormatViewDefinition
-            ($views.Control | ForEach-Object { $_.GetType().Name }) | Should -Contain 'TableControl' -Because $t
-            ($views.Control | ForEach-Object { $_.GetType().Name }) | Should -Contain 'ListControl' -Because $t
-        }
-        $xml = Get-Content -Raw (Join-Path (Split-Path $ModuleManifest) 'SobotPS.Format.ps1xml')
-        $xml | Should -Not -Match 'Secret|Credential'
-    }
-
     It 'completes file paths for -Path and -JournalPath, and enum values' {
         $dir = Join-Path $TestDrive 'complete'
         $null = New-Item -ItemType Directory $dir

@@ -82,10 +82,11 @@ Describe 'Wait-SobotReply' {
     It 'lets the WhatsApp reply context decide which question is answered' {
         $first = Send-SobotTextMessage -CustomerNumber 919970585558 -Message 'Question one'
         $second = Send-SobotTextMessage -CustomerNumber 919970585558 -Message 'Question two'
-        $null = Send-SobotEmulatorReply $emulator -MessageId $second.MessageId -Text 'answer to two' -Context
-        $a = $first, $second | Wait-SobotReply -First 1 -TimeoutSec 10
-        $a.QuestionMessageId | Should -Be $second.MessageId
-        $a.ReplyToMessageId | Should -Be $second.MessageId
+        # The answer quotes the FIRST question: without its context the newest-question rule would give it to the second.
+        $null = Send-SobotEmulatorReply $emulator -MessageId $first.MessageId -Text 'answer to one' -Context
+        $a = $first, $second | Wait-SobotReply -First 1 -TimeoutSec 30
+        $a.QuestionMessageId | Should -Be $first.MessageId
+        $a.ReplyToMessageId | Should -Be $first.MessageId
     }
 
     It 'ends with the first of three on-call numbers to answer, with -First 1' {
