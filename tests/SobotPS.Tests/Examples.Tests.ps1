@@ -219,12 +219,13 @@ Describe 'examples that listen, run as a scheduled task' {
 
         It 'exits 3, not 2, when its receiver goes away during the wait' {
             # A receiver of its own, stopped once the question is out; the fallback template asks though this
-            # receiver has never seen the number write.
+            # receiver has never seen the number write. The script's wait must still be running when the receiver
+            # stops (else it ends 2, "no answer"), so it gets 20 s: room for a loaded machine to stop the receiver.
             $own = Start-SobotReceiver -Path (Join-Path $TestDrive 'goes-away/events.db')
             $gone = $environment.Clone()
             $gone.SOBOT_RECEIVER_URI = "$($own.QueryUrl)"
             $gone.SOBOT_RECEIVER_KEY = $own.QueryKey | ConvertFrom-SecureString -AsPlainText
-            $run = Start-Example 'Request-Approval.ps1' @('-Phone', '919970589008', '-TimeoutSec', '8', '-FallbackTemplate', 'order_update') $gone
+            $run = Start-Example 'Request-Approval.ps1' @('-Phone', '919970589008', '-TimeoutSec', '20', '-FallbackTemplate', 'order_update') $gone
             Wait-Until { (Get-Question '919970589008').Count -ge 1 } -TimeoutSec 60
             $own | Stop-SobotReceiver
             $result = Complete-Example $run
