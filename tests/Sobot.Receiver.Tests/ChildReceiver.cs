@@ -10,6 +10,9 @@ namespace Sobot.Receiver.Tests;
 /// </summary>
 public sealed class ChildReceiver : IDisposable
 {
+    /// <summary>How long a start may take before its handshake line is given up on (a hang, not a speed: generous).</summary>
+    public static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
+
     private readonly Process _process;
     private readonly StringBuilder _stderr;
 
@@ -53,7 +56,7 @@ public sealed class ChildReceiver : IDisposable
         string? line;
         try
         {
-            line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120));
+            line = await process.StandardOutput.ReadLineAsync().WaitAsync(StartDeadline);
             if (line == null) throw new InvalidOperationException("The receiver closed stdout without a handshake line: " + stderr);
         }
         catch

@@ -93,7 +93,7 @@ public abstract class EventStoreContract
         await using var store = await OpenAsync();
         var next = store.Commits.NextCommit;
         var append = store.AppendAsync(Delivery(Payloads.Inbound("wamid.S", "911", "hi")));
-        await next.WaitAsync(TimeSpan.FromSeconds(10));
+        await next.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Single(await store.ReadEventsAsync(new EventQuery()));
         await append;
         var quiet = store.Commits.NextCommit;

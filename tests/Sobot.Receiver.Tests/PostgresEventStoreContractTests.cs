@@ -14,7 +14,7 @@ public sealed class PostgresEventStoreContractTests(PostgresCluster cluster) : E
         _connectionString ??= await cluster.CreateDatabaseAsync();
         var store = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(_connectionString));
         // The listener pulses once when it first listens; wait for it so that pulse cannot be taken for a commit.
-        await store.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        await store.Listening.WaitAsync(TimeSpan.FromSeconds(60));
         return store;
     }
 }

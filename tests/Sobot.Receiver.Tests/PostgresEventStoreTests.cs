@@ -18,7 +18,7 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
     private static async Task<PostgresEventStore> OpenAsync(PostgresStoreOptions options)
     {
         var store = await PostgresEventStore.OpenAsync(options);
-        await store.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        await store.Listening.WaitAsync(TimeSpan.FromSeconds(60));
         return store;
     }
 
@@ -81,7 +81,7 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
         using var releaseOnExit = new ReleaseOnExit(release);
 
         var appendA = a.AppendAsync(Delivery(Payloads.Inbound("wamid.LATE", "911", "first to take a seq")));
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var appendB = b.AppendAsync(Delivery(Payloads.Inbound("wamid.EARLY", "922", "second")));
         // Not a pause: wait until B is seen queued behind A's advisory lock in PostgreSQL, or has (wrongly) committed.
         await WaitUntilAsync(async () => appendB.IsCompleted || await AdvisoryLockWaitersAsync(database) > 0,
@@ -91,7 +91,7 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
         Assert.Empty(cursor);
 
         release.SetResult();
-        await Task.WhenAll(appendA, appendB).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(appendA, appendB).WaitAsync(TimeSpan.FromSeconds(60));
         var events = await b.ReadEventsAsync(new EventQuery());
         Assert.Equal(["wamid.LATE", "wamid.EARLY"], events.Select(e => e.MessageId));
         Assert.True(events[0].Seq < events[1].Seq);
@@ -122,7 +122,7 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
         await using var other = await OpenAsync(new PostgresStoreOptions(database));
         using var releaseOnExit = new ReleaseOnExit(release);
         var stuck = frozen.AppendAsync(Delivery(Payloads.Inbound("wamid.FROZEN", "911", "never acknowledged")));
-        await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var clock = Stopwatch.StartNew();
         // The frozen one is released only after this: the other's commit can only come from PostgreSQL ending the frozen
         // transaction. The deadline is generous (a busy machine); the lower bound shows the other really waited for it.

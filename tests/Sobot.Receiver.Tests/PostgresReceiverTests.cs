@@ -21,7 +21,7 @@ public sealed class PostgresReceiverTests(PostgresCluster cluster, ITestOutputHe
             o.UsePostgres = true;
             o.ConnectionString = connectionString;
         });
-        await ((PostgresEventStore)receiver.Host.Store).Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        await ((PostgresEventStore)receiver.Host.Store).Listening.WaitAsync(TimeSpan.FromSeconds(60));
         return receiver;
     }
 
@@ -172,7 +172,9 @@ public sealed class PostgresReceiverTests(PostgresCluster cluster, ITestOutputHe
         const int posters = 32;
         int total = Soak.Events(usual: 2_000, full: 20_000);
         // Deadlines for a hang, not for speed: generous, and longer for more events.
-        var postsDeadline = Soak.Deadline(total);
+        // The posts wait for the two restarts of A too (they are held until each kill), so each restart's own
+        // deadline is added.
+        var postsDeadline = Soak.Deadline(total) + 2 * ChildReceiver.StartDeadline;
         var readDeadline = postsDeadline + TimeSpan.FromSeconds(30);
         string database = await cluster.CreateDatabaseAsync();
         var environment = new Dictionary<string, string>(ChildReceiver.Secrets) { [ReceiverOptions.ConnectionStringVariable] = database };

@@ -106,7 +106,7 @@ public class QueryApiTests
     }
 
     [Fact]
-    public async Task A_long_poll_is_answered_by_the_commit_of_a_matching_event()
+    public async Task A_long_poll_answers_with_the_matching_event_alone_not_with_another()
     {
         await using var r = await Receiver.StartAsync();
         await r.DeliverAsync(Payloads.Inbound("wamid.OLD", "911111111111", "before"));

@@ -246,23 +246,24 @@ Describe 'Crash and resume' {
 
 Describe 'Faults' {
     It 'accounts for every row under 500s, dropped connections and a rate limit, and never doubles a message' {
-        # 50 calls a second: 400 rows meet the limit (429s) without taking long.
-        $emulator = Start-TestEmulator -ArgumentList '--rate-limit', '50', '--seed', '7'
+        # 20 calls a second: 200 rows meet the limit (429s) unless the client sends slower than 20 a second, which
+        # even a machine kept busy by a CPU hog does not (the bucket holds 20).
+        $emulator = Start-TestEmulator -ArgumentList '--rate-limit', '20', '--seed', '7'
         try {
             Connect-TestEmulator $emulator
             Set-EmulatorFault $emulator @{ fail_rate = 0.05; drop_rate = 0.02 }
             $csv = Join-Path $TestDrive 'faults.csv'
             $journal = Join-Path $TestDrive 'faults.journal'
-            New-TestCsv $csv 400
+            New-TestCsv $csv 200
             $r = Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -JournalPath $journal -ErrorVariable errs -ErrorAction SilentlyContinue
 
             $records = Get-SobotJournal $journal
-            $records.Count | Should -Be 400
+            $records.Count | Should -Be 200
             @($records | Where-Object State -eq Pending).Count | Should -Be 0
             $sent = @($records | Where-Object State -eq Sent)
             $unknown = @($records | Where-Object State -eq Unknown)
             $failed = @($records | Where-Object State -eq Failed)
-            ($sent.Count + $unknown.Count + $failed.Count) | Should -Be 400
+            ($sent.Count + $unknown.Count + $failed.Count) | Should -Be 200
             $r.Count | Should -Be $sent.Count
             $errs.Count | Should -Be ($unknown.Count + $failed.Count)
             $unknown.Count | Should -BeGreaterThan 0   # the 500s and drops

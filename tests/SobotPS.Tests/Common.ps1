@@ -6,6 +6,8 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 # for this process and the scheduled runs it starts: on Linux .NET reads it from XDG_DATA_HOME.
 $env:XDG_DATA_HOME = Join-Path $TestDrive 'data'
 $script:ModuleManifest = Join-Path $RepoRoot 'out/SobotPS/SobotPS.psd1'
+# Completers that ask a server give up after 1-2 s for users; on a loaded machine a slow answer is not "none".
+$env:SOBOT_COMPLETER_TIMEOUT_SEC = '60'
 if (-not (Test-Path $ModuleManifest)) { throw "Build first: $ModuleManifest is missing (dotnet pwsh ./build.ps1 -Task Build)." }
 Import-Module (Join-Path $RepoRoot 'build/SobotEmulator.psm1') -Force
 Import-Module $ModuleManifest -Force

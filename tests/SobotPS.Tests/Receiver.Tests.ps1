@@ -216,6 +216,8 @@ Describe 'The receiver of a session' {
             # The attached one is gone, so the session's end has been acted on: the detached one still runs.
             Get-Process -Id $detachedPid -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty
             (Get-SobotReceiver | Where-Object ProcessId -eq $detachedPid).Detached | Should -BeTrue
+            # And not by luck of timing: the detached one was never told to watch the session's process.
+            if ($IsLinux) { (Get-Content -Raw "/proc/$detachedPid/cmdline") -split "`0" | Should -Not -Contain '--exit-with-pid' }
         }
         finally { if ($detachedPid) { Stop-Process -Id $detachedPid -Force -ErrorAction SilentlyContinue } }
     }

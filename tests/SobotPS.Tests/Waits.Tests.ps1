@@ -176,6 +176,8 @@ Describe 'Waits during a receiver outage' {
 }
 
 # While the one place stays held, a wait is turned away each time it asks and reads the reply only at its deadline.
+# So each wait below gets 20 s: the reply, posted once the wait says it was turned away, must be stored by then,
+# and each test spends those 20 s.
 Describe 'A receiver at its --max-waits' {
     BeforeAll {
         # A receiver of its own that lets one long poll wait, started as a launcher does: secrets from its handshake line.
@@ -230,7 +232,7 @@ Describe 'A receiver at its --max-waits' {
     }
 
     It 'turns a poll over the bound away with 429; Wait-SobotReply waits it out, says so, and still returns the reply' {
-        $run = Invoke-TurnedAwayWait { param($Manifest, $Connection) Import-Module $Manifest; Wait-SobotReply -Connection $Connection -CustomerNumber 919970590009 -TimeoutSec 8 -Verbose } 919970590009 'yes'
+        $run = Invoke-TurnedAwayWait { param($Manifest, $Connection) Import-Module $Manifest; Wait-SobotReply -Connection $Connection -CustomerNumber 919970590009 -TimeoutSec 20 -Verbose } 919970590009 'yes'
         $run.Error | Should -BeNullOrEmpty
         @($run.Verbose | Where-Object Message -like 'The receiver has as many long polls waiting as it allows (429); the wait asks again in 1 s.').Count | Should -Be 1
         $run.Output.Count | Should -Be 1
@@ -238,7 +240,7 @@ Describe 'A receiver at its --max-waits' {
     }
 
     It 'lets Get-SobotEvent -Wait wait out the 429 too and return what arrived' {
-        $run = Invoke-TurnedAwayWait { param($Manifest, $Connection) Import-Module $Manifest; Get-SobotEvent -Connection $Connection -CustomerNumber 919970590010 -Wait -TimeoutSec 8 -Verbose } 919970590010 'later'
+        $run = Invoke-TurnedAwayWait { param($Manifest, $Connection) Import-Module $Manifest; Get-SobotEvent -Connection $Connection -CustomerNumber 919970590010 -Wait -TimeoutSec 20 -Verbose } 919970590010 'later'
         $run.Error | Should -BeNullOrEmpty
         @($run.Verbose | Where-Object Message -like '*(429)*').Count | Should -Be 1
         $run.Output.Text | Should -Be 'later'
