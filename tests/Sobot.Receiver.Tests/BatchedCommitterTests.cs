@@ -129,4 +129,29 @@ public class BatchedCommitterTests
         Assert.Equal(("a", "b"), (await first, await queued));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => committer.Enqueue(new Write("c")));
     }
+
+    [Fact]
+    public async Task A_commit_answering_too_few_results_fails_its_batch_and_the_next_write_still_commits()
+    {
+        int commits = 0;
+        Task<object[]> CommitAsync(IReadOnlyList<Write> writes) =>
+            Task.FromResult(Interlocked.Increment(ref commits) == 1 ? [] : writes.Select(w => (object)w.Name).ToArray());
+        await using var committer = new BatchedCommitter<Write>(10, new CommitSignal(), CommitAsync, _ => false);
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => committer.Enqueue(new Write("short")).WaitAsync(Deadline));
+        Assert.Equal("next", await committer.Enqueue(new Write("next")).WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task A_retry_preparation_that_throws_fails_its_batch_and_the_next_write_still_commits()
+    {
+        var store = new FakeStore { Fails = writes => writes.Any(w => w.Name == "lost") ? new RetryableCommitFailure(new IOException("connection reset")) : null };
+        store.Release.SetResult();
+        await using var committer = new BatchedCommitter<Write>(10, new CommitSignal(), store.CommitAsync, _ => true,
+            beforeRetry: () => throw new InvalidOperationException("cannot clear the pool"), threadName: "test writer");
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => committer.Enqueue(new Write("lost")).WaitAsync(Deadline));
+        Assert.Contains("cannot clear the pool", error.Message);
+        Assert.Equal("next", await committer.Enqueue(new Write("next")).WaitAsync(Deadline));
+    }
 }

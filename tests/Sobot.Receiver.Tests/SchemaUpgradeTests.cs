@@ -38,6 +38,20 @@ public sealed class SchemaUpgradeTests : SchemaUpgradeContract, IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
+    public async Task A_store_of_a_newer_receiver_that_is_writing_is_refused_as_newer_not_as_locked()
+    {
+        await (await OpenAsync()).DisposeAsync();
+        await ExecuteAsync($"PRAGMA user_version = {SqliteSchema.Version + 1};");
+        // The newer receiver holds the write lock: an older one must say why it cannot open, not wait for the lock.
+        using var newer = new SqliteConnection($"Data Source={StorePath};Pooling=False");
+        newer.Open();
+        using var writing = newer.BeginTransaction();
+
+        var error = Assert.Throws<StoreUnavailableException>(() => SqliteEventStore.Open(new SqliteStoreOptions(StorePath) { BusyTimeoutSeconds = 1 }));
+        Assert.Contains("written by a newer receiver", error.Message);
+    }
+
+    [Fact]
     public async Task A_schema_1_store_upgrades_in_place_keeping_its_events_and_learning_last_inbound()
     {
         using var folder = new TempDirectory();

@@ -14,6 +14,8 @@ namespace Sobot.Receiver.Store;
 /// once more, after <c>beforeRetry</c>. Otherwise, when one write's data is at fault, each write of the batch is tried
 /// alone so only the culprit gets the error; when the store is at fault every write gets it.
 /// A write marked <see cref="PendingWrite.Alone"/> (a prune) is committed in a transaction of its own.
+/// Whatever a batch throws fails that batch's writes and the loop goes on; should the loop itself end, the queue is
+/// completed with the error, so new writes are refused at once and queued ones fail rather than wait forever.
 /// </summary>
 internal sealed class BatchedCommitter<TWrite> : IAsyncDisposable where TWrite : PendingWrite
 {
@@ -71,9 +73,12 @@ internal sealed class BatchedCommitter<TWrite> : IAsyncDisposable where TWrite :
         {
             await _queue.Writer.WriteAsync(write).ConfigureAwait(false);
         }
-        catch (ChannelClosedException)
+        catch (ChannelClosedException closed)
         {
-            throw new StoreUnavailableException("The event store is shutting down.");
+            // Completed with an error: the writer stopped, say why. Completed without one: a shutdown.
+            throw closed.InnerException is StoreUnavailableException stopped
+                ? new StoreUnavailableException(stopped.Message, stopped)
+                : new StoreUnavailableException("The event store is shutting down.");
         }
         return await write.Done.Task.ConfigureAwait(false);
     }
@@ -81,15 +86,50 @@ internal sealed class BatchedCommitter<TWrite> : IAsyncDisposable where TWrite :
     private void RunOnThread()
     {
         var batch = new List<TWrite>(_maxBatch);
-        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-            if (Take(batch)) CommitBatchAsync(batch).GetAwaiter().GetResult();
+        try
+        {
+            while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                if (Take(batch)) CommitOrFailAsync(batch).GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            Stop(batch, ex);
+        }
     }
 
     private async Task RunAsync()
     {
         var batch = new List<TWrite>(_maxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-            if (Take(batch)) await CommitBatchAsync(batch).ConfigureAwait(false);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+                if (Take(batch)) await CommitOrFailAsync(batch).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Stop(batch, ex);
+        }
+    }
+
+    /// <summary>Commits a batch; whatever escapes (a store breaking its contract, a retry preparation that throws) fails the batch's unanswered writes, not the loop.</summary>
+    private async Task CommitOrFailAsync(List<TWrite> batch)
+    {
+        try
+        {
+            await CommitBatchAsync(batch).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            foreach (var write in batch) Fail(write, ex);
+        }
+    }
+
+    /// <summary>The loop cannot go on: refuse new writes at once and fail every write still waiting, so no post hangs.</summary>
+    private void Stop(List<TWrite> batch, Exception ex)
+    {
+        _queue.Writer.TryComplete(new StoreUnavailableException("The event store's writer stopped: " + ex.Message, ex));
+        foreach (var write in batch) Fail(write, ex);
+        while (_queue.Reader.TryRead(out var write)) Fail(write, ex);
     }
 
     /// <summary>Fills the batch with what has queued: up to the batch size, and a write that must be alone on its own.</summary>
@@ -144,6 +184,9 @@ internal sealed class BatchedCommitter<TWrite> : IAsyncDisposable where TWrite :
             // Whatever went wrong, the loop lives on: a dead writer would leave every later post hanging.
             return ex;
         }
+        // Checked before any write completes: a short answer must not leave the rest of the batch waiting forever.
+        if (results == null || results.Length != writes.Count)
+            throw new InvalidOperationException($"The store answered {results?.Length ?? 0} results for {writes.Count} writes.");
         bool added = false;
         for (int i = 0; i < writes.Count; i++)
         {

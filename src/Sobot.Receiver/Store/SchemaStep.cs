@@ -21,8 +21,7 @@ internal sealed record SchemaStep(string Sql, Func<DbConnection, DbTransaction, 
         Func<Task<long>> readVersion, Func<int, Task> recordVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long found = await readVersion().ConfigureAwait(false);
-        if (found > steps.Count)
-            throw new StoreUnavailableException($"The {what} was written by a newer receiver (schema {found}; this one knows {steps.Count}).");
+        if (found > steps.Count) throw WrittenByNewer(what, found, steps.Count);
         if (found == steps.Count) return false;
         for (int i = (int)Math.Max(0, found); i < steps.Count; i++)
         {
@@ -32,4 +31,8 @@ internal sealed record SchemaStep(string Sql, Func<DbConnection, DbTransaction, 
         await recordVersion(steps.Count).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>The refusal of a store whose recorded version is past the last step this receiver knows.</summary>
+    public static StoreUnavailableException WrittenByNewer(string what, long found, int known) =>
+        new($"The {what} was written by a newer receiver (schema {found}; this one knows {known}).");
 }

@@ -88,7 +88,12 @@ internal static class SqliteSchema
     {
         // Nothing to do (the usual start) without a write transaction: a second process opening a file in use must not
         // wait for the writer's lock only to find the schema current.
-        if (Scalar(connection, "PRAGMA user_version") == Version) return;
+        // A file of a newer receiver is refused here too, before BEGIN IMMEDIATE: while that receiver writes, the
+        // transaction would wait out the busy timeout and fail with "database is locked" instead of saying why.
+        long found = Scalar(connection, "PRAGMA user_version");
+        if (found == Version) return;
+        if (found > Version) throw SchemaStep.WrittenByNewer("store", found, Version);
+        // Read again inside: another process may have migrated the file meanwhile.
         using var tx = connection.BeginTransaction();
         // Microsoft.Data.Sqlite's asynchronous calls complete synchronously: this waits on nothing.
         SchemaStep.MigrateAsync(Steps, connection, tx, "store",
