@@ -5,12 +5,14 @@
 .DESCRIPTION
     Build : compiles, then stages the module at out/SobotPS (manifest, the DLLs src/SobotPS/ShippedAssemblies.txt
             lists, format file) and the emulator at out/emulator.
-    Test  : Build, then the solution's test projects (each project compiled once), then runs the legs side by side (at most
-            -Jobs at a time), each a process of its own with its output printed whole, in a fixed order, once it ends:
-            each tests/*.Tests xunit project (dotnet test --no-build), the .NET Framework leg (a net472 compile check,
-            and the client's tests under Mono when mono is installed, else reported as not run) and the Pester files
+    Test  : Build, then the solution's test projects but the net472 one (each project compiled once), then runs the legs
+            side by side (at most -Jobs at a time), each a process of its own with its output printed whole, in a fixed
+            order, once it ends: each tests/*.Tests xunit project (dotnet test --no-build), the .NET Framework legs (a
+            net472 compile check, the build of the net472 tests, then those tests under Mono when mono is installed, else
+            reported as not run) and the Pester files
             shared out between two fresh pwsh processes that import out/SobotPS; then checks that the run left the git
-            working tree as it found it (one more test); ends with the line "N passed, N failed".
+            working tree as it found it (one more test); ends with the line "N passed, N failed". A leg still running
+            after -LegTimeoutMinutes is killed and is one failure; so is a leg that exits non-zero with no failed test.
     Soak  : the receiver's kill tests at full size (SOBOT_SOAK=1, the tests with [Trait("Category", "Soak")]);
             ends with the line "N passed, N failed".
     Demo  : Build, then sends examples/customers.csv as template messages to a local emulator.
@@ -30,7 +32,10 @@ param(
     [string] $Configuration = 'Release',
     # Test: how many legs run at once (1: one after another, Pester in one process).
     [ValidateRange(1, 16)]
-    [int] $Jobs = 4
+    [int] $Jobs = 4,
+    # Test: a leg still running after this many minutes is killed (its whole process tree) and counted as one failure.
+    [ValidateRange(1, 1440)]
+    [int] $LegTimeoutMinutes = 30
 )
 
 $ErrorActionPreference = 'Stop'
@@ -115,13 +120,21 @@ function Get-TestProject {
 }
 
 # Test's one build: what -Task Build does (the module staged at out/SobotPS, the emulator, the receiver), then the
-# solution in one MSBuild run, which finds src built and compiles the test projects (the net472 one too), and any test
-# project the solution does not list. The legs then run what was built (dotnet test --no-build); only the net472
-# compile check builds something of its own.
+# solution in one MSBuild run, which finds src built and compiles the test projects, and any test project the solution
+# does not list. The legs then run what was built (dotnet test --no-build). Not the net472 test project: it is built in
+# its own leg (a .NET-only API in a linked file, or anything else that breaks that build, is then one failed leg while
+# the rest of the suite runs), as is the net472 compile check of the cmdlets.
+$netFxTestProject = 'Sobot.Client.NetFx.Tests'
 function Invoke-TestBuild {
     Invoke-Build
     $solution = Join-Path $root 'SobotPS.sln'
-    Invoke-Native dotnet @('build', $solution, '-c', $Configuration, '--nologo', '-v', 'minimal')
+    # A solution filter (out/, not the checkout's tracked files): every project the solution lists but the net472 tests.
+    $null = New-Item -ItemType Directory -Force $out
+    $projects = @(& dotnet sln $solution list | Where-Object { $_ -like '*.csproj' } | ForEach-Object { $_.Trim() -replace '/', '\' } |
+            Where-Object { [IO.Path]::GetFileNameWithoutExtension(($_ -replace '\\', '/')) -ne $netFxTestProject })
+    $filter = Join-Path $out 'SobotPS.Tests.slnf'
+    @{ solution = @{ path = [IO.Path]::GetRelativePath($out, $solution); projects = $projects } } | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $filter
+    Invoke-Native dotnet @('build', $filter, '-c', $Configuration, '--nologo', '-v', 'minimal')
     $listed = @(& dotnet sln $solution list | Where-Object { $_ -like '*.csproj' } |
             ForEach-Object { [IO.Path]::GetFullPath((Join-Path $root ($_.Trim() -replace '\\', '/'))) })
     foreach ($project in Get-TestProject) {
@@ -179,11 +192,12 @@ foreach ($file in Get-Content -LiteralPath $FileList) {
 # printed whole once it has ended, so that legs running side by side never interleave their lines.
 function New-TestLeg {
     param([string] $Name, [string] $Kind, [string] $FilePath, [string[]] $Arguments, [hashtable] $Environment = @{},
-        [string] $WorkingDirectory = $root, [object] $Data)
+        [string] $WorkingDirectory = $root, [object] $Data, [object] $After)
+    # After: a leg that must have ended with exit code 0 before this one starts (else this one is not started).
     [pscustomobject]@{
         Name = $Name; Kind = $Kind; FilePath = $FilePath; Arguments = $Arguments; Environment = $Environment
-        WorkingDirectory = $WorkingDirectory; Data = $Data; Process = $null; Clock = $null; Files = @(); Copies = @()
-        Seconds = $null; ExitCode = $null; Done = $false
+        WorkingDirectory = $WorkingDirectory; Data = $Data; After = $After; Process = $null; Clock = $null; Files = @(); Copies = @()
+        Seconds = $null; ExitCode = $null; Done = $false; TimedOut = $false; NotStarted = $false
     }
 }
 
@@ -205,6 +219,12 @@ function Start-TestLeg($Leg) {
 }
 
 function Complete-TestLeg($Leg) {
+    if ($Leg.NotStarted) {
+        $Leg.Done = $true
+        Write-Host ''
+        Write-Host "----- $($Leg.Name): not started, $($Leg.After.Name) failed -----"
+        return
+    }
     $Leg.Process.WaitForExit()
     # From its start to its exit, as the run saw it end (it may be printed well after, behind the legs printed before it).
     if ($null -eq $Leg.Seconds) { $Leg.Seconds = [int]$Leg.Clock.Elapsed.TotalSeconds }
@@ -220,27 +240,69 @@ function Complete-TestLeg($Leg) {
         $text = [IO.File]::ReadAllText($log)
         if ($text.Length -gt 0) { Write-Host $text.TrimEnd() }
     }
+    if ($Leg.TimedOut) {
+        Write-Host "----- $($Leg.Name): TIMED OUT, still running after $LegTimeoutMinutes min (-LegTimeoutMinutes): killed; its output so far is above -----" -ForegroundColor Red
+    }
+}
+
+# A leg that ended without results of its own to blame: killed at the deadline, or never started.
+function Test-LegStopped($Leg, [string] $Label) {
+    if ($Leg.TimedOut) {
+        Write-Host "${Label}: FAILED, $($Leg.Name) timed out after $LegTimeoutMinutes min and was killed" -ForegroundColor Red
+        return $true
+    }
+    if ($Leg.NotStarted) {
+        Write-Host "${Label}: FAILED, $($Leg.Name) was not started: $($Leg.After.Name) failed (exit code $($Leg.After.ExitCode)), see it above" -ForegroundColor Red
+        return $true
+    }
+    $false
+}
+
+# A leg whose process failed while its results show no failed test: a crash or an abort after some tests (VSTest's .trx
+# and the runners' counts hold only the tests that finished) is one failure, never a pass.
+function Test-LegExitHole($Leg, [string] $Label, [int] $Failed) {
+    if ($Leg.ExitCode -ne 0 -and $Failed -eq 0) {
+        Write-Host "${Label}: FAILED, exit code $($Leg.ExitCode) with no failed test (the run was aborted?)" -ForegroundColor Red
+        return $true
+    }
+    $false
 }
 
 # Runs the legs, at most $Jobs at a time, started in the order given and printed in $PrintOrder.
 function Invoke-TestLeg([object[]] $Legs, [object[]] $PrintOrder, [int] $Jobs) {
-    $waiting = [Collections.Generic.Queue[object]]::new([object[]]$Legs)
+    $waiting = [Collections.Generic.List[object]]::new([object[]]$Legs)
     $running = [Collections.Generic.List[object]]::new()
+    $deadline = [TimeSpan]::FromMinutes($LegTimeoutMinutes)
     $next = 0
     try {
         while ($next -lt $PrintOrder.Count) {
             for ($i = $running.Count - 1; $i -ge 0; $i--) {
-                if ($running[$i].Process.HasExited) {
-                    $running[$i].Seconds = [int]$running[$i].Clock.Elapsed.TotalSeconds
+                $r = $running[$i]
+                if (-not $r.Process.HasExited -and $r.Clock.Elapsed -gt $deadline) {
+                    # Hung: the whole tree (dotnet test's testhost, the emulator a test started, ...), so nothing holds
+                    # its output open.
+                    $r.TimedOut = $true
+                    try { $r.Process.Kill($true) } catch { Write-Verbose "$($r.Name): $_" }
+                    $null = $r.Process.WaitForExit(30000)
+                }
+                if ($r.Process.HasExited) {
+                    $r.Seconds = [int]$r.Clock.Elapsed.TotalSeconds
                     $running.RemoveAt($i)
                 }
             }
-            while ($running.Count -lt $Jobs -and $waiting.Count -gt 0) {
-                $leg = $waiting.Dequeue()
+            # The first waiting leg that may start: one whose After leg has not ended yet waits; one whose After leg
+            # failed is never started.
+            $i = 0
+            while ($running.Count -lt $Jobs -and $i -lt $waiting.Count) {
+                $leg = $waiting[$i]
+                $after = $leg.After
+                if ($null -ne $after -and ($null -eq $after.Process -or -not $after.Process.HasExited)) { $i++; continue }
+                $waiting.RemoveAt($i)
+                if ($null -ne $after -and ($after.TimedOut -or $after.Process.ExitCode -ne 0)) { $leg.NotStarted = $true; continue }
                 Start-TestLeg $leg
                 $running.Add($leg)
             }
-            while ($next -lt $PrintOrder.Count -and $null -ne $PrintOrder[$next].Process -and $PrintOrder[$next].Process.HasExited) {
+            while ($next -lt $PrintOrder.Count -and ($PrintOrder[$next].NotStarted -or ($null -ne $PrintOrder[$next].Process -and $PrintOrder[$next].Process.HasExited))) {
                 Complete-TestLeg $PrintOrder[$next]
                 $next++
             }
@@ -259,27 +321,37 @@ function Invoke-TestLeg([object[]] $Legs, [object[]] $PrintOrder, [int] $Jobs) {
 
 # What an xunit leg reported (its .trx); a leg without results is one failure.
 function Get-XunitLegResult($Leg) {
+    if (Test-LegStopped $Leg $Leg.Data) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
     $trx = Join-Path $testResults "$($Leg.Data).trx"
     if (-not (Test-Path $trx)) {
         Write-Host "$($Leg.Data): FAILED, no test results (exit code $($Leg.ExitCode))" -ForegroundColor Red
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
-    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    $summary = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary
+    $counters = $summary.Counters
     # A test skips itself only when this machine lacks what it needs (root for a second local user,
     # systemd-analyze): reported as not run with its reason, never counted as passed.
     $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
     foreach ($r in Select-Xml -Path $trx -Namespace $ns -XPath '//t:UnitTestResult[@outcome="NotExecuted"]') {
         $notRun.Add("$($r.Node.testName): $($r.Node.Output.ErrorInfo.Message)")
     }
-    [pscustomobject]@{
+    $result = [pscustomobject]@{
         Passed = [int]$counters.passed
         Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
     }
+    # Completed or Failed is a run that reached its end; anything else (Aborted, Error, Timeout, ...) did not.
+    if ($summary.outcome -notin 'Completed', 'Failed' -and $result.Failed -eq 0) {
+        Write-Host "$($Leg.Data): FAILED, the run's outcome is '$($summary.outcome)' (exit code $($Leg.ExitCode))" -ForegroundColor Red
+        $result.Failed = 1
+    }
+    elseif (Test-LegExitHole $Leg $Leg.Data $result.Failed) { $result.Failed = 1 }
+    $result
 }
 
 # What the Mono run reported (xunit.console's XML); a leg that ran nothing, or whose counts do not add up, proves
 # nothing and is one failure.
 function Get-MonoLegResult($Leg) {
+    if (Test-LegStopped $Leg 'NetFx') { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
     $xml = $Leg.Data
     if (-not (Test-Path $xml)) {
         Write-Host "NetFx: FAILED, Sobot.Client.NetFx.Tests produced no test results under Mono (exit code $($Leg.ExitCode))" -ForegroundColor Red
@@ -303,7 +375,9 @@ function Get-MonoLegResult($Leg) {
         $notRun.Add("$($t.Node.name) (.NET Framework leg, Mono): $($t.Node.reason.InnerText)")
     }
     Write-Host "NetFx (Mono): $passed passed, $($failed + $errors) failed ($($Leg.Seconds) s)"
-    [pscustomobject]@{ Passed = $passed; Failed = $failed + $errors }
+    $result = [pscustomobject]@{ Passed = $passed; Failed = $failed + $errors }
+    if (Test-LegExitHole $Leg 'NetFx' $result.Failed) { $result.Failed = 1 }
+    $result
 }
 
 # The whole suite after the one build: each xunit project, the .NET Framework leg (the net472 compile check of the
@@ -321,18 +395,25 @@ function Invoke-AllTests([int] $Jobs) {
     $xunitLegs = foreach ($project in Get-TestProject) {
         $name = [IO.Path]::GetFileNameWithoutExtension($project)
         New-TestLeg -Name $name -Kind 'xunit' -FilePath 'dotnet' -Data $name -Arguments @('test', $project, '-c', $Configuration, '--no-build',
-            '--nologo', '-v', 'quiet', '--logger', "trx;LogFileName=$name.trx", '--results-directory', $testResults)
+            '--nologo', '-v', 'quiet', '--logger', "trx;LogFileName=$name.trx", '--results-directory', $testResults,
+            # A test still running after 10 minutes is named in the log, and its test host ended (no dump written).
+            '--blame-hang-timeout', '10m', '--blame-hang-dump-type', 'none')
     }
 
     # The .NET Framework leg: what Windows PowerShell 5.1 runs, tried on this machine by proxy (docs/design.md, "The .NET
     # Framework test leg"). The cmdlet project is compiled for net472 against the reference assemblies, and the client
     # with it (SobotNetFxCheck flows to its reference; its own obj folder, so the everyday netstandard2.0 build stays as it
     # is): a compile check, what ships stays the netstandard2.0 build. tests/Sobot.Client.NetFx.Tests (net472: the
-    # client's tests that matter there, linked from tests/Sobot.Client.Tests, against the shipped netstandard2.0 client,
-    # built with the solution) runs under Mono with xunit's console runner, starting the built emulator as a child
-    # process. Without mono the tests are reported as not run (CI installs mono-devel and requires the leg).
+    # client's tests that matter there, linked from tests/Sobot.Client.Tests, against the shipped netstandard2.0 client)
+    # is built in a leg of its own (only that project: the solution built the client), then runs under Mono with
+    # xunit's console runner, starting the built emulator as a child process. A failed build of it is one failure, and
+    # the Mono run is then not started. Without mono the tests are reported as not run (CI installs mono-devel and
+    # requires the leg).
     $netFxLegs = @(New-TestLeg -Name 'net472-check' -Kind 'build' -FilePath 'dotnet' -Arguments @('build', (Join-Path $root 'src/SobotPS/SobotPS.csproj'),
             '-c', $Configuration, '--nologo', '-v', 'quiet', '-p:SobotNetFxCheck=true', '-p:BaseIntermediateOutputPath=obj/netfx/'))
+    $netFxBuild = New-TestLeg -Name "$netFxTestProject-build" -Kind 'build' -FilePath 'dotnet' -Arguments @('build',
+        (Join-Path $root "tests/$netFxTestProject/$netFxTestProject.csproj"), '-c', $Configuration, '--nologo', '-v', 'quiet', '--no-dependencies')
+    $netFxLegs += $netFxBuild
     $leg = 'The .NET Framework test leg (tests/Sobot.Client.NetFx.Tests under Mono)'
     $netFxFailed = 0
     if (-not (Get-Command mono -CommandType Application -ErrorAction Ignore)) {
@@ -344,13 +425,19 @@ function Invoke-AllTests([int] $Jobs) {
     }
     else {
         $runner = Join-Path $packages 'xunit.runner.console/2.4.1/tools/net472/xunit.console.exe'
-        if (-not (Test-Path $runner)) { throw "xunit.runner.console 2.4.1 was not restored to $runner." }
         $assembly = Join-Path $root "tests/Sobot.Client.NetFx.Tests/bin/$Configuration/net472/Sobot.Client.NetFx.Tests.dll"
         $xml = Join-Path $testResults 'Sobot.Client.NetFx.Tests.xml'
         # The tests start the emulator this build published (a .NET 10 program, run by dotnet); only the client and the
         # tests run on Mono.
-        $netFxLegs += New-TestLeg -Name 'Sobot.Client.NetFx.Tests-mono' -Kind 'mono' -FilePath 'mono' -Data $xml `
-            -Arguments @($runner, $assembly, '-noshadow', '-nologo', '-xml', $xml) -Environment @{ SOBOT_EMULATOR_DLL = Join-Path $emulatorOut 'Sobot.Emulator.dll' }
+        if (-not (Test-Path $runner)) {
+            # The one failure of this leg; the rest of the suite runs.
+            Write-Host "NetFx: FAILED, xunit.runner.console 2.4.1 was not restored to $runner (the Mono run is not started)." -ForegroundColor Red
+            $netFxFailed = 1
+        }
+        else {
+            $netFxLegs += New-TestLeg -Name "$netFxTestProject-mono" -Kind 'mono' -FilePath 'mono' -Data $xml -After $netFxBuild `
+                -Arguments @($runner, $assembly, '-noshadow', '-nologo', '-xml', $xml) -Environment @{ SOBOT_EMULATOR_DLL = Join-Path $emulatorOut 'Sobot.Emulator.dll' }
+        }
     }
 
     # Pester: the files shared out between two processes, each started outside the checkout (a child process that falls
@@ -398,13 +485,17 @@ function Invoke-AllTests([int] $Jobs) {
     $netFx = [pscustomobject]@{ Passed = 0; Failed = $netFxFailed }
     foreach ($l in $netFxLegs) {
         if ($l.Kind -eq 'build') {
-            if ($l.ExitCode -ne 0) { Write-Host "NetFx: FAILED, the net472 compile check failed (exit code $($l.ExitCode)): see net472-check above." -ForegroundColor Red; $netFx.Failed++ }
+            if ($l.TimedOut) { $null = Test-LegStopped $l 'NetFx'; $netFx.Failed++ }
+            elseif ($l.ExitCode -ne 0) { Write-Host "NetFx: FAILED, the net472 build $($l.Name) failed (exit code $($l.ExitCode)): see it above." -ForegroundColor Red; $netFx.Failed++ }
         }
+        # Not started because its build failed: that failure is already counted.
+        elseif ($l.NotStarted) { Write-Host "NetFx: $($l.Name) not started ($($l.After.Name) failed)." -ForegroundColor Red }
         else { $r = Get-MonoLegResult $l; $netFx.Passed += $r.Passed; $netFx.Failed += $r.Failed }
     }
     $pesterResult = [pscustomobject]@{ Passed = 0; Failed = 0 }
     $times = [ordered]@{}
     foreach ($l in $pesterLegs) {
+        if (Test-LegStopped $l 'Pester') { $pesterResult.Failed++; continue }
         if (-not (Test-Path $l.Data)) {
             Write-Host "Pester: FAILED, $($l.Name) produced no summary (exit code $($l.ExitCode))" -ForegroundColor Red
             $pesterResult.Failed++
@@ -415,6 +506,7 @@ function Invoke-AllTests([int] $Jobs) {
         foreach ($n in @($s.NotRun)) { if ($n) { $notRun.Add([string]$n) } }
         $pesterResult.Passed += [int]$s.Passed
         $pesterResult.Failed += [int]$s.Failed + [int]$s.Skipped
+        if (Test-LegExitHole $l "Pester ($($l.Name))" ([int]$s.Failed + [int]$s.Skipped)) { $pesterResult.Failed++ }
         if ($s.Times) { $s.Times.PSObject.Properties | ForEach-Object { $times[$_.Name] = $_.Value } }
     }
     # Every file was run by one of the processes: a file nobody ran is one failure, not a silent gap.
