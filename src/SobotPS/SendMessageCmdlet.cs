@@ -54,7 +54,10 @@ namespace SobotPS
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
-        /// <summary>Messages in flight at once; the connection's default (Connect-Sobot -ThrottleLimit) when omitted.</summary>
+        /// <summary>
+        /// A hard cap on messages in flight at once for this run; the connection's (Connect-Sobot -ThrottleLimit) when
+        /// omitted, and with neither, the concurrency follows the pacing and the latency.
+        /// </summary>
         [Parameter]
         [ValidateRange(1, 1024)]
         public int ThrottleLimit { get; set; }

@@ -12,9 +12,7 @@ namespace SobotPS
     /// </summary>
     public sealed class SobotConnection
     {
-        public const int DefaultThrottleLimit = 64;
-
-        internal SobotConnection(SobotClient client, DateTimeOffset connectedAt, int throttleLimit, SobotReceiverClient? receiver = null,
+        internal SobotConnection(SobotClient client, DateTimeOffset connectedAt, int? throttleLimit, SobotReceiverClient? receiver = null,
             OptOutCache? optOutCache = null, bool requireOptOutList = false)
         {
             Client = client;
@@ -91,8 +89,11 @@ namespace SobotPS
         /// <summary>The receiver's query key, masked: only its length shows that one is set.</summary>
         public string? ReceiverKey => Receiver is null ? null : "****";
 
-        /// <summary>Messages in flight at once for Send cmdlets that do not say otherwise.</summary>
-        public int ThrottleLimit { get; }
+        /// <summary>
+        /// The hard cap on messages in flight for Send cmdlets that do not set their own; null when the concurrency
+        /// follows the pacing and the latency (the default).
+        /// </summary>
+        public int? ThrottleLimit { get; }
 
         /// <summary>The hard cap in messages per second, or null when the pacing finds the limit itself.</summary>
         public double? MaxMessagesPerSecond => Client.Pacer.Cap;

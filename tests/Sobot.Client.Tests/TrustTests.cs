@@ -583,12 +583,11 @@ public class PacerFairnessTests
                 var run = runs[i];
                 if (now < run.Start) continue;
                 run.Complete(now);
-                while (run.InFlight.Count < inFlightMax && now >= run.NextAttempt)
+                while (run.InFlight.Count < inFlightMax && run.Pacer.TryTake())
                 {
                     bool ok = tokens >= 1;
                     if (ok) { tokens -= 1; if (now >= 150) accepted[i]++; }
                     run.InFlight.Add((now + latency, ok));
-                    run.NextAttempt = now + run.Pacer.Reserve();
                 }
             }
         }
@@ -602,7 +601,6 @@ public class PacerFairnessTests
         public double Start { get; } = start;
         public AdaptivePacer Pacer { get; } = new(null, clock);
         public List<(double At, bool Accepted)> InFlight { get; } = new();
-        public double NextAttempt { get; set; } = start;
 
         public void Complete(double now)
         {

@@ -4,8 +4,11 @@ namespace Sobot.Client.Bulk
 {
     public sealed class BulkSendOptions
     {
-        /// <summary>Requests in flight at once.</summary>
-        public int ThrottleLimit { get; set; } = 32;
+        /// <summary>
+        /// A hard cap on requests in flight at once; null (the default) lets <see cref="Http.AdaptiveConcurrency"/>
+        /// choose (rate × latency, at most <see cref="Http.AdaptiveConcurrency.DefaultMaximum"/>).
+        /// </summary>
+        public int? ThrottleLimit { get; set; }
         public int? MaximumRetryCount { get; set; }
         /// <summary>A cap for this run only, on top of the connection's pacing.</summary>
         public double? MaxMessagesPerSecond { get; set; }

@@ -11,7 +11,8 @@ using Sobot.Client.PreSend;
 namespace Sobot.Client.Bulk
 {
     /// <summary>
-    /// Sends many messages concurrently (at most ThrottleLimit in flight), paced by the client, keeping the
+    /// Sends many messages concurrently (as many in flight as <see cref="AdaptiveConcurrency"/> allows, never more than
+    /// ThrottleLimit when one is set), paced by the client, keeping the
     /// input order of messages to the same number, journaling each row when a journal is given. Rows are
     /// added from one thread; outcomes are taken as they complete. Nothing holds the whole input: a row's
     /// memory is released once its outcome is taken.
@@ -27,7 +28,7 @@ namespace Sobot.Client.Bulk
         private readonly CancellationTokenSource _stopStarting = new CancellationTokenSource();
         private readonly CancellationTokenSource _abort = new CancellationTokenSource();
         private readonly CancellationTokenRegistration _stopRegistration;
-        private readonly SemaphoreSlim _slots;
+        private readonly AdaptiveConcurrency _slots;
         private readonly AdaptivePacer? _runCap;
         private readonly RowKeys _bodyKeys = new RowKeys();
         private readonly RowKeys? _rowKeys;
@@ -47,8 +48,8 @@ namespace Sobot.Client.Bulk
             _client = client ?? throw new ArgumentNullException(nameof(client));
             _options = options ?? throw new ArgumentNullException(nameof(options));
             if (options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
-            _slots = new SemaphoreSlim(options.ThrottleLimit);
             _runCap = options.MaxMessagesPerSecond is double cap ? new AdaptivePacer(cap) : null;
+            _slots = new AdaptiveConcurrency(client.Pacer, options.ThrottleLimit, _runCap);
             _rowKeys = options.Journal != null ? new RowKeys() : null;
             _stopRegistration = cancellationToken.Register(() => Stop(null));
         }
@@ -57,10 +58,19 @@ namespace Sobot.Client.Bulk
         public int Outstanding => Volatile.Read(ref _outstanding);
 
         /// <summary>
-        /// True while fewer than twice ThrottleLimit rows wait for their outcome to be taken: the caller reads more
-        /// input only then, so at most that many rows beyond those in flight are held.
+        /// True while fewer than twice the current concurrency limit (at least <see cref="MinimumReadAhead"/>) rows
+        /// wait for their outcome to be taken: the caller reads more input only then, so few rows beyond those in
+        /// flight are held, and rows wait for a place whenever the limit is what holds the run back (so it grows).
         /// </summary>
-        public bool HasRoom => Outstanding < _options.ThrottleLimit * 2;
+        public bool HasRoom => Outstanding < Math.Max(MinimumReadAhead, _slots.Limit * 2);
+
+        private const int MinimumReadAhead = 32;
+
+        /// <summary>Requests that may be in flight now.</summary>
+        public int ConcurrencyLimit => _slots.Limit;
+
+        /// <summary>The most requests this run had going at once.</summary>
+        public int PeakConcurrency => _slots.Peak;
 
         /// <summary>
         /// Why the run stopped on its own: the keys were rejected (a <see cref="SobotApiException"/>), or the

@@ -14,24 +14,42 @@ namespace Sobot.Client.Http
     /// adds a fixed step, every second with a 429 takes 5% off. That is what lets two runs sharing one
     /// account's limit converge to equal shares (a proportional increase would keep their first ratio), and a
     /// run whose requests were all refused in the last second never collapses to a crawl: it falls back to
-    /// half of what it attempted. An optional hard cap (MaxMessagesPerSecond) is never exceeded. Shared by
+    /// half of what it attempted. The first estimate counts what a server's burst allowance let through, so a
+    /// second 429 within two seconds of the first corrects it to what was accepted in that (saturated) second.
+    /// An optional hard cap (MaxMessagesPerSecond) is never exceeded. It also keeps the latency the server
+    /// answers with, which <see cref="AdaptiveConcurrency"/> turns into a number of requests in flight. Shared by
     /// every call of one client.
     /// </summary>
     public sealed class AdaptivePacer
     {
         private const double Window = 1.0;
-        private const double DecreaseFactor = 0.95;
-        /// <summary>Requests per second added per quiet second.</summary>
-        private const double IncreaseStep = 2.0;
+        /// <summary>A first estimate (or its correction) is this much under what the server accepted.</summary>
+        private const double EstimateFactor = 0.95;
+        /// <summary>Each later second with a 429 takes the rate down by this factor.</summary>
+        private const double DecreaseFactor = 0.85;
+        /// <summary>Requests per second added per quiet second, at least.</summary>
+        private const double IncreaseStep = 4.0;
+        /// <summary>Above 200 a second, the step is this share of the rate, so a 1,000/s account climbs back within seconds.</summary>
+        private const double IncreaseShare = 0.02;
         private const double MinimumRate = 1.0;
+        /// <summary>Weight of a new latency sample in the smoothed latency (as TCP smooths its round-trip time).</summary>
+        private const double LatencyWeight = 0.125;
+        /// <summary>How much of a late timer's lost time may be made up at once, in seconds.</summary>
+        private const double CatchUp = 0.02;
+        private const double MaximumSleep = 0.25;
         private readonly object _gate = new object();
         private readonly Func<double> _now;
         private readonly Queue<double> _accepted = new Queue<double>();
         private readonly Queue<double> _attempted = new Queue<double>();
         private double? _learned;
-        private double _nextSlot;
+        private double _lastSlot = double.NegativeInfinity;
+        private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new LinkedList<TaskCompletionSource<bool>>();
+        private bool _dispatching;
         private double _lastDecrease = double.NegativeInfinity;
         private double _lastIncrease;
+        private double _calibrateUntil = double.NegativeInfinity;
+        private double? _latency;
+        private readonly Queue<double> _refused = new Queue<double>();
 
         public AdaptivePacer(double? maxPerSecond = null) : this(maxPerSecond, null)
         {
@@ -68,26 +86,131 @@ namespace Sobot.Client.Http
             }
         }
 
-        /// <summary>Waits for the next free slot (returns at once when unlimited).</summary>
-        public Task WaitAsync(CancellationToken cancellationToken)
+        /// <summary>The smoothed time the server takes to answer one request, in seconds; null before the first answer.</summary>
+        public double? Latency
         {
-            double delay = Reserve();
-            return delay < 0.001 ? Task.CompletedTask : Task.Delay(TimeSpan.FromSeconds(delay), cancellationToken);
+            get { lock (_gate) return _latency; }
         }
 
-        /// <summary>Takes the next slot; returns the seconds to wait for it.</summary>
-        internal double Reserve()
+        /// <summary>Requests answered 429 in the last second (each waits its Retry-After before it goes again).</summary>
+        public int RefusedLastSecond
         {
+            get
+            {
+                lock (_gate)
+                {
+                    Trim(_now());
+                    return _refused.Count;
+                }
+            }
+        }
+
+        /// <summary>How long the server took to answer one request (any answer: 2xx, 4xx, 429, 5xx).</summary>
+        public void OnAnswered(TimeSpan elapsed)
+        {
+            double seconds = Math.Max(0, elapsed.TotalSeconds);
+            lock (_gate) _latency = _latency is double smoothed ? smoothed + LatencyWeight * (seconds - smoothed) : seconds;
+        }
+
+        /// <summary>
+        /// Waits for the next free slot (returns at once when unlimited or when one is free). Waiting requests are let
+        /// go in order at the rate of the moment they go, not the rate of the moment they came: a place taken while
+        /// the rate was low must not hold a request back once the rate has risen (it once kept a run that started
+        /// behind another at 1 msg/s for 16 s).
+        /// </summary>
+        public Task WaitAsync(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TaskCompletionSource<bool> waiter;
+            LinkedListNode<TaskCompletionSource<bool>> node;
+            bool startDispatch;
             lock (_gate)
             {
-                double now = _now();
-                var rate = Effective();
-                double slot = rate is null ? now : Math.Max(now, _nextSlot);
-                if (rate != null) _nextSlot = slot + 1.0 / rate.Value;
-                _attempted.Enqueue(slot);
-                Trim(now);
-                return slot - now;
+                if (_waiters.Count == 0 && TryTakeLocked(_now())) return Task.CompletedTask;
+                waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                node = _waiters.AddLast(waiter);
+                startDispatch = !_dispatching;
+                _dispatching = true;
             }
+            if (cancellationToken.CanBeCanceled)
+            {
+                var registration = cancellationToken.Register(() =>
+                {
+                    lock (_gate)
+                    {
+                        if (node.List is null) return; // let go already
+                        _waiters.Remove(node);
+                    }
+                    waiter.TrySetCanceled(cancellationToken);
+                });
+                waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            if (startDispatch) _ = Task.Run(DispatchAsync);
+            return waiter.Task;
+        }
+
+        /// <summary>Takes a slot if one is free now (the simulations' form of <see cref="WaitAsync"/>).</summary>
+        internal bool TryTake()
+        {
+            lock (_gate) return _waiters.Count == 0 && TryTakeLocked(_now());
+        }
+
+        /// <summary>Lets waiting requests go as their slots come, one timer at a time for all of them.</summary>
+        private async Task DispatchAsync()
+        {
+            while (true)
+            {
+                List<TaskCompletionSource<bool>>? due = null;
+                double wait;
+                lock (_gate)
+                {
+                    double now = _now();
+                    while (_waiters.Count > 0 && TryTakeLocked(now))
+                    {
+                        (due ??= new List<TaskCompletionSource<bool>>()).Add(_waiters.First!.Value);
+                        _waiters.RemoveFirst();
+                    }
+                    if (_waiters.Count == 0)
+                    {
+                        _dispatching = false;
+                        wait = -1;
+                    }
+                    else
+                    {
+                        // Re-read at least every 250 ms: the rate may rise while a slot is far off.
+                        wait = Math.Min(MaximumSleep, Math.Max(0.001, NextSlot(now) - now));
+                    }
+                }
+                if (due != null) foreach (var w in due) w.TrySetResult(true);
+                if (wait < 0) return;
+                await Task.Delay(TimeSpan.FromSeconds(wait)).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// A slot is free when a gap of 1 / rate has passed since the last one. After a pause a few slots may be made up
+        /// (<see cref="CatchUp"/>), as coarse timers wake late and would otherwise lose rate.
+        /// </summary>
+        private bool TryTakeLocked(double now)
+        {
+            var rate = Effective();
+            double slot = now;
+            if (rate != null)
+            {
+                slot = NextSlot(now);
+                if (slot > now + 1e-9) return false;
+                _lastSlot = slot;
+            }
+            _attempted.Enqueue(now);
+            Trim(now);
+            return true;
+        }
+
+        private double NextSlot(double now)
+        {
+            var rate = Effective();
+            if (rate is null || double.IsNegativeInfinity(_lastSlot)) return now;
+            return Math.Max(_lastSlot + 1.0 / rate.Value, now - CatchUp);
         }
 
         /// <summary>The server processed a request (any answer but 429/503).</summary>
@@ -102,7 +225,8 @@ namespace Sobot.Client.Http
                 {
                     // Climb only while the run uses what it has: a run held back by its own concurrency must not
                     // build up a rate that a later 429 would take many seconds to bring down.
-                    _learned = Math.Min(rate + IncreaseStep, Math.Max(rate, _accepted.Count * 1.25 + IncreaseStep));
+                    double step = Math.Max(IncreaseStep, rate * IncreaseShare);
+                    _learned = Math.Min(rate + step, Math.Max(rate, _accepted.Count * 1.25 + step));
                     _lastIncrease = now;
                 }
             }
@@ -114,19 +238,29 @@ namespace Sobot.Client.Http
             lock (_gate)
             {
                 double now = _now();
+                _refused.Enqueue(now);
                 Trim(now);
                 if (now - _lastDecrease < Window) return; // one decrease per second, however many 429s are in flight
                 double target;
                 if (_learned is double previous)
+                {
                     target = previous * DecreaseFactor;
-                else if (_accepted.Count > 0)
-                    target = _accepted.Count * DecreaseFactor;
+                    // Still refused a second after the first estimate: the server's burst allowance is spent, and what it
+                    // accepted in that second is its rate.
+                    if (now <= _calibrateUntil && _accepted.Count > 0) target = Math.Min(target, _accepted.Count * EstimateFactor);
+                    _calibrateUntil = double.NegativeInfinity;
+                }
                 else
-                    target = _attempted.Count / 2.0; // every request of the last second refused: another run holds the limit
+                {
+                    // Just under what was accepted in the last second; or, when nearly everything was refused (another run
+                    // holds the limit), half of what was attempted, so a run that starts behind another does not crawl.
+                    target = Math.Max(_accepted.Count * EstimateFactor, _attempted.Count / 2.0);
+                    _calibrateUntil = now + 2 * Window;
+                }
                 _learned = Math.Max(MinimumRate, target);
                 _lastDecrease = now;
                 _lastIncrease = now;
-                _nextSlot = Math.Max(_nextSlot, now);
+                if (!double.IsNegativeInfinity(_lastSlot)) _lastSlot = Math.Max(_lastSlot, now); // no catching up after a 429
             }
         }
 
@@ -140,6 +274,7 @@ namespace Sobot.Client.Http
         {
             while (_accepted.Count > 0 && _accepted.Peek() < now - Window) _accepted.Dequeue();
             while (_attempted.Count > 0 && _attempted.Peek() < now - Window) _attempted.Dequeue();
+            while (_refused.Count > 0 && _refused.Peek() < now - Window) _refused.Dequeue();
         }
     }
 }

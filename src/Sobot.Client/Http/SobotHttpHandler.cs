@@ -17,8 +17,8 @@ namespace Sobot.Client.Http
     /// </summary>
     internal static class SobotHttpHandler
     {
-        /// <summary>Connections to one host at once: well above any pacing's need, like .NET's unlimited default without being unbounded.</summary>
-        internal const int MaximumConnectionsPerServer = 256;
+        /// <summary>Connections to one host at once: as many as a bulk run may have in flight, like .NET's unlimited default without being unbounded.</summary>
+        internal const int MaximumConnectionsPerServer = AdaptiveConcurrency.DefaultMaximum;
 
         /// <summary>TLS 1.3's value in <see cref="SslProtocols"/> and <see cref="SecurityProtocolType"/>; netstandard2.0 does not name it.</summary>
         internal const SslProtocols Tls13 = (SslProtocols)12288;

@@ -89,15 +89,18 @@ namespace Sobot.Client.Http
             for (int attempt = 1; ; attempt++)
             {
                 await BeforeAttemptAsync(Pacer.WaitAsync(tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
+                long sentAt = Stopwatch.GetTimestamp();
                 try
                 {
                     var exchange = await SendOnceAsync(method, relativePath, body, tokens.Abort, describe).ConfigureAwait(false);
+                    Pacer.OnAnswered(Since(sentAt));
                     Pacer.OnAccepted();
                     return exchange;
                 }
                 catch (SobotApiException ex)
                 {
                     ex.Attempts = attempt;
+                    if (ex.StatusCode > 0) Pacer.OnAnswered(Since(sentAt));
                     if (ex.Kind == SobotErrorKind.RateLimited) Pacer.OnRateLimited();
                     else if (!ex.NotSent && ex.Kind != SobotErrorKind.Unavailable && ex.Kind != SobotErrorKind.Transport) Pacer.OnAccepted();
                     if (!ex.Retryable || attempt > retries) throw;
@@ -110,6 +113,9 @@ namespace Sobot.Client.Http
                 }
             }
         }
+
+        private static TimeSpan Since(long timestamp) =>
+            TimeSpan.FromSeconds((Stopwatch.GetTimestamp() - timestamp) / (double)Stopwatch.Frequency);
 
         /// <summary>A wait before an attempt; stopped there, the request has not gone out (this time).</summary>
         private static async Task BeforeAttemptAsync(Task wait, CancellationToken stopStarting)

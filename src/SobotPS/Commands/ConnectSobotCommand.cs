@@ -53,10 +53,13 @@ namespace SobotPS.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 100;
 
-        /// <summary>Messages a Send cmdlet keeps in flight at once (default 64; the README says why).</summary>
+        /// <summary>
+        /// A hard cap on messages a Send cmdlet keeps in flight at once. By default none: the concurrency follows what
+        /// the pacing allows and the latency Sobot answers with (the README's "Bulk sending" says how).
+        /// </summary>
         [Parameter]
         [ValidateRange(1, 1024)]
-        public int ThrottleLimit { get; set; } = SobotConnection.DefaultThrottleLimit;
+        public int ThrottleLimit { get; set; }
 
         /// <summary>A hard cap on messages per second for this account; by default the pacing finds the limit from 429 answers.</summary>
         [Parameter]
@@ -170,7 +173,7 @@ namespace SobotPS.Commands
 
             var receiver = ConnectReceiver();
             var cache = receiver is null ? null : OptOutCache.DefaultFolder() is string folder ? new OptOutCache(folder) : null;
-            var connection = new SobotConnection(client, DateTimeOffset.Now, ThrottleLimit, receiver, cache, RequireOptOutList);
+            var connection = new SobotConnection(client, DateTimeOffset.Now, ThrottleLimit > 0 ? ThrottleLimit : (int?)null, receiver, cache, RequireOptOutList);
             if (receiver != null) CheckReceiver(connection, receiver);
             var previous = SobotSession.Current;
             SobotSession.Current = connection;
