@@ -20,19 +20,23 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
             await next(context);
             return;
         }
+        state.EnterApi();
+        bool rateLimited = false;
         try
         {
-            await GateAsync(context);
+            rateLimited = await GateAsync(context);
         }
         finally
         {
+            state.LeaveApi(rateLimited);
             state.LogRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Response.StatusCode,
                 context.Response.Headers.RetryAfter.Count > 0 ? context.Response.Headers.RetryAfter.ToString() : null,
                 context.Request.Headers.UserAgent.Count > 0 ? context.Request.Headers.UserAgent.ToString() : null);
         }
     }
 
-    private async Task GateAsync(HttpContext context)
+    /// <summary>Answers or passes on one API request; true when the rate limit refused it.</summary>
+    private async Task<bool> GateAsync(HttpContext context)
     {
         var options = state.Options;
         if (options.LatencyMs > 0) await Task.Delay(options.LatencyMs, context.RequestAborted);
@@ -40,14 +44,14 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
         if (context.Request.Headers["x-api-key"] != options.AccessKey || context.Request.Headers["x-api-secret"] != options.SecretKey)
         {
             await Respond(context, 401, "Invalid API credentials");
-            return;
+            return false;
         }
 
         if (options.RateLimit > 0 && !TryTakeToken(out double waitSeconds))
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(waitSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Respond(context, 429, "Too many requests");
-            return;
+            return true;
         }
 
         if ((options.FailRate > 0 && state.Draw() < options.FailRate) || options.FailPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
@@ -55,7 +59,7 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
             // Read the body first, as a server that failed after accepting the request would have.
             await context.Request.Body.CopyToAsync(Stream.Null);
             await Respond(context, 500, "Internal server error");
-            return;
+            return false;
         }
 
         if (options.DropRate > 0 && state.Draw() < options.DropRate)
@@ -67,10 +71,11 @@ public sealed class ApiGate(RequestDelegate next, EmulatorState state)
             try { await next(context); }
             finally { context.Response.Body = realBody; }
             context.Abort();
-            return;
+            return false;
         }
 
         await next(context);
+        return false;
     }
 
     /// <summary>A token bucket holding one second's worth of requests.</summary>

@@ -6,7 +6,8 @@ namespace Sobot.Emulator;
 /// <c>/_emulator/</c>: what a test or a user trying a script needs to look behind the API and steer it.
 /// GET <c>messages</c> (accepted messages with the outcome drawn for each), <c>customers</c>, <c>requests</c>
 /// (the API request log), <c>inbound</c> (customers' messages), <c>stats</c> (counts, status totals,
-/// webhook posts and their failures), <c>faults</c> (the run-time knobs of <see cref="EmulatorKnobs"/>);
+/// webhook posts and their failures, API requests answered, 429s of the rate limit, the most requests in flight at once),
+/// <c>faults</c> (the run-time knobs of <see cref="EmulatorKnobs"/>);
 /// POST/PUT <c>faults</c> (change knobs while running), POST <c>keys</c> (rotate the key pair), <c>reset</c>,
 /// <c>reply</c> and <c>inbound</c> (a customer's message, see <see cref="CustomerMessages"/>) and
 /// <c>templates/{idOrName}/status</c> (Meta's approval or rejection).
@@ -66,6 +67,9 @@ public static class ControlEndpoints
             webhooks_failed = webhooks.Failed,
             webhooks_pending = webhooks.Pending,
             webhook_errors = webhooks.Errors,
+            api_requests = state.ApiRequests,
+            rate_limited = state.RateLimited,
+            in_flight_peak = state.InFlightPeak,
         }, EmulatorJson.Wire));
 
         control.MapPost("/reset", (EmulatorState state) =>

@@ -22,6 +22,10 @@ public sealed class EmulatorState
     private long _messageSequence;
     private long _nextTemplateId;
     private long _nextCustomerId;
+    private long _apiRequests;
+    private long _rateLimited;
+    private long _inFlight;
+    private long _inFlightPeak;
 
     public EmulatorState(EmulatorOptions options, TimeProvider clock)
     {
@@ -52,6 +56,10 @@ public sealed class EmulatorState
             Interlocked.Exchange(ref _read, 0);
             Interlocked.Exchange(ref _deliveredUnread, 0);
             Interlocked.Exchange(ref _failed, 0);
+            Interlocked.Exchange(ref _apiRequests, 0);
+            Interlocked.Exchange(ref _rateLimited, 0);
+            // Requests still inside the gate keep their place: the peak starts again from them.
+            Interlocked.Exchange(ref _inFlightPeak, Interlocked.Read(ref _inFlight));
             lock (_requests) _requests.Clear();
             Interlocked.Exchange(ref _messageSequence, 0);
             _customers.Clear();
@@ -117,6 +125,36 @@ public sealed class EmulatorState
 
     /// <summary>Messages accepted since the last reset (counted even with --no-retain).</summary>
     public long MessageCount => Interlocked.Read(ref _messageSequence);
+
+    // ---- API traffic counters (GET /_emulator/stats; kept with --no-retain too) ----
+
+    /// <summary>An API request entered the gate: counts it in flight and raises the peak if it is a new high.</summary>
+    public void EnterApi()
+    {
+        long now = Interlocked.Increment(ref _inFlight);
+        long peak = Interlocked.Read(ref _inFlightPeak);
+        while (now > peak)
+        {
+            long seen = Interlocked.CompareExchange(ref _inFlightPeak, now, peak);
+            if (seen == peak) break;
+            peak = seen;
+        }
+    }
+
+    /// <summary>An API request left the gate, answered with any status (or abandoned by its client).</summary>
+    public void LeaveApi(bool rateLimited)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Interlocked.Increment(ref _apiRequests);
+        if (rateLimited) Interlocked.Increment(ref _rateLimited);
+    }
+
+    /// <summary>API requests answered since the last reset, any status.</summary>
+    public long ApiRequests => Interlocked.Read(ref _apiRequests);
+    /// <summary>API requests answered 429 by the rate limit since the last reset.</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+    /// <summary>The most API requests inside the gate at once (latency delay included) since the last reset.</summary>
+    public long InFlightPeak => Interlocked.Read(ref _inFlightPeak);
 
     private const int MaxLoggedRequests = 200_000;
     private readonly Queue<RequestLogEntry> _requests = new();

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+
+namespace Sobot.Emulator.Tests;
+
+/// <summary>The API traffic counters of GET /_emulator/stats: what the pacing benchmark reads after each run.</summary>
+public class ApiCountersTests
+{
+    private const string Template = """{"customer_number":"919970585556","customer_name":"A","template_name":"hello_world","template_lang":"en"}""";
+
+    private static async Task<JsonNode> StatsAsync(Emulator e) =>
+        (await JsonNode.ParseAsync(await e.Bare.GetStreamAsync("_emulator/stats")))!;
+
+    private static (long Requests, long RateLimited, long Peak) Counters(JsonNode stats) =>
+        (stats["api_requests"]!.GetValue<long>(), stats["rate_limited"]!.GetValue<long>(), stats["in_flight_peak"]!.GetValue<long>());
+
+    [Fact]
+    public async Task Rate_limited_counts_the_429s_and_api_requests_every_answer()
+    {
+        await using var e = await Emulator.StartAsync(o => { o.RateLimit = 5; o.NoRetain = true; });
+        var statuses = new List<int>();
+        for (int i = 0; i < 12; i++) statuses.Add((await e.PostAsync("message/", Template)).Status);
+        using (var refused = await e.Bare.GetAsync("api/template/")) statuses.Add((int)refused.StatusCode);   // no keys: 401
+
+        var (requests, rateLimited, peak) = Counters(await StatsAsync(e));
+        Assert.Equal(13, requests);
+        Assert.Equal(statuses.Count(s => s == 429), rateLimited);
+        Assert.InRange(rateLimited, 5, 7);
+        Assert.Equal(1, peak);
+    }
+
+    [Fact]
+    public async Task Control_endpoints_are_not_counted()
+    {
+        await using var e = await Emulator.StartAsync();
+        await e.Bare.GetStringAsync("_emulator/messages");
+        await e.Bare.GetStringAsync("_emulator/faults");
+        Assert.Equal((0L, 0L, 0L), Counters(await StatsAsync(e)));
+    }
+
+    [Fact]
+    public async Task In_flight_peak_is_the_number_of_requests_held_at_once_by_the_latency()
+    {
+        const int n = 12;
+        await using var e = await Emulator.StartAsync(o => { o.LatencyMs = 3000; o.NoRetain = true; });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = n * 2 }) { BaseAddress = e.Api.BaseAddress };
+        http.DefaultRequestHeaders.Add("x-api-key", EmulatorOptions.DefaultAccessKey);
+        http.DefaultRequestHeaders.Add("x-api-secret", EmulatorOptions.DefaultSecretKey);
+
+        // All n wait inside the gate for 3 s, so they overlap even on a busy machine; a generous deadline for the answers.
+        var sends = Enumerable.Range(0, n).Select(async _ =>
+        {
+            using var r = await http.PostAsync("message/", new StringContent(Template, System.Text.Encoding.UTF8, "application/json"));
+            return (int)r.StatusCode;
+        }).ToList();
+        var statuses = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(statuses, s => Assert.Equal(200, s));
+        var (requests, rateLimited, peak) = Counters(await StatsAsync(e));
+        Assert.Equal((n, 0L, n), (requests, rateLimited, peak));
+    }
+
+    [Fact]
+    public async Task Reset_zeroes_the_counters()
+    {
+        await using var e = await Emulator.StartAsync(o => o.RateLimit = 2);
+        for (int i = 0; i < 6; i++) await e.PostAsync("message/", Template);
+        var (requests, rateLimited, _) = Counters(await StatsAsync(e));
+        Assert.Equal(6, requests);
+        Assert.True(rateLimited > 0, "the rate limit refused none");
+
+        Assert.Equal(200, (await e.ControlAsync("reset", new { })).Status);
+        Assert.Equal((0L, 0L, 0L), Counters(await StatsAsync(e)));
+
+        await e.GetAsync("api/template/");
+        Assert.Equal(1, Counters(await StatsAsync(e)).Requests);
+    }
+}
