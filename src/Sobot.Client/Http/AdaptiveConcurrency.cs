@@ -14,7 +14,8 @@ namespace Sobot.Client.Http
     /// requests waiting out a Retry-After, plus <see cref="Spare"/>. More would only queue at the pacer, where a
     /// place taken holds a slot at the rate of the moment: a long queue is what let one run starve another.</item>
     /// <item>No rate known yet: what the highest WhatsApp tier (<see cref="TopTierRate"/> a second per number) needs
-    /// at the observed latency, and never less than <see cref="LowLatencyFloor"/>: no account can use more.</item>
+    /// at the observed latency (× <see cref="TopTierHeadroom"/>), and never less than <see cref="LowLatencyFloor"/>: no
+    /// account can use more.</item>
     /// <item>Before that, it starts at <see cref="InitialLimit"/> and grows by one per completed request while rows
     /// wait for a place (doubling every round trip), so a small run or a slow input never opens more than it uses.</item>
     /// </list>
@@ -27,8 +28,10 @@ namespace Sobot.Client.Http
         internal const int InitialLimit = 32;
         /// <summary>Messages per second of the highest WhatsApp tier for one number.</summary>
         internal const double TopTierRate = 1000;
-        /// <summary>Room above rate × latency for latency that varies from one request to the next.</summary>
+        /// <summary>Room above rate × latency for latency that varies from one request to the next, and for the pacer's queue.</summary>
         internal const double Headroom = 1.5;
+        /// <summary>Room above what the top tier needs when no rate is known: nothing waits at the pacer then, so only latency varies.</summary>
+        internal const double TopTierHeadroom = 1.2;
         /// <summary>Places on top, so a low rate or a low latency still keeps a few requests ready.</summary>
         internal const int Spare = 8;
         /// <summary>The least the limit is with no rate known (a low latency needs few in flight; more only adds 429s).</summary>
@@ -151,7 +154,7 @@ namespace Sobot.Client.Http
         {
             if (latency is null) return InitialLimit;
             if (rate is double r) return (int)Math.Ceiling(r * latency.Value * Headroom) + refusedLastSecond + Spare;
-            return Math.Max(LowLatencyFloor, (int)Math.Ceiling(TopTierRate * latency.Value * Headroom));
+            return Math.Max(LowLatencyFloor, (int)Math.Ceiling(TopTierRate * latency.Value * TopTierHeadroom));
         }
     }
 }
