@@ -335,6 +335,7 @@ namespace SobotPS
                 WriteProgress(new ProgressRecord(1, "Sending WhatsApp messages", "Done") { RecordType = ProgressRecordType.Completed });
             SetSummaryVariable(summary);
             WriteInformation(summary.ToString(), new[] { "SobotPS", "Summary" });
+            WriteVerbose(_sender.PacingReport);
         }
 
         private void SetSummaryVariable(SendSummary summary)

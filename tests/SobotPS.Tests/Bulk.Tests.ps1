@@ -53,6 +53,18 @@ Describe 'Concurrent sending' {
         $toOne.body.message | Should -Be (1..40 | ForEach-Object { "same-$_" })
     }
 
+    It 'has no cap on the requests in flight unless -ThrottleLimit sets one, and never passes one that is set' {
+        (Get-SobotConnection).ThrottleLimit | Should -BeNullOrEmpty
+        $rows = 1..60 | ForEach-Object { [pscustomobject]@{ Mobile = ('9199700{0:00000}' -f $_); Text = "m$_" } }
+        $all = $rows | Send-SobotTextMessage -ThrottleLimit 3 -Verbose 4>&1
+        $r = @($all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+        $r.Count | Should -Be 60
+        (Get-EmulatorStat $emulator).in_flight_peak | Should -Be 3
+        # -Verbose says how the run was paced.
+        (@($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") |
+            Should -Match 'Pacing: no 429 answer; latency \d+ ms; at most 3 request\(s\) in flight at once \(-ThrottleLimit 3\)\.'
+    }
+
     It 'keeps each pipeline row on its result, so failures can be picked out and fixed' {
         $rows = @(
             [pscustomobject]@{ Mobile = '919970585556'; Text = 'ok' }

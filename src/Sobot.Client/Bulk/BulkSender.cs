@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Sobot.Client.Http;
@@ -71,6 +72,24 @@ namespace Sobot.Client.Bulk
 
         /// <summary>The most requests this run had going at once.</summary>
         public int PeakConcurrency => _slots.Peak;
+
+        /// <summary>How the run was paced, in one line: the rate and where it came from, the latency, the requests in flight.</summary>
+        public string PacingReport
+        {
+            get
+            {
+                var pacer = _client.Pacer;
+                string rate = pacer.LearnedRate is double learned
+                    ? string.Format(CultureInfo.InvariantCulture, "{0:0.#} msg/s learned from 429 answers", learned)
+                    : "no 429 answer";
+                if (pacer.Cap is double cap) rate += string.Format(CultureInfo.InvariantCulture, ", connection cap {0:0.##} msg/s", cap);
+                if (_options.MaxMessagesPerSecond is double own) rate += string.Format(CultureInfo.InvariantCulture, ", run cap {0:0.##} msg/s", own);
+                string latency = pacer.Latency is double seconds ? string.Format(CultureInfo.InvariantCulture, "{0:0} ms", seconds * 1000) : "none measured";
+                string cap2 = _options.ThrottleLimit is int hard ? string.Format(CultureInfo.InvariantCulture, " (-ThrottleLimit {0})", hard) : string.Empty;
+                return string.Format(CultureInfo.InvariantCulture, "Pacing: {0}; latency {1}; at most {2} request(s) in flight at once{3}.",
+                    rate, latency, _slots.Peak, cap2);
+            }
+        }
 
         /// <summary>
         /// Why the run stopped on its own: the keys were rejected (a <see cref="SobotApiException"/>), or the
