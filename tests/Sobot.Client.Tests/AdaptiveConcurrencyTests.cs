@@ -10,12 +10,12 @@ public class AdaptiveConcurrencyTests
     public void Needs_rate_times_latency_with_headroom_or_what_the_top_tier_needs_when_no_rate_is_known()
     {
         Assert.Equal(AdaptiveConcurrency.InitialLimit, AdaptiveConcurrency.Need(null, null, 0));
-        // 1,000 a second at 150 ms: 150 on the wire, x1.5, + 8 spare, + the 20 refused in the last second waiting out Retry-After.
+        // 1,000 a second at 150 ms: 150 on the wire, x1.5, + 8 spare, + the 20 requests waiting out a Retry-After.
         Assert.Equal(225 + 20 + 8, AdaptiveConcurrency.Need(1000, 0.150, 20));
         // 80 a second at 1 ms: a handful is plenty; more only queues at the pacer.
         Assert.Equal(1 + 8, AdaptiveConcurrency.Need(80, 0.001, 0));
-        // No rate known: what 1,000 a second (the top tier) needs, x1.2; at a low latency the floor.
-        Assert.Equal(360, AdaptiveConcurrency.Need(null, 0.300, 0));
+        // No rate known: what 1,000 a second (the top tier) needs, x1.5; at a low latency the floor.
+        Assert.Equal(450, AdaptiveConcurrency.Need(null, 0.300, 0));
         Assert.Equal(AdaptiveConcurrency.LowLatencyFloor, AdaptiveConcurrency.Need(null, 0.002, 0));
     }
 
@@ -23,7 +23,7 @@ public class AdaptiveConcurrencyTests
     public async Task Grows_only_while_requests_wait_and_never_past_the_hard_cap()
     {
         var pacer = new AdaptivePacer();
-        pacer.OnAnswered(TimeSpan.FromMilliseconds(300));     // the top tier would need 360 in flight
+        pacer.OnAnswered(TimeSpan.FromMilliseconds(300));     // the top tier would need 450 in flight
         var gate = new AdaptiveConcurrency(pacer, hardCap: 40);
         for (int i = 0; i < AdaptiveConcurrency.InitialLimit; i++) Assert.True(gate.WaitAsync(CancellationToken.None).IsCompleted);
         var waiting = Enumerable.Range(0, 20).Select(_ => gate.WaitAsync(CancellationToken.None)).ToList();
@@ -77,15 +77,17 @@ public class AdaptiveConcurrencyTests
         }
         long peakAtServer = emulator.State.InFlightPeak;
         Assert.True(peakAtServer > 64, $"peak at the emulator {peakAtServer}");
+        Assert.True(peakAtServer <= AdaptiveConcurrency.DefaultMaximum, $"peak at the emulator {peakAtServer}");
 
         emulator.State.Reset();
         using (var capped = new BulkSender(client, new BulkSendOptions { ThrottleLimit = 10 }, CancellationToken.None))
         {
             Send(capped, 100);
             Assert.Equal(100, capped.Sent);
-            Assert.Equal(10, capped.PeakConcurrency);
+            Assert.InRange(capped.PeakConcurrency, 2, 10);
         }
-        Assert.Equal(10, emulator.State.InFlightPeak);
+        // Never past the cap at the server (and, 200 ms apiece, more than one at a time).
+        Assert.InRange(emulator.State.InFlightPeak, 2, 10);
     }
 
     private static void Send(BulkSender sender, int count)

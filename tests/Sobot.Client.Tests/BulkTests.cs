@@ -92,10 +92,10 @@ public class AdaptivePacerTests
         for (int ms = 1; ms <= 5000 && taken.Count < 5; ms++)
         {
             now = ms / 1000.0;
-            if (ms % 100 == 0) pacer.OnAccepted();  // every request answered: quiet seconds, +2 a second each
+            if (ms % 100 == 0) pacer.OnAccepted();  // every request answered: quiet seconds, +4 a second each
             while (pacer.TryTake()) { taken.Add(now); pacer.OnAccepted(); }
         }
-        // At a fixed 1 a second the fifth would go at 5 s; rising by 2 a second, the five go within about 2.5 s.
+        // At a fixed 1 a second the fifth would go at 5 s; rising by 4 a second, the five go within about 2.5 s.
         Assert.Equal(5, taken.Count);
         Assert.True(taken[4] < 3, $"the fifth went at {taken[4]:0.00} s");
     }

@@ -392,6 +392,65 @@ public class BulkAccountingTests
     }
 
     [Fact]
+    public async Task A_request_stopped_before_its_turn_at_the_pacer_is_not_sent_and_says_so()
+    {
+        // The pacer's wait hands back a cancelled task, never a throw, so a stop that comes before the wait is begun
+        // still reads as "not sent" (a throw there once made such a row unknown, never to be sent again).
+        await using var emulator = await TestEmulator.StartAsync(o => o.NoWindow = true);
+        using var client = emulator.Client();
+        using var stopped = new CancellationTokenSource();
+        stopped.Cancel();
+        string body = SobotJson.Serialize(Rows(1).Single());
+        await Assert.ThrowsAsync<StoppedBeforeSendingException>(() => client.SendMessageBodyAsync(body, 0, stopped.Token, CancellationToken.None));
+        Assert.True(client.Pacer.WaitAsync(stopped.Token).IsCanceled);
+        Assert.True(new AdaptiveConcurrency(client.Pacer, 1).WaitAsync(stopped.Token).IsCanceled);
+        Assert.Empty(await emulator.MessagesAsync());
+    }
+
+    [Fact]
+    public async Task Rows_stopped_while_they_wait_at_the_pacer_are_not_sent_and_a_rerun_sends_them()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.NoWindow = true);
+        // One message a second: the first goes at once, the other five wait their turn at the pacer.
+        using var client = new SobotClient(new SobotClientOptions(new SobotCredential(EmulatorOptions.DefaultAccessKey, TestEmulator.Secure(EmulatorOptions.DefaultSecretKey)))
+            { BaseUri = emulator.Host.BaseUri, MaxMessagesPerSecond = 1 });
+        string path = Path.Combine(Path.GetTempPath(), "sobot-pacer-stop-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var journal = SendJournal.Open(path))
+            using (var cancel = new CancellationTokenSource())
+            using (var sender = new BulkSender(client, new BulkSendOptions { Journal = journal }, cancel.Token))
+            {
+                foreach (var (r, i) in Rows(6).Select((r, i) => (r, i))) sender.Add(r, null, "row" + i);
+                var deadline = Stopwatch.StartNew();
+                while ((await emulator.MessagesAsync()).Count < 1)
+                {
+                    Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the first row was not sent in 60 s");
+                    await Task.Delay(10);
+                }
+                cancel.Cancel();
+                Settle(sender);
+                sender.FlushJournal();
+                AssertIdentity(sender, 6);
+                Assert.Equal(0, sender.Unknown);
+                Assert.Equal(6, sender.Sent + sender.Failed);
+                Assert.True(sender.Failed >= 1, "every row went out before the stop");
+            }
+            int sentBefore = (await emulator.MessagesAsync()).Count;
+            Assert.All(SendJournal.Read(path).Where(e => e.State != JournalState.Sent), e => Assert.True(e.State == JournalState.Failed && e.Retryable, $"{e.Key}: {e.State}"));
+            using (var journal = SendJournal.Open(path))
+            using (var rerun = new BulkSender(client, new BulkSendOptions { Journal = journal }, CancellationToken.None))
+            {
+                foreach (var (r, i) in Rows(6).Select((r, i) => (r, i))) rerun.Add(r, null, "row" + i);
+                Settle(rerun);
+                Assert.Equal(6 - sentBefore, rerun.Sent);
+            }
+            Assert.Equal(6, (await emulator.MessagesAsync()).Count);
+        }
+        finally { File.Delete(path); File.Delete(path + ".lock"); }
+    }
+
+    [Fact]
     public async Task Duplicates_are_counted_and_sent_once_on_request()
     {
         await using var emulator = await TestEmulator.StartAsync(o => o.NoWindow = true);
@@ -577,6 +636,7 @@ public class PacerFairnessTests
         double now = 0, tokens = limit;
         var runs = new[] { new SimRun(() => now, 0), new SimRun(() => now, secondStart) };
         var accepted = new int[2];
+        var early = new int[2];   // the first 30 s both run: a slow start shows here, not at the end
         for (int step = 0; step < 180_000; step++)
         {
             now = step / 1000.0;
@@ -589,11 +649,13 @@ public class PacerFairnessTests
                 while (run.InFlight.Count < inFlightMax && run.Pacer.TryTake())
                 {
                     bool ok = tokens >= 1;
-                    if (ok) { tokens -= 1; if (now >= 150) accepted[i]++; }
+                    if (ok) { tokens -= 1; if (now >= 150) accepted[i]++; if (now >= secondStart && now < secondStart + 30) early[i]++; }
                     run.InFlight.Add((now + latency, ok));
                 }
             }
         }
+        double ea = early[0] / 30.0, eb = early[1] / 30.0;
+        Assert.True(Math.Min(ea, eb) >= limit * 0.4, $"first 30 s together: {ea:0.0} and {eb:0.0} msg/s");
         double a = accepted[0] / 30.0, b = accepted[1] / 30.0;
         Assert.True(Math.Min(a, b) / Math.Max(a, b) > 0.75, $"shares {a:0.0} and {b:0.0} msg/s");
         Assert.True(a + b > limit * 0.85, $"together {a + b:0.0} msg/s of {limit}");

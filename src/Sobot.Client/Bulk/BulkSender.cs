@@ -70,7 +70,7 @@ namespace Sobot.Client.Bulk
         /// <summary>Requests that may be in flight now.</summary>
         public int ConcurrencyLimit => _slots.Limit;
 
-        /// <summary>The most requests this run had going at once.</summary>
+        /// <summary>The most requests this run had going at once: on the wire, or holding their place while they wait their turn at the pacer or a retry.</summary>
         public int PeakConcurrency => _slots.Peak;
 
         /// <summary>How the run was paced, in one line: the rate and where it came from, the latency, the requests in flight.</summary>
@@ -86,7 +86,7 @@ namespace Sobot.Client.Bulk
                 if (_options.MaxMessagesPerSecond is double own) rate += string.Format(CultureInfo.InvariantCulture, ", run cap {0:0.##} msg/s", own);
                 string latency = pacer.Latency is double seconds ? string.Format(CultureInfo.InvariantCulture, "{0:0} ms", seconds * 1000) : "none measured";
                 string cap2 = _options.ThrottleLimit is int hard ? string.Format(CultureInfo.InvariantCulture, " (-ThrottleLimit {0})", hard) : string.Empty;
-                return string.Format(CultureInfo.InvariantCulture, "Pacing: {0}; latency {1}; at most {2} request(s) in flight at once{3}.",
+                return string.Format(CultureInfo.InvariantCulture, "Pacing: {0}; latency {1}; at most {2} request(s) at once in flight or waiting their turn{3}.",
                     rate, latency, _slots.Peak, cap2);
             }
         }

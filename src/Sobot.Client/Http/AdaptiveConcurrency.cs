@@ -11,11 +11,10 @@ namespace Sobot.Client.Http
     /// place from before its pacing slot until its outcome, retries included.
     /// <list type="bullet">
     /// <item>Rate known (a cap, or learned from 429 answers): rate × latency × <see cref="Headroom"/>, plus the
-    /// requests waiting out a Retry-After, plus <see cref="Spare"/>. More would only queue at the pacer, where a
+    /// requests waiting out a Retry-After or a backoff, plus <see cref="Spare"/>. More would only queue at the pacer, where a
     /// place taken holds a slot at the rate of the moment: a long queue is what let one run starve another.</item>
     /// <item>No rate known yet: what the highest WhatsApp tier (<see cref="TopTierRate"/> a second per number) needs
-    /// at the observed latency (× <see cref="TopTierHeadroom"/>), and never less than <see cref="LowLatencyFloor"/>: no
-    /// account can use more.</item>
+    /// at the observed latency, and never less than <see cref="LowLatencyFloor"/>: no account can use more.</item>
     /// <item>Before that, it starts at <see cref="InitialLimit"/> and grows by one per completed request while rows
     /// wait for a place (doubling every round trip), so a small run or a slow input never opens more than it uses.</item>
     /// </list>
@@ -28,10 +27,12 @@ namespace Sobot.Client.Http
         internal const int InitialLimit = 32;
         /// <summary>Messages per second of the highest WhatsApp tier for one number.</summary>
         internal const double TopTierRate = 1000;
-        /// <summary>Room above rate × latency for latency that varies from one request to the next, and for the pacer's queue.</summary>
+        /// <summary>
+        /// Room above rate × latency: latency varies from one request to the next, and a request holds its place a little
+        /// longer than its time on the wire (its turn at the pacer, its outcome). With 1.2 and no 429 seen, a 1,000/s
+        /// account at 150 ms got 890 msg/s; with 1.5, 1,030.
+        /// </summary>
         internal const double Headroom = 1.5;
-        /// <summary>Room above what the top tier needs when no rate is known: nothing waits at the pacer then, so only latency varies.</summary>
-        internal const double TopTierHeadroom = 1.2;
         /// <summary>Places on top, so a low rate or a low latency still keeps a few requests ready.</summary>
         internal const int Spare = 8;
         /// <summary>The least the limit is with no rate known (a low latency needs few in flight; more only adds 429s).</summary>
@@ -80,7 +81,7 @@ namespace Sobot.Client.Http
         /// <summary>Waits for a place; <see cref="Release"/> gives it back.</summary>
         public Task WaitAsync(CancellationToken cancellationToken)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
             TaskCompletionSource<bool> waiter;
             LinkedListNode<TaskCompletionSource<bool>> node;
             lock (_gate)
@@ -145,16 +146,21 @@ namespace Sobot.Client.Http
             int ceiling = HardCap ?? DefaultMaximum;
             double? rate = _pacer.CurrentRate;
             if (_runCap?.CurrentRate is double own) rate = rate is double shared ? Math.Min(shared, own) : own;
-            int need = Need(rate, _pacer.Latency, _pacer.RefusedLastSecond);
+            int need = Need(rate, _pacer.Latency, _pacer.WaitingToRetry);
             return Math.Max(1, Math.Min(ceiling, Math.Min(_window, need)));
         }
 
-        /// <summary>What a run needs in flight at <paramref name="rate"/> (null: not known) and <paramref name="latency"/> seconds.</summary>
-        internal static int Need(double? rate, double? latency, int refusedLastSecond)
+        /// <summary>
+        /// What a run needs in flight at <paramref name="rate"/> (null: not known) and <paramref name="latency"/> seconds,
+        /// with <paramref name="waitingToRetry"/> requests holding their place while they wait out a retry.
+        /// </summary>
+        internal static int Need(double? rate, double? latency, int waitingToRetry)
         {
             if (latency is null) return InitialLimit;
-            if (rate is double r) return (int)Math.Ceiling(r * latency.Value * Headroom) + refusedLastSecond + Spare;
-            return Math.Max(LowLatencyFloor, (int)Math.Ceiling(TopTierRate * latency.Value * TopTierHeadroom));
+            double need = rate is double r
+                ? Math.Ceiling(r * latency.Value * Headroom) + waitingToRetry + Spare
+                : Math.Max(LowLatencyFloor, Math.Ceiling(TopTierRate * latency.Value * Headroom));
+            return (int)Math.Min(need, int.MaxValue / 2);
         }
     }
 }

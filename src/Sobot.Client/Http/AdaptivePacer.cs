@@ -10,15 +10,16 @@ namespace Sobot.Client.Http
     /// Spaces requests to what the account allows, learned from 429 answers. With no 429 seen it lets
     /// everything through. The first 429 sets the rate just under the number of requests the server accepted
     /// in the last second (its real limit, whatever it is: 80 messages per second for a new WhatsApp number,
-    /// up to 1,000 later). From then on it is additive increase, multiplicative decrease: every quiet second
-    /// adds a fixed step, every second with a 429 takes 5% off. That is what lets two runs sharing one
-    /// account's limit converge to equal shares (a proportional increase would keep their first ratio), and a
-    /// run whose requests were all refused in the last second never collapses to a crawl: it falls back to
-    /// half of what it attempted. The first estimate counts what a server's burst allowance let through, so a
-    /// second 429 within two seconds of the first corrects it to what was accepted in that (saturated) second.
-    /// An optional hard cap (MaxMessagesPerSecond) is never exceeded. It also keeps the latency the server
-    /// answers with, which <see cref="AdaptiveConcurrency"/> turns into a number of requests in flight. Shared by
-    /// every call of one client.
+    /// up to 1,000 later), or, when nearly all were refused (another run holds the limit), half of what it
+    /// attempted, so a run that starts behind another never collapses to a crawl. A first estimate taken from a
+    /// burst the server allowed is corrected by a second 429 within two seconds to what that saturated second
+    /// accepted. From then on it is additive increase, multiplicative decrease: every quiet second adds a step
+    /// (4 a second, 2% of the rate above 200), every second with a 429 takes 15% off. That is what lets two runs
+    /// sharing one account's limit converge to equal shares (a proportional increase would keep their first
+    /// ratio). An optional hard cap (MaxMessagesPerSecond) is never exceeded, beyond making up 20 ms of a late
+    /// timer. It also keeps the latency the server answers with and the requests waiting out a retry, which
+    /// <see cref="AdaptiveConcurrency"/> turns into a number of requests in flight. Shared by every call of one
+    /// client.
     /// </summary>
     public sealed class AdaptivePacer
     {
@@ -49,7 +50,7 @@ namespace Sobot.Client.Http
         private double _lastIncrease;
         private double _calibrateUntil = double.NegativeInfinity;
         private double? _latency;
-        private readonly Queue<double> _refused = new Queue<double>();
+        private int _waitingToRetry;
 
         public AdaptivePacer(double? maxPerSecond = null) : this(maxPerSecond, null)
         {
@@ -92,17 +93,14 @@ namespace Sobot.Client.Http
             get { lock (_gate) return _latency; }
         }
 
-        /// <summary>Requests answered 429 in the last second (each waits its Retry-After before it goes again).</summary>
-        public int RefusedLastSecond
+        /// <summary>Requests waiting out a Retry-After or a backoff before they go again (each holds its place in a run).</summary>
+        public int WaitingToRetry => Volatile.Read(ref _waitingToRetry);
+
+        /// <summary>Counts a request into (true) or out of (false) <see cref="WaitingToRetry"/>.</summary>
+        internal void OnRetryWait(bool starting)
         {
-            get
-            {
-                lock (_gate)
-                {
-                    Trim(_now());
-                    return _refused.Count;
-                }
-            }
+            if (starting) Interlocked.Increment(ref _waitingToRetry);
+            else Interlocked.Decrement(ref _waitingToRetry);
         }
 
         /// <summary>How long the server took to answer one request (any answer: 2xx, 4xx, 429, 5xx).</summary>
@@ -120,7 +118,8 @@ namespace Sobot.Client.Http
         /// </summary>
         public Task WaitAsync(CancellationToken cancellationToken)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            // A cancelled task, never a throw: callers turn a stop before sending into "not sent" when they await it.
+            if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
             TaskCompletionSource<bool> waiter;
             LinkedListNode<TaskCompletionSource<bool>> node;
             bool startDispatch;
@@ -238,7 +237,6 @@ namespace Sobot.Client.Http
             lock (_gate)
             {
                 double now = _now();
-                _refused.Enqueue(now);
                 Trim(now);
                 if (now - _lastDecrease < Window) return; // one decrease per second, however many 429s are in flight
                 double target;
@@ -254,8 +252,10 @@ namespace Sobot.Client.Http
                 {
                     // Just under what was accepted in the last second; or, when nearly everything was refused (another run
                     // holds the limit), half of what was attempted, so a run that starts behind another does not crawl.
-                    target = Math.Max(_accepted.Count * EstimateFactor, _attempted.Count / 2.0);
-                    _calibrateUntil = now + 2 * Window;
+                    double fromAccepted = _accepted.Count * EstimateFactor;
+                    target = Math.Max(fromAccepted, _attempted.Count / 2.0);
+                    // Only an estimate taken from a burst is corrected; one taken behind another run is already low.
+                    if (fromAccepted >= _attempted.Count / 2.0) _calibrateUntil = now + 2 * Window;
                 }
                 _learned = Math.Max(MinimumRate, target);
                 _lastDecrease = now;
@@ -274,7 +274,6 @@ namespace Sobot.Client.Http
         {
             while (_accepted.Count > 0 && _accepted.Peek() < now - Window) _accepted.Dequeue();
             while (_attempted.Count > 0 && _attempted.Peek() < now - Window) _attempted.Dequeue();
-            while (_refused.Count > 0 && _refused.Peek() < now - Window) _refused.Dequeue();
         }
     }
 }

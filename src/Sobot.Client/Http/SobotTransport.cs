@@ -109,7 +109,15 @@ namespace Sobot.Client.Http
                         throw new SobotApiException(ex.Kind, ex.StatusCode, ex.SobotCode, ex.SobotMessage, ex.Method, ex.Path,
                             ex.Message + string.Format(CultureInfo.InvariantCulture, " Gave up after {0} attempt(s): the next retry would pass the {1:0} s timeout.", attempt, limit.TotalSeconds), ex)
                         { NotSent = ex.NotSent, Attempts = attempt, RetryAfter = ex.RetryAfter };
-                    await BeforeAttemptAsync(Task.Delay(delay, tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
+                    Pacer.OnRetryWait(true);
+                    try
+                    {
+                        await BeforeAttemptAsync(Task.Delay(delay, tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Pacer.OnRetryWait(false);
+                    }
                 }
             }
         }
