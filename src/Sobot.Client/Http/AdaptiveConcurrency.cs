@@ -39,7 +39,7 @@ namespace Sobot.Client.Http
         internal const int LowLatencyFloor = 32;
 
         private readonly object _gate = new object();
-        private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new LinkedList<TaskCompletionSource<bool>>();
+        private readonly WaitQueue _waiters;
         private readonly AdaptivePacer _pacer;
         private readonly AdaptivePacer? _runCap;
         private int _inUse;
@@ -52,6 +52,7 @@ namespace Sobot.Client.Http
         public AdaptiveConcurrency(AdaptivePacer pacer, int? hardCap, AdaptivePacer? runCap = null)
         {
             _pacer = pacer ?? throw new ArgumentNullException(nameof(pacer));
+            _waiters = new WaitQueue(_gate);
             if (hardCap is int cap && cap < 1) throw new ArgumentOutOfRangeException(nameof(hardCap), "The limit must be at least 1.");
             HardCap = hardCap;
             _runCap = runCap;
@@ -82,8 +83,6 @@ namespace Sobot.Client.Http
         public Task WaitAsync(CancellationToken cancellationToken)
         {
             if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
-            TaskCompletionSource<bool> waiter;
-            LinkedListNode<TaskCompletionSource<bool>> node;
             lock (_gate)
             {
                 if (_waiters.Count == 0 && _inUse < CurrentLimit())
@@ -91,23 +90,8 @@ namespace Sobot.Client.Http
                     Take();
                     return Task.CompletedTask;
                 }
-                waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                node = _waiters.AddLast(waiter);
+                return _waiters.Enqueue(cancellationToken);
             }
-            if (cancellationToken.CanBeCanceled)
-            {
-                var registration = cancellationToken.Register(() =>
-                {
-                    lock (_gate)
-                    {
-                        if (node.List is null) return; // granted already
-                        _waiters.Remove(node);
-                    }
-                    waiter.TrySetCanceled(cancellationToken);
-                });
-                waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-            return waiter.Task;
         }
 
         /// <summary>Gives a place back and lets waiting requests in, as many as the limit now allows.</summary>
@@ -124,8 +108,7 @@ namespace Sobot.Client.Http
                 int limit = CurrentLimit();
                 while (_waiters.Count > 0 && _inUse < limit)
                 {
-                    var next = _waiters.First!.Value;
-                    _waiters.RemoveFirst();
+                    var next = _waiters.Dequeue();
                     Take();
                     (granted ??= new List<TaskCompletionSource<bool>>()).Add(next);
                 }

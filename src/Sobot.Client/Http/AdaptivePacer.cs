@@ -44,7 +44,7 @@ namespace Sobot.Client.Http
         private readonly Queue<double> _attempted = new Queue<double>();
         private double? _learned;
         private double _lastSlot = double.NegativeInfinity;
-        private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new LinkedList<TaskCompletionSource<bool>>();
+        private readonly WaitQueue _waiters;
         private bool _dispatching;
         private double _lastDecrease = double.NegativeInfinity;
         private double _lastIncrease;
@@ -65,6 +65,7 @@ namespace Sobot.Client.Http
                 clock = () => watch.Elapsed.TotalSeconds;
             }
             _now = clock;
+            _waiters = new WaitQueue(_gate);
             if (maxPerSecond is double cap && !(cap > 0)) throw new ArgumentOutOfRangeException(nameof(maxPerSecond), "The cap must be above 0.");
             Cap = maxPerSecond;
         }
@@ -120,32 +121,17 @@ namespace Sobot.Client.Http
         {
             // A cancelled task, never a throw: callers turn a stop before sending into "not sent" when they await it.
             if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
-            TaskCompletionSource<bool> waiter;
-            LinkedListNode<TaskCompletionSource<bool>> node;
+            Task turn;
             bool startDispatch;
             lock (_gate)
             {
                 if (_waiters.Count == 0 && TryTakeLocked(_now())) return Task.CompletedTask;
-                waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                node = _waiters.AddLast(waiter);
+                turn = _waiters.Enqueue(cancellationToken);
                 startDispatch = !_dispatching;
                 _dispatching = true;
             }
-            if (cancellationToken.CanBeCanceled)
-            {
-                var registration = cancellationToken.Register(() =>
-                {
-                    lock (_gate)
-                    {
-                        if (node.List is null) return; // let go already
-                        _waiters.Remove(node);
-                    }
-                    waiter.TrySetCanceled(cancellationToken);
-                });
-                waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
             if (startDispatch) _ = Task.Run(DispatchAsync);
-            return waiter.Task;
+            return turn;
         }
 
         /// <summary>Takes a slot if one is free now (the simulations' form of <see cref="WaitAsync"/>).</summary>
@@ -166,8 +152,7 @@ namespace Sobot.Client.Http
                     double now = _now();
                     while (_waiters.Count > 0 && TryTakeLocked(now))
                     {
-                        (due ??= new List<TaskCompletionSource<bool>>()).Add(_waiters.First!.Value);
-                        _waiters.RemoveFirst();
+                        (due ??= new List<TaskCompletionSource<bool>>()).Add(_waiters.Dequeue());
                     }
                     if (_waiters.Count == 0)
                     {
