@@ -19,7 +19,8 @@
     Package: Build, then publishes out/SobotPS as a .nupkg to the file repository out/repository
             (Register-PSResourceRepository -Uri <that folder>, then Install-PSResource SobotPS).
     Bench : Build, then each bench/Invoke-*.ps1 in turn (Invoke-Benchmark.ps1: SobotPS against Invoke-RestMethod loops,
-            writes bench/results.md; Invoke-ReceiverBenchmark.ps1: the receiver's figures).
+            writes bench/results.md; Invoke-PacingBenchmark.ps1: rate limits, concurrency, two runs on one limit and
+            client CPU; Invoke-ReceiverBenchmark.ps1: the receiver's figures).
     Clean : removes out/ and the bin/obj folders.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test

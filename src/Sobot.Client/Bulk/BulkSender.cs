@@ -67,9 +67,6 @@ namespace Sobot.Client.Bulk
 
         private const int MinimumReadAhead = 32;
 
-        /// <summary>Requests that may be in flight now.</summary>
-        public int ConcurrencyLimit => _slots.Limit;
-
         /// <summary>The most requests this run had going at once: on the wire, or holding their place while they wait their turn at the pacer or a retry.</summary>
         public int PeakConcurrency => _slots.Peak;
 
@@ -85,9 +82,9 @@ namespace Sobot.Client.Bulk
                 if (pacer.Cap is double cap) rate += string.Format(CultureInfo.InvariantCulture, ", connection cap {0:0.##} msg/s", cap);
                 if (_options.MaxMessagesPerSecond is double own) rate += string.Format(CultureInfo.InvariantCulture, ", run cap {0:0.##} msg/s", own);
                 string latency = pacer.Latency is double seconds ? string.Format(CultureInfo.InvariantCulture, "{0:0} ms", seconds * 1000) : "none measured";
-                string cap2 = _options.ThrottleLimit is int hard ? string.Format(CultureInfo.InvariantCulture, " (-ThrottleLimit {0})", hard) : string.Empty;
+                string hardCap = _options.ThrottleLimit is int hard ? string.Format(CultureInfo.InvariantCulture, " (-ThrottleLimit {0})", hard) : string.Empty;
                 return string.Format(CultureInfo.InvariantCulture, "Pacing: {0}; latency {1}; at most {2} request(s) at once in flight or waiting their turn{3}.",
-                    rate, latency, _slots.Peak, cap2);
+                    rate, latency, _slots.Peak, hardCap);
             }
         }
 
