@@ -162,7 +162,9 @@ namespace Sobot.Client.Http
                     else
                     {
                         // Re-read at least every 250 ms: the rate may rise while a slot is far off.
-                        wait = Math.Min(MaximumSleep, Math.Max(0.001, NextSlot(now) - now));
+                        // Callers wait only when a rate is set, so there is one.
+                        double next = Effective() is double rate ? NextSlot(now, rate) : now;
+                        wait = Math.Min(MaximumSleep, Math.Max(0.001, next - now));
                     }
                 }
                 if (due != null) foreach (var w in due) w.TrySetResult(true);
@@ -177,11 +179,9 @@ namespace Sobot.Client.Http
         /// </summary>
         private bool TryTakeLocked(double now)
         {
-            var rate = Effective();
-            double slot = now;
-            if (rate != null)
+            if (Effective() is double rate)
             {
-                slot = NextSlot(now);
+                double slot = NextSlot(now, rate);
                 if (slot > now + 1e-9) return false;
                 _lastSlot = slot;
             }
@@ -190,12 +190,8 @@ namespace Sobot.Client.Http
             return true;
         }
 
-        private double NextSlot(double now)
-        {
-            var rate = Effective();
-            if (rate is null || double.IsNegativeInfinity(_lastSlot)) return now;
-            return Math.Max(_lastSlot + 1.0 / rate.Value, now - CatchUp);
-        }
+        private double NextSlot(double now, double rate) =>
+            double.IsNegativeInfinity(_lastSlot) ? now : Math.Max(_lastSlot + 1.0 / rate, now - CatchUp);
 
         /// <summary>The server processed a request (any answer but 429/503).</summary>
         public void OnAccepted()
