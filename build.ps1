@@ -166,7 +166,7 @@ $pesterWorker = @'
 param([string] $Pester, [string] $FileList, [string] $Claims, [string] $Summary)
 $ErrorActionPreference = 'Stop'
 Import-Module $Pester -RequiredVersion 5.7.1
-$passed = 0; $failed = 0; $skipped = 0; $notRun = @(); $times = [ordered]@{}
+$passed = 0; $failed = 0; $skipped = 0; $notRun = @(); $failures = @(); $times = [ordered]@{}
 foreach ($file in Get-Content -LiteralPath $FileList) {
     $name = [IO.Path]::GetFileName($file)
     try { [IO.File]::Open((Join-Path $Claims $name), [IO.FileMode]::CreateNew).Dispose() }
@@ -182,10 +182,13 @@ foreach ($file in Get-Content -LiteralPath $FileList) {
     $notRun += @($allowed | ForEach-Object { '{0}: {1}' -f $_.ExpandedPath, ((@($_.ErrorRecord) | Select-Object -First 1).Exception.Message) })
     $passed += $r.PassedCount
     $failed += $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount
+    $failures += @(@($r.Failed) + @($r.FailedBlocks) + @($r.FailedContainers) | Where-Object { $_ } | ForEach-Object {
+            $what = if ($_.ExpandedPath) { $_.ExpandedPath } elseif ($_.Item) { [string]$_.Item } else { $name }
+            '{0} ({1}): {2}' -f $what, $name, ((@($_.ErrorRecord) | Select-Object -First 1).Exception.Message) })
     $skipped += $r.SkippedCount + $r.NotRunCount - $allowed.Count
     $times[$name] = [math]::Round($r.Duration.TotalSeconds, 1)
 }
-@{ Passed = $passed; Failed = $failed; Skipped = $skipped; NotRun = $notRun; Times = $times } | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $Summary
+@{ Passed = $passed; Failed = $failed; Skipped = $skipped; NotRun = $notRun; Failures = $failures; Times = $times } | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $Summary
 '@
 
 # A leg of the test run is one process (an xunit project, the net472 compile check, the Mono run, a Pester process):
@@ -336,6 +339,9 @@ function Get-XunitLegResult($Leg) {
     foreach ($r in Select-Xml -Path $trx -Namespace $ns -XPath '//t:UnitTestResult[@outcome="NotExecuted"]') {
         $notRun.Add("$($r.Node.testName): $($r.Node.Output.ErrorInfo.Message)")
     }
+    foreach ($r in Select-Xml -Path $trx -Namespace $ns -XPath '//t:UnitTestResult[@outcome!="Passed" and @outcome!="NotExecuted"]') {
+        $failedTests.Add("$($r.Node.testName) ($($Leg.Data), $($r.Node.outcome)): $($r.Node.Output.ErrorInfo.Message)")
+    }
     $result = [pscustomobject]@{
         Passed = [int]$counters.passed
         Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
@@ -374,6 +380,9 @@ function Get-MonoLegResult($Leg) {
     # reported as not run with its reason, never counted as passed.
     foreach ($t in Select-Xml -Path $xml -XPath '//test[@result="Skip"]') {
         $notRun.Add("$($t.Node.name) (.NET Framework leg, Mono): $($t.Node.reason.InnerText)")
+    }
+    foreach ($t in Select-Xml -Path $xml -XPath '//test[@result="Fail"]') {
+        $failedTests.Add("$($t.Node.name) (.NET Framework leg, Mono): $($t.Node.failure.message.InnerText)")
     }
     Write-Host "NetFx (Mono): $passed passed, $($failed + $errors) failed ($($Leg.Seconds) s)"
     $result = [pscustomobject]@{ Passed = $passed; Failed = $failed + $errors }
@@ -505,6 +514,7 @@ function Invoke-AllTests([int] $Jobs) {
         $s = Get-Content -Raw $l.Data | ConvertFrom-Json
         if ($s.Skipped -gt 0) { Write-Warning "Pester ($($l.Name)) skipped $($s.Skipped) test(s); counted as failed." }
         foreach ($n in @($s.NotRun)) { if ($n) { $notRun.Add([string]$n) } }
+        foreach ($f in @($s.Failures)) { if ($f) { $failedTests.Add([string]$f) } }
         $pesterResult.Passed += [int]$s.Passed
         $pesterResult.Failed += [int]$s.Failed + [int]$s.Skipped
         if (Test-LegExitHole $l "Pester ($($l.Name))" ([int]$s.Failed + [int]$s.Skipped)) { $pesterResult.Failed++ }
@@ -624,6 +634,7 @@ switch ($Task) {
         Invoke-TestBuild
         Write-Host "Build: $([int]$clock.Elapsed.TotalSeconds) s"
         $notRun = [System.Collections.Generic.List[string]]::new()
+        $failedTests = [System.Collections.Generic.List[string]]::new()
         $all = Invoke-AllTests -Jobs $Jobs
         Write-Host "Build and tests: $([int]$clock.Elapsed.TotalSeconds) s"
         $passed = $all.Passed
@@ -637,6 +648,15 @@ switch ($Task) {
         if ($notRun.Count -gt 0) {
             Write-Host "NOT RUN on this machine ($($notRun.Count), counted neither passed nor failed):"
             foreach ($n in $notRun) { Write-Host "  $n" }
+        }
+        # The failed tests once more at the very end, where a log cut to its tail still shows them: the name, and the
+        # first lines of the message (the whole of it is in the leg's output above).
+        if ($failedTests.Count -gt 0) {
+            Write-Host "FAILED tests ($($failedTests.Count)):" -ForegroundColor Red
+            foreach ($f in $failedTests) {
+                $lines = @(($f -split '\r?\n') | Where-Object { $_.Trim() } | Select-Object -First 4)
+                Write-Host "  $($lines -join ' | ')"
+            }
         }
         Write-Output "$passed passed, $failed failed"
         if ($failed -gt 0) { exit 1 }

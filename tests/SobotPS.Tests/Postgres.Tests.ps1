@@ -36,6 +36,8 @@ AfterAll {
     Disconnect-Sobot
     $emulator | Stop-SobotEmulator
     $a, $b | Stop-SobotReceiver
+    # A receiver on PostgreSQL logs to a file in the temporary folder, left for its user to read: this test's own go.
+    $a, $b | ForEach-Object { if ($_.LogPath) { Remove-Item -LiteralPath $_.LogPath -ErrorAction SilentlyContinue } }
     Invoke-Pg pg_ctl @('-D', "$cluster/data", '-m', 'fast', '-w', '-t', '60', 'stop')
     Remove-Item $cluster -Recurse -Force -ErrorAction SilentlyContinue
 }
