@@ -66,13 +66,14 @@ public class AdaptiveConcurrencyTests
     [Fact]
     public async Task A_run_at_high_latency_goes_past_the_old_fixed_64_and_a_hard_cap_holds_at_the_server()
     {
-        // 200 ms and no limit: the old fixed 64 gave 320 msg/s; the top tier needs about 240 in flight.
-        await using var emulator = await TestEmulator.StartAsync(o => { o.LatencyMs = 200; o.NoWindow = true; o.NoRetain = true; });
+        // 1 s and no limit: the old fixed 64 gave 64 msg/s; the top tier needs about 1,500 in flight (capped at 1,024).
+        // A long latency, so that more than 64 at once at the server needs only 65 requests a second from a busy machine.
+        await using var emulator = await TestEmulator.StartAsync(o => { o.LatencyMs = 1000; o.NoWindow = true; o.NoRetain = true; });
         using var client = emulator.Client();
         using (var sender = new BulkSender(client, new BulkSendOptions(), CancellationToken.None))
         {
-            Send(sender, 600);
-            Assert.Equal(600, sender.Sent);
+            Send(sender, 300);
+            Assert.Equal(300, sender.Sent);
             Assert.True(sender.PeakConcurrency > 64, $"peak {sender.PeakConcurrency}");
         }
         long peakAtServer = emulator.State.InFlightPeak;
@@ -82,11 +83,11 @@ public class AdaptiveConcurrencyTests
         emulator.State.Reset();
         using (var capped = new BulkSender(client, new BulkSendOptions { ThrottleLimit = 10 }, CancellationToken.None))
         {
-            Send(capped, 100);
-            Assert.Equal(100, capped.Sent);
+            Send(capped, 30);
+            Assert.Equal(30, capped.Sent);
             Assert.InRange(capped.PeakConcurrency, 2, 10);
         }
-        // Never past the cap at the server (and, 200 ms apiece, more than one at a time).
+        // Never past the cap at the server (and, 1 s apiece, more than one at a time).
         Assert.InRange(emulator.State.InFlightPeak, 2, 10);
     }
 

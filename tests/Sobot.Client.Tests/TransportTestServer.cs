@@ -43,14 +43,16 @@ namespace Sobot.Client.Tests
         /// <summary>Request heads (request line and headers) read so far with <see cref="Connection.ReadRequest"/>.</summary>
         public IList<string> Heads { get { lock (_heads) return _heads.ToArray(); } }
 
-        /// <summary>A loopback port nothing listens on (bound once, then released).</summary>
-        public static int ClosedPort()
+        /// <summary>
+        /// A loopback port nothing listens on: bound and never listening until disposed, so no other process can take it
+        /// meanwhile (as a port bound, released and then used could be), and a connection to it is refused.
+        /// </summary>
+        public static Socket ClosedPort(out int port)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            return socket;
         }
 
         public static byte[] Response(int status, string body, bool close = true)

@@ -29,6 +29,9 @@ namespace Sobot.Client.Tests
         /// <summary>Long enough for any machine; the calls under test end in seconds when they work.</summary>
         private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
+        /// <summary>The client's timeout where a test waits for it to end a body that never comes.</summary>
+        private static readonly TimeSpan StalledBodyTimeout = TimeSpan.FromSeconds(10);
+
         private readonly List<IDisposable> _owned = new List<IDisposable>();
 
         public void Dispose()
@@ -41,7 +44,7 @@ namespace Sobot.Client.Tests
         [Fact]
         public async Task A_refused_connection_is_not_sent_and_is_retried()
         {
-            int port = TransportTestServer.ClosedPort();
+            using var closed = TransportTestServer.ClosedPort(out int port);
             foreach (var stack in Stacks())
             {
                 var ex = await PostFails(stack, new Uri("http://127.0.0.1:" + port + "/"), retries: 2);
@@ -132,7 +135,9 @@ namespace Sobot.Client.Tests
             foreach (var stack in Stacks())
             {
                 using var stalled = StalledServer();
-                var ex = await PostFails(stack, stalled.HttpUri, retries: 0, TimeSpan.FromSeconds(2));
+                // The timeout covers the connection and the headers too: 10 s, so that only the stalled body can use
+                // it up on a busy machine (with 2 s, headers late by 2 s read as "no answer", not "body not read").
+                var ex = await PostFails(stack, stalled.HttpUri, retries: 0, StalledBodyTimeout);
                 Assert.True(ex.StatusCode == 200, stack + ": " + ex.Message);
                 Assert.Contains("body could not be read", ex.Message);
                 Assert.Contains("may or may not", ex.Message);
@@ -162,7 +167,7 @@ namespace Sobot.Client.Tests
             foreach (var stack in Stacks())
             {
                 using (var stalled = StalledServer())
-                using (var receiver = Receiver(stack, stalled.HttpUri, TimeSpan.FromSeconds(2)))
+                using (var receiver = Receiver(stack, stalled.HttpUri, StalledBodyTimeout))
                 {
                     var ex = await FailsWithinDeadline<SobotReceiverException>(receiver.GetEventsAsync(null, 0, 10, TimeSpan.Zero), stack);
                     Assert.Contains("could not be read", ex.Message);

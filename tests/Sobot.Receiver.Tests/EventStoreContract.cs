@@ -12,7 +12,16 @@ namespace Sobot.Receiver.Tests;
 public abstract class EventStoreContract
 {
     /// <summary>Opens this test's store: empty the first time, holding what was written before afterwards.</summary>
-    protected abstract Task<IEventStore> OpenAsync();
+    /// <param name="clock">The store's clock (the system's when null): a test of what time does moves a settable one.</param>
+    protected abstract Task<IEventStore> OpenAsync(TimeProvider? clock = null);
+
+    /// <summary>A clock a test moves by hand, so that "a lease runs out" never depends on how fast the machine is.</summary>
+    protected sealed class SettableClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 
     protected static WebhookDelivery Delivery(string body, DateTimeOffset? receivedAt = null) =>
         new(Encoding.UTF8.GetBytes(body), WebhookEventMapper.Map(Encoding.UTF8.GetBytes(body)), receivedAt ?? DateTimeOffset.UtcNow, "127.0.0.1");
@@ -351,24 +360,18 @@ public abstract class EventStoreContract
     [Fact]
     public async Task A_lease_that_runs_out_is_free_for_the_next_reader()
     {
-        await using var store = await OpenAsync();
-        await store.LeaseConsumerAsync("nightly", "crashed", "a run that died", TimeSpan.FromMilliseconds(300));
-        // A leased consumer never moved is listed (at 0) while its lease lives.
+        // On a clock moved by hand: on the system's, a short lease could run out while a busy machine commits it.
+        var clock = new SettableClock(DateTimeOffset.UtcNow);
+        await using var store = await OpenAsync(clock);
+        await store.LeaseConsumerAsync("nightly", "crashed", "a run that died", TimeSpan.FromMinutes(1));
+        // A leased consumer never moved is listed (at 0) while its lease lives, and another holder is refused.
         Assert.Equal([("nightly", 0L, "crashed")], (await store.ListConsumersAsync()).Select(c => (c.Name, c.Position, c.Lease?.Holder)));
-        ConsumerPosition? next = null;
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (next == null && DateTimeOffset.UtcNow < deadline)
-        {
-            try
-            {
-                next = await store.LeaseConsumerAsync("nightly", "next", "the next run", TimeSpan.FromMinutes(1));
-            }
-            catch (ConsumerLeasedException)
-            {
-                await Task.Delay(100);
-            }
-        }
-        Assert.Equal("next", next?.Lease?.Holder);
+        clock.Now += TimeSpan.FromSeconds(59);
+        await Assert.ThrowsAsync<ConsumerLeasedException>(() => store.LeaseConsumerAsync("nightly", "next", "the next run", TimeSpan.FromMinutes(1)));
+        // Once it has run out, the next run takes it.
+        clock.Now += TimeSpan.FromSeconds(2);
+        var next = await store.LeaseConsumerAsync("nightly", "next", "the next run", TimeSpan.FromMinutes(1));
+        Assert.Equal("next", next.Lease?.Holder);
     }
 
     private static (int, int) Counts(AppendResult r) => (r.Stored, r.Duplicates);

@@ -45,14 +45,27 @@ public class LongPollTests
 
         // The poll an event matches is answered with it, and its place is free again.
         await r.DeliverAsync(Payloads.Inbound("wamid.ANSWER", waiting[1], "yes"));
-        using (var answered = await held[1].WaitAsync(TimeSpan.FromSeconds(30)))
-            Assert.Equal("wamid.ANSWER", (string)JsonNode.Parse(await answered.Content.ReadAsStringAsync())!["events"]![0]!["messageId"]!);
+        var answer = await AnswerAsync(await held[1].WaitAsync(TimeSpan.FromSeconds(30)));
+        // A busy machine may have taken the poll's 30 s over the 50 posts above, so it ended empty: asked again, it
+        // finds the answer stored.
+        if (answer.Count == 0) answer = await AnswerAsync(await Hold(waiting[1]).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("wamid.ANSWER", (string)answer[0]!["messageId"]!);
         using (var admitted = await r.Query.GetAsync("v1/events?customerNumber=919000000009&waitMs=1"))
             Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
 
         await r.DeliverAsync(Payloads.Inbound("wamid.E1", waiting[0], "bye"));
         await r.DeliverAsync(Payloads.Inbound("wamid.E3", waiting[2], "bye"));
         foreach (var poll in held) (await poll.WaitAsync(TimeSpan.FromSeconds(30))).Dispose();
+    }
+
+    /// <summary>The events a poll was answered with (disposing the response).</summary>
+    private static async Task<JsonArray> AnswerAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["events"]!.AsArray();
+        }
     }
 
     [Fact]

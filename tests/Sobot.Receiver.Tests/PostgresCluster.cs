@@ -96,8 +96,27 @@ public sealed partial class PostgresCluster
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
     }
 
+    /// <summary>
+    /// A free port below the range the system hands out for port 0 and for outgoing connections (Linux:
+    /// ip_local_port_range), so that between this probe and the server's start, and across its restarts, no other test's
+    /// listener or connection takes it. Where that range is not known, any free port.
+    /// </summary>
     private static int FreePort()
     {
+        int below = 0;
+        try { below = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0]); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException) { }
+        for (int attempt = 0; below > 11_000 && attempt < 50; attempt++)
+        {
+            int port = Random.Shared.Next(10_000, below);
+            try
+            {
+                using var candidate = new TcpListener(IPAddress.Loopback, port);
+                candidate.Start();
+                return port;
+            }
+            catch (SocketException) { }
+        }
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;

@@ -9,10 +9,10 @@ public sealed class PostgresEventStoreContractTests(PostgresCluster cluster) : E
 {
     private string? _connectionString;
 
-    protected override async Task<IEventStore> OpenAsync()
+    protected override async Task<IEventStore> OpenAsync(TimeProvider? clock = null)
     {
         _connectionString ??= await cluster.CreateDatabaseAsync();
-        var store = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(_connectionString));
+        var store = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(_connectionString), clock);
         // The listener pulses once when it first listens; wait for it so that pulse cannot be taken for a commit.
         await store.Listening.WaitAsync(TimeSpan.FromSeconds(60));
         return store;

@@ -67,8 +67,12 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int held = 0;
+        // Not a test of the stuck-transaction timeout: minutes, so that a busy machine never has A cut off, or B's wait
+        // for the lock ended, while the test looks.
+        var patient = TimeSpan.FromMinutes(5);
         await using var a = await OpenAsync(new PostgresStoreOptions(database)
         {
+            StuckTransactionTimeout = patient,
             BeforeCommit = async () =>
             {
                 if (Interlocked.Exchange(ref held, 1) != 0) return;
@@ -76,7 +80,7 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
                 await release.Task;
             },
         });
-        await using var b = await OpenAsync(new PostgresStoreOptions(database));
+        await using var b = await OpenAsync(new PostgresStoreOptions(database) { StuckTransactionTimeout = patient });
         // A failed check must not leave A waiting forever: its store's disposal waits for its commit.
         using var releaseOnExit = new ReleaseOnExit(release);
 
@@ -109,25 +113,30 @@ public sealed class PostgresEventStoreTests(PostgresCluster cluster, Xunit.Abstr
         var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int held = 0;
+        long frozenAt = 0;
         await using var frozen = await OpenAsync(new PostgresStoreOptions(database)
         {
-            StuckTransactionTimeout = TimeSpan.FromSeconds(1),
+            StuckTransactionTimeout = TimeSpan.FromSeconds(3),
             BeforeCommit = async () =>
             {
                 if (Interlocked.Exchange(ref held, 1) != 0) return;
+                // The clock starts here, not when the test's continuation runs: a busy machine may run that late.
+                Interlocked.Exchange(ref frozenAt, Stopwatch.GetTimestamp());
                 holding.SetResult();
                 await release.Task;
             },
         });
-        await using var other = await OpenAsync(new PostgresStoreOptions(database));
+        // Only the frozen one's timeout is under test: the other waits for the lock as long as it takes.
+        await using var other = await OpenAsync(new PostgresStoreOptions(database) { StuckTransactionTimeout = TimeSpan.FromMinutes(5) });
         using var releaseOnExit = new ReleaseOnExit(release);
         var stuck = frozen.AppendAsync(Delivery(Payloads.Inbound("wamid.FROZEN", "911", "never acknowledged")));
         await holding.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var clock = Stopwatch.StartNew();
         // The frozen one is released only after this: the other's commit can only come from PostgreSQL ending the frozen
-        // transaction. The deadline is generous (a busy machine); the lower bound shows the other really waited for it.
+        // transaction. The deadline is generous (a busy machine); the lower bound shows the other really waited for it
+        // (3 s after the frozen one went idle; 1 s leaves 2 s for a late start of the clock).
         await other.AppendAsync(Delivery(Payloads.Inbound("wamid.OTHER", "922", "goes on"))).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(clock.ElapsedMilliseconds >= 500, $"the other committed after {clock.ElapsedMilliseconds} ms: it did not wait for the seq lock");
+        var waited = Stopwatch.GetElapsedTime(Interlocked.Read(ref frozenAt));
+        Assert.True(waited >= TimeSpan.FromSeconds(1), $"the other committed {waited.TotalMilliseconds:0} ms after the frozen one held the lock: it did not wait for it");
         release.SetResult();
         await Assert.ThrowsAsync<StoreUnavailableException>(() => stuck);
         Assert.Equal(["wamid.OTHER"], (await other.ReadEventsAsync(new EventQuery())).Select(e => e.MessageId));

@@ -8,7 +8,8 @@ public sealed class SqliteEventStoreContractTests : EventStoreContract, IDisposa
 {
     private readonly TempDirectory _folder = new();
 
-    protected override Task<IEventStore> OpenAsync() => Task.FromResult<IEventStore>(SqliteEventStore.Open(new SqliteStoreOptions(_folder.File("events.db"))));
+    protected override Task<IEventStore> OpenAsync(TimeProvider? clock = null) =>
+        Task.FromResult<IEventStore>(SqliteEventStore.Open(new SqliteStoreOptions(_folder.File("events.db")), clock));
 
     public void Dispose() => _folder.Dispose();
 }
