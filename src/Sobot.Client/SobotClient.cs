@@ -69,6 +69,7 @@ namespace Sobot.Client
             var response = Parse<MessageResponse>(exchange, HttpMethod.Post, "message/");
             if (string.IsNullOrEmpty(response.Data?.Id))
                 throw Unexpected(HttpMethod.Post, "message/", exchange.Status, "the success response carried no data.id (message id); the message may or may not have been delivered");
+            response.SentAt = exchange.SentAt;
             return response;
         }
 

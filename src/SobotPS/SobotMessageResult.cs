@@ -35,6 +35,7 @@ namespace SobotPS
 
         public string? TemplateName { get; }
 
+        /// <summary>When the request Sobot accepted went out (this machine's clock): Wait-SobotReply counts answers from it.</summary>
         public DateTimeOffset SubmittedAt { get; }
 
         /// <summary>The number's 24-hour window was closed, so -FallbackTemplate went instead of the free-form message.</summary>

@@ -124,6 +124,20 @@ public class SobotClientTests
     }
 
     [Fact]
+    public async Task A_sent_message_is_stamped_when_its_request_went_out_not_when_sobot_answered()
+    {
+        // Sobot answers a second after the request: a customer's reply may come in meanwhile, and must count from
+        // the send (Wait-SobotReply drops what was stored before the question was sent).
+        await using var emulator = await TestEmulator.StartAsync(o => { o.LatencyMs = 1000; o.NoWindow = true; });
+        using var client = emulator.Client();
+        var before = DateTimeOffset.Now;
+        var response = await client.SendMessageAsync(new TextMessageRequest(Number, "Asha", "Restart web01?"));
+        var after = DateTimeOffset.Now;
+        Assert.NotNull(response.SentAt);
+        Assert.InRange(response.SentAt!.Value, before, after - TimeSpan.FromMilliseconds(900));
+    }
+
+    [Fact]
     public async Task Rate_limit_answers_carry_retry_after()
     {
         await using var emulator = await TestEmulator.StartAsync(o => o.RateLimit = 1);

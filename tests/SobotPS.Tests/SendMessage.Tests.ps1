@@ -30,6 +30,20 @@ Describe 'Free-form sends' {
             ($sent[0].body | ConvertTo-Json -Compress) | Should -Be '{"customer_number":"919970585556","customer_name":"Asha Patil","type":"text","message":"Your ticket *#4711* is closed."}'
         }
 
+        It 'stamps SubmittedAt when the request went out, not when Sobot answered: a quick reply counts from it' {
+            Open-ConversationWindow $emulator 919970585556
+            # Sobot answers a second after the request: the customer may have answered by then.
+            Set-EmulatorFault $emulator @{ latency_ms = 1000 }
+            try {
+                $before = [DateTimeOffset]::Now
+                $r = Send-SobotTextMessage -CustomerNumber 919970585556 -Message 'Restart web01?'
+                $after = [DateTimeOffset]::Now
+            }
+            finally { Set-EmulatorFault $emulator @{ latency_ms = 0 } }
+            $r.SubmittedAt | Should -BeGreaterOrEqual $before
+            $r.SubmittedAt | Should -BeLessOrEqual $after.AddMilliseconds(-900)
+        }
+
         It 'completes a national number with -DefaultRegion and uses the number as the name when none is given' {
             Open-ConversationWindow $emulator 919970585556
             $r = Send-SobotTextMessage -CustomerNumber '09970585556' -Message 'hi'

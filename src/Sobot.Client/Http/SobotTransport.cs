@@ -61,9 +61,11 @@ namespace Sobot.Client.Http
 
         internal readonly struct Exchange
         {
-            public Exchange(int status, string body) { Status = status; Body = body; }
+            public Exchange(int status, string body, DateTimeOffset sentAt = default) { Status = status; Body = body; SentAt = sentAt; }
             public int Status { get; }
             public string Body { get; }
+            /// <summary>When the attempt that got this answer went out (this machine's clock).</summary>
+            public DateTimeOffset SentAt { get; }
         }
 
         /// <summary>
@@ -90,12 +92,13 @@ namespace Sobot.Client.Http
             {
                 await BeforeAttemptAsync(Pacer.WaitAsync(tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
                 long sentAt = Stopwatch.GetTimestamp();
+                var wentOut = DateTimeOffset.Now;
                 try
                 {
                     var exchange = await SendOnceAsync(method, relativePath, body, tokens.Abort, describe).ConfigureAwait(false);
                     Pacer.OnAnswered(Since(sentAt));
                     Pacer.OnAccepted();
-                    return exchange;
+                    return new Exchange(exchange.Status, exchange.Body, wentOut);
                 }
                 catch (SobotApiException ex)
                 {

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
 namespace Sobot.Client.Models.Responses
 {
@@ -13,6 +15,13 @@ namespace Sobot.Client.Models.Responses
     public sealed class MessageResponse : SobotResponse
     {
         public MessageData? Data { get; set; }
+
+        /// <summary>
+        /// When the request Sobot accepted went out, on this machine's clock (not part of the response). No answer to the
+        /// message can come before it; the response itself may come much later, so it is the time an answer is counted from.
+        /// </summary>
+        [JsonIgnore]
+        public DateTimeOffset? SentAt { get; internal set; }
     }
 
     public sealed class MessageData
