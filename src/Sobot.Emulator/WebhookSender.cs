@@ -26,13 +26,19 @@ public sealed class WebhookSender : IAsyncDisposable
     private long _delivered;
     private long _failed;
     private long _pendingDelayed;
+    // Queued or being posted: a webhook counts as pending until its post has ended.
+    private long _unposted;
 
     public WebhookSender(EmulatorOptions options, ILogger<WebhookSender> log)
     {
         _options = options;
         _log = log;
         _queue = Channel.CreateBounded<JsonNode>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest },
-            _ => Fail("dropped: more than 100000 webhooks waiting"));
+            _ =>
+            {
+                Interlocked.Decrement(ref _unposted);
+                Fail("dropped: more than 100000 webhooks waiting");
+            });
         _loop = Task.Run(RunAsync);
     }
 
@@ -40,8 +46,8 @@ public sealed class WebhookSender : IAsyncDisposable
     public bool Enabled => _options.WebhookUrl != null;
     public long Delivered => Interlocked.Read(ref _delivered);
     public long Failed => Interlocked.Read(ref _failed);
-    /// <summary>Statuses still waiting for their --status-delay-ms.</summary>
-    public long Pending => Interlocked.Read(ref _pendingDelayed) + _queue.Reader.Count;
+    /// <summary>Webhooks not posted yet: statuses still waiting for their --status-delay-ms, queued ones, and the one being posted.</summary>
+    public long Pending => Interlocked.Read(ref _pendingDelayed) + Interlocked.Read(ref _unposted);
 
     /// <summary>The last failed posts, oldest first.</summary>
     public IReadOnlyList<WebhookError> Errors
@@ -72,7 +78,7 @@ public sealed class WebhookSender : IAsyncDisposable
         }
         if (timeline.All(s => s.DelayMs == 0))
         {
-            foreach (var (_, payload) in timeline) _queue.Writer.TryWrite(payload);
+            foreach (var (_, payload) in timeline) Enqueue(payload);
             return;
         }
         Interlocked.Add(ref _pendingDelayed, timeline.Count);
@@ -82,14 +88,23 @@ public sealed class WebhookSender : IAsyncDisposable
             {
                 try { await Task.Delay(delay, _stop.Token); }
                 catch (OperationCanceledException) { return; }
+                Enqueue(payload);
                 Interlocked.Decrement(ref _pendingDelayed);
-                _queue.Writer.TryWrite(payload);
             }
         });
     }
 
     /// <summary>Queues a payload as it is (a customer's message); false when no webhook URL is set.</summary>
-    public bool Post(JsonNode payload) => Enabled && _queue.Writer.TryWrite(payload);
+    public bool Post(JsonNode payload) => Enabled && Enqueue(payload);
+
+    /// <summary>Counted as pending before it is queued, so that it never reads as done before its post has ended.</summary>
+    private bool Enqueue(JsonNode payload)
+    {
+        Interlocked.Increment(ref _unposted);
+        if (_queue.Writer.TryWrite(payload)) return true;
+        Interlocked.Decrement(ref _unposted);
+        return false;
+    }
 
     private static JsonObject Status(AcceptedMessage message, string status, long timestamp)
     {
@@ -113,23 +128,30 @@ public sealed class WebhookSender : IAsyncDisposable
         {
             await foreach (var payload in _queue.Reader.ReadAllAsync(_stop.Token))
             {
-                var target = _options.WebhookUrl;
-                if (target is null) continue;
-                try
-                {
-                    using var content = new StringContent(payload.ToJsonString(EmulatorJson.Wire), Encoding.UTF8, "application/json");
-                    using var response = await _http.PostAsync(target, content, _stop.Token);
-                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref _delivered);
-                    else Fail($"{Shown(target)} answered {(int)response.StatusCode}");
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !_stop.IsCancellationRequested)
-                {
-                    Fail($"{Shown(target)}: {ex.Message}");
-                }
+                try { await PostAsync(payload); }
+                finally { Interlocked.Decrement(ref _unposted); }
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>One post, once; a failure is counted and kept, never retried.</summary>
+    private async Task PostAsync(JsonNode payload)
+    {
+        var target = _options.WebhookUrl;
+        if (target is null) return;
+        try
+        {
+            using var content = new StringContent(payload.ToJsonString(EmulatorJson.Wire), Encoding.UTF8, "application/json");
+            using var response = await _http.PostAsync(target, content, _stop.Token);
+            if (response.IsSuccessStatusCode) Interlocked.Increment(ref _delivered);
+            else Fail($"{Shown(target)} answered {(int)response.StatusCode}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !_stop.IsCancellationRequested)
+        {
+            Fail($"{Shown(target)}: {ex.Message}");
         }
     }
 

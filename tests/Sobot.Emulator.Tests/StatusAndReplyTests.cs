@@ -22,6 +22,36 @@ public class StatusAndReplyTests
             .OrderBy(p => long.Parse(p["timestamp"]!.GetValue<string>())).Select(p => p["status"]!.GetValue<string>()).ToArray();
 
     [Fact]
+    public async Task Webhooks_pending_counts_the_post_in_flight_until_it_has_ended()
+    {
+        // A script waits for webhooks_pending to reach 0 before it reads what arrived: the post still on its way must
+        // count, or the last webhook is missed by a reader faster than the endpoint.
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Hold = hold;
+        try
+        {
+            await using var e = await Emulator.StartAsync(o => o.WebhookUrl = receiver.Url);
+            await SendAsync(e);
+            Assert.NotEmpty(await receiver.WaitForAsync(1));   // the first status is being posted, and held
+            long whileHeld = (await StatsAsync(e))["webhooks_pending"]!.GetValue<long>();
+            hold.SetResult();
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+            var stats = await StatsAsync(e);
+            while (stats["webhooks_pending"]!.GetValue<long>() > 0 && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+                stats = await StatsAsync(e);
+            }
+            Assert.Equal(0, stats["webhooks_pending"]!.GetValue<long>());
+            // Every status of the message was pending while the first was held: the one in flight and those queued.
+            Assert.Equal(stats["webhooks_delivered"]!.GetValue<long>(), whileHeld);
+            Assert.Equal(receiver.Bodies.Count, whileHeld);
+        }
+        finally { hold.TrySetResult(); }
+    }
+
+    [Fact]
     public async Task A_failed_message_gets_sent_then_failed_with_whatsapps_error_and_the_recipient()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

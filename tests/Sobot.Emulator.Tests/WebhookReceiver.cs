@@ -17,6 +17,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>When each body arrived, in the order of <see cref="Bodies"/>.</summary>
     public ConcurrentQueue<DateTimeOffset> ArrivedAt { get; } = new();
     public string Url { get; }
+    /// <summary>When set, each post is kept (after it is recorded) until this completes: a slow webhook endpoint.</summary>
+    public TaskCompletionSource? Hold { get; set; }
 
     private WebhookReceiver(WebApplication app, string url) { _app = app; Url = url; }
 
@@ -31,6 +33,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = (await JsonNode.ParseAsync(r.Body))!;
             self!.ArrivedAt.Enqueue(DateTimeOffset.UtcNow);
             self.Bodies.Enqueue(body);
+            if (self.Hold is { } hold) await hold.Task;
             return Results.Ok();
         });
         await app.StartAsync();
