@@ -133,7 +133,9 @@ Describe 'Retries' {
 
 Describe 'Stopping' {
     BeforeAll {
-        $emulator = Start-TestEmulator -ArgumentList '--latency-ms', '50'
+        # 250 ms per call: at 4 or 8 at a time the 300 rows take 10 s or more, so a stop (or a busy machine's late look)
+        # lands well before the end.
+        $emulator = Start-TestEmulator -ArgumentList '--latency-ms', '250'
         $csv = Join-Path $TestDrive 'rows.csv'
         New-TestCsv $csv 300
     }
@@ -212,8 +214,9 @@ Describe 'Stopping' {
 
 Describe 'Crash and resume' {
     It 'completes a run killed mid-way without losing or doubling a row' {
-        # 100 ms per call and 16 at a time: the 1,000 rows take the killed run several seconds, so the kill lands mid-way.
-        $emulator = Start-TestEmulator -ArgumentList '--latency-ms', '100'
+        # 400 ms per call and 16 at a time: the 1,000 rows take the killed run 25 s, so the kill lands mid-way even when
+        # this process is held up for seconds.
+        $emulator = Start-TestEmulator -ArgumentList '--latency-ms', '400'
         try {
             $csv = Join-Path $TestDrive 'crash.csv'
             $journal = Join-Path $TestDrive 'crash.journal'
@@ -267,7 +270,8 @@ Describe 'Faults' {
             $csv = Join-Path $TestDrive 'faults.csv'
             $journal = Join-Path $TestDrive 'faults.journal'
             New-TestCsv $csv 200
-            $r = Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -JournalPath $journal -ErrorVariable errs -ErrorAction SilentlyContinue
+            # Retries enough that no row can run out of them on 429s, however a busy machine bunches the requests.
+            $r = Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -JournalPath $journal -MaximumRetryCount 20 -ErrorVariable errs -ErrorAction SilentlyContinue
 
             $records = Get-SobotJournal $journal
             $records.Count | Should -Be 200
