@@ -2,7 +2,16 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
+    # A free port below the range the system hands out for port 0 and outgoing connections (ip_local_port_range), so
+    # that no other test's listener or connection takes it before the server binds it.
     function Get-FreePort {
+        $below = 0
+        try { $below = [int](((Get-Content -Raw /proc/sys/net/ipv4/ip_local_port_range) -split '\s+')[0]) } catch { $below = 0 }
+        for ($i = 0; $below -gt 11000 -and $i -lt 50; $i++) {
+            $port = Get-Random -Minimum 10000 -Maximum $below
+            $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)
+            try { $l.Start(); return $port } catch [System.Net.Sockets.SocketException] { } finally { $l.Stop() }
+        }
         $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
     }
@@ -15,13 +24,13 @@ BeforeAll {
     $cluster = Join-Path '/tmp' ('sobotps-pg-' + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory $cluster
     if ($root) { & chown postgres $cluster }
-    $pgPort = Get-FreePort
     function Invoke-Pg([string] $Tool, [string[]] $Arguments) {
         $exe = Join-Path $bin $Tool
         if ($root) { & runuser -u postgres -- $exe @Arguments 2>&1 | Out-Null } else { & $exe @Arguments 2>&1 | Out-Null }
         if ($LASTEXITCODE -ne 0) { throw "$Tool failed ($LASTEXITCODE)." }
     }
     Invoke-Pg initdb @('-D', "$cluster/data", '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync')
+    $pgPort = Get-FreePort
     Invoke-Pg pg_ctl @('-D', "$cluster/data", '-l', "$cluster/server.log", '-w', '-t', '60', '-o', "-p $pgPort -k $cluster -c listen_addresses=127.0.0.1", 'start')
     $connectionString = ConvertTo-TestSecret "Host=127.0.0.1;Port=$pgPort;Username=postgres;Database=postgres"
 
