@@ -111,7 +111,8 @@ Describe 'Customer text on the console' {
                     param($Manifest, $Connection)
                     Import-Module $Manifest
                     $ProgressPreference = 'Continue'
-                    $null = Wait-SobotReply -Connection $Connection -CustomerNumber 919970585556 -TimeoutSec 4 -ErrorAction SilentlyContinue
+                    # 10 s: progress comes once a second, so a machine that holds this up for seconds still shows some.
+                    $null = Wait-SobotReply -Connection $Connection -CustomerNumber 919970585556 -TimeoutSec 10 -ErrorAction SilentlyContinue
                 }).AddArgument($ModuleManifest).AddArgument($connection)
             $null = $ps.Invoke()
             $lines = @($ps.Streams.Progress | ForEach-Object { $_.Activity; $_.StatusDescription; $_.CurrentOperation })

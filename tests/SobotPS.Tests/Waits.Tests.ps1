@@ -162,7 +162,8 @@ Describe 'Waits during a receiver outage' {
                     param($Manifest, $Connection)
                     Import-Module $Manifest
                     $ProgressPreference = 'Continue'
-                    $null = Wait-SobotReply -Connection $Connection -CustomerNumber 919970590001 -TimeoutSec 4 -ErrorAction SilentlyContinue -ErrorVariable late
+                    # 10 s: progress comes once a second, so a machine that holds this up for seconds still shows some.
+                    $null = Wait-SobotReply -Connection $Connection -CustomerNumber 919970590001 -TimeoutSec 10 -ErrorAction SilentlyContinue -ErrorVariable late
                     $late
                 }).AddArgument($ModuleManifest).AddArgument($dead)
             $errors = @($ps.Invoke())
