@@ -91,19 +91,20 @@ namespace Sobot.Client.Http
             for (int attempt = 1; ; attempt++)
             {
                 await BeforeAttemptAsync(Pacer.WaitAsync(tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
-                long sentAt = Stopwatch.GetTimestamp();
-                var wentOut = DateTimeOffset.Now;
+                // The attempt's start: on the monotonic clock for the latency, and on the wall clock for the send's stamp.
+                long attemptStarted = Stopwatch.GetTimestamp();
+                var sentAt = DateTimeOffset.Now;
                 try
                 {
                     var exchange = await SendOnceAsync(method, relativePath, body, tokens.Abort, describe).ConfigureAwait(false);
-                    Pacer.OnAnswered(Since(sentAt));
+                    Pacer.OnAnswered(Since(attemptStarted));
                     Pacer.OnAccepted();
-                    return new Exchange(exchange.Status, exchange.Body, wentOut);
+                    return new Exchange(exchange.Status, exchange.Body, sentAt);
                 }
                 catch (SobotApiException ex)
                 {
                     ex.Attempts = attempt;
-                    if (ex.StatusCode > 0) Pacer.OnAnswered(Since(sentAt));
+                    if (ex.StatusCode > 0) Pacer.OnAnswered(Since(attemptStarted));
                     if (ex.Kind == SobotErrorKind.RateLimited) Pacer.OnRateLimited();
                     else if (!ex.NotSent && ex.Kind != SobotErrorKind.Unavailable && ex.Kind != SobotErrorKind.Transport) Pacer.OnAccepted();
                     if (!ex.Retryable || attempt > retries) throw;
