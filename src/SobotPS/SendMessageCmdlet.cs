@@ -383,7 +383,7 @@ namespace SobotPS
                     var request = outcome.Request!;
                     WriteObject(SobotMessageResult.ToPSObject(new SobotMessageResult(
                         outcome.Response!.Data!.Id!, outcome.Response.Data.Status ?? "submitted", request.CustomerNumber, request.CustomerName,
-                        request.MessageType, (request as TemplateMessageRequest)?.TemplateName, outcome.Response.SentAt ?? outcome.CompletedAt, row.Target as PSObject, row.FellBack)));
+                        request.MessageType, (request as TemplateMessageRequest)?.TemplateName, outcome.Response.SentAt, row.Target as PSObject, row.FellBack)));
                     break;
                 case BulkOutcomeKind.Skipped when outcome.SkipReason == BulkSkipReason.SentEarlier:
                     WriteVerbose($"{row.Label} ({outcome.CustomerNumber}): sent by an earlier run ({outcome.PreviousMessageId}); skipped.");

@@ -61,7 +61,7 @@ namespace Sobot.Client.Http
 
         internal readonly struct Exchange
         {
-            public Exchange(int status, string body, DateTimeOffset sentAt = default) { Status = status; Body = body; SentAt = sentAt; }
+            public Exchange(int status, string body, DateTimeOffset sentAt) { Status = status; Body = body; SentAt = sentAt; }
             public int Status { get; }
             public string Body { get; }
             /// <summary>When the attempt that got this answer went out (this machine's clock).</summary>
@@ -91,15 +91,13 @@ namespace Sobot.Client.Http
             for (int attempt = 1; ; attempt++)
             {
                 await BeforeAttemptAsync(Pacer.WaitAsync(tokens.StopStarting), tokens.StopStarting).ConfigureAwait(false);
-                // The attempt's start: on the monotonic clock for the latency, and on the wall clock for the send's stamp.
                 long attemptStarted = Stopwatch.GetTimestamp();
-                var sentAt = DateTimeOffset.Now;
                 try
                 {
                     var exchange = await SendOnceAsync(method, relativePath, body, tokens.Abort, describe).ConfigureAwait(false);
                     Pacer.OnAnswered(Since(attemptStarted));
                     Pacer.OnAccepted();
-                    return new Exchange(exchange.Status, exchange.Body, sentAt);
+                    return exchange;
                 }
                 catch (SobotApiException ex)
                 {
@@ -158,6 +156,8 @@ namespace Sobot.Client.Http
         {
             string tracePath = "/" + relativePath;
             var started = Stopwatch.StartNew();
+            // The exchange's stamp: when this attempt went out, on the wall clock (an answer to it cannot come earlier).
+            var sentAt = DateTimeOffset.Now;
             using var request = new HttpRequestMessage(method, new Uri(_base, relativePath));
             request.Headers.TryAddWithoutValidation("x-api-key", Options.Credential.AccessKey);
             request.Headers.TryAddWithoutValidation("x-api-secret", Options.Credential.RevealSecret());
@@ -225,7 +225,7 @@ namespace Sobot.Client.Http
                 var (code, message) = ReadEnvelope(text);
                 bool success = status >= 200 && status < 300 && (code is null || code < 400);
                 if (Tracing) Report(method, tracePath, status, started.Elapsed, body, text, success && describe != null ? describe(text) : null);
-                if (success) return new Exchange(status, text);
+                if (success) return new Exchange(status, text, sentAt);
 
                 int effective = status >= 400 ? status : code!.Value;
                 var kind = SobotApiException.KindFromStatus(effective);

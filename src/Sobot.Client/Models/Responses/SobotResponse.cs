@@ -21,7 +21,7 @@ namespace Sobot.Client.Models.Responses
         /// message can come before it; the response itself may come much later, so it is the time an answer is counted from.
         /// </summary>
         [JsonIgnore]
-        public DateTimeOffset? SentAt { get; internal set; }
+        public DateTimeOffset SentAt { get; internal set; }
     }
 
     public sealed class MessageData
