@@ -46,6 +46,25 @@ $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'SobotPS'
 $emulatorOut = Join-Path $out 'emulator'
 $testResults = Join-Path $out 'test-results'
+# Every failure the test run counts, named, listed again at its very end (Write-Failure, and the failed tests' names).
+$failedTests = [System.Collections.Generic.List[string]]::new()
+
+# A failure counted without a test of its own to name (a leg that hung, crashed or wrote no results): shown now, and
+# listed with the failed tests at the end of the run.
+function Write-Failure([string] $Text) {
+    Write-Host $Text -ForegroundColor Red
+    $failedTests.Add($Text)
+}
+
+# The text at a path of child elements of an XML node (a test result's message), or '' where an element is missing
+# (strict mode throws on a missing one).
+function Get-XmlText($Node, [string[]] $Path) {
+    foreach ($name in $Path) {
+        if ($null -eq $Node) { return '' }
+        $Node = $Node.ChildNodes | Where-Object LocalName -eq $name | Select-Object -First 1
+    }
+    if ($null -eq $Node) { '' } else { $Node.InnerText }
+}
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
@@ -252,11 +271,11 @@ function Complete-TestLeg($Leg) {
 # A leg that ended without results of its own to blame: killed at the deadline, or never started.
 function Test-LegStopped($Leg, [string] $Label) {
     if ($Leg.TimedOut) {
-        Write-Host "${Label}: FAILED, $($Leg.Name) timed out after $LegTimeoutMinutes min and was killed" -ForegroundColor Red
+        Write-Failure "${Label}: FAILED, $($Leg.Name) timed out after $LegTimeoutMinutes min and was killed"
         return $true
     }
     if ($Leg.NotStarted) {
-        Write-Host "${Label}: FAILED, $($Leg.Name) was not started: $($Leg.After.Name) failed (exit code $($Leg.After.ExitCode)), see it above" -ForegroundColor Red
+        Write-Failure "${Label}: FAILED, $($Leg.Name) was not started: $($Leg.After.Name) failed (exit code $($Leg.After.ExitCode)), see it above"
         return $true
     }
     $false
@@ -266,7 +285,7 @@ function Test-LegStopped($Leg, [string] $Label) {
 # and the runners' counts hold only the tests that finished) is one failure, never a pass.
 function Test-LegExitHole($Leg, [string] $Label, [int] $Failed) {
     if ($Leg.ExitCode -ne 0 -and $Failed -eq 0) {
-        Write-Host "${Label}: FAILED, exit code $($Leg.ExitCode) with no failed test (the run was aborted?)" -ForegroundColor Red
+        Write-Failure "${Label}: FAILED, exit code $($Leg.ExitCode) with no failed test (the run was aborted?)"
         return $true
     }
     $false
@@ -328,7 +347,7 @@ function Get-XunitLegResult($Leg) {
     if (Test-LegStopped $Leg $Leg.Data) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
     $trx = Join-Path $testResults "$($Leg.Data).trx"
     if (-not (Test-Path $trx)) {
-        Write-Host "$($Leg.Data): FAILED, no test results (exit code $($Leg.ExitCode))" -ForegroundColor Red
+        Write-Failure "$($Leg.Data): FAILED, no test results (exit code $($Leg.ExitCode))"
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
     $summary = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary
@@ -340,7 +359,7 @@ function Get-XunitLegResult($Leg) {
         $notRun.Add("$($r.Node.testName): $($r.Node.Output.ErrorInfo.Message)")
     }
     foreach ($r in Select-Xml -Path $trx -Namespace $ns -XPath '//t:UnitTestResult[@outcome!="Passed" and @outcome!="NotExecuted"]') {
-        $failedTests.Add("$($r.Node.testName) ($($Leg.Data), $($r.Node.outcome)): $($r.Node.Output.ErrorInfo.Message)")
+        $failedTests.Add("$($r.Node.testName) ($($Leg.Data), $($r.Node.outcome)): $(Get-XmlText $r.Node 'Output', 'ErrorInfo', 'Message')")
     }
     $result = [pscustomobject]@{
         Passed = [int]$counters.passed
@@ -348,7 +367,7 @@ function Get-XunitLegResult($Leg) {
     }
     # Completed or Failed is a run that reached its end; anything else (Aborted, Error, Timeout, ...) did not.
     if ($summary.outcome -notin 'Completed', 'Failed' -and $result.Failed -eq 0) {
-        Write-Host "$($Leg.Data): FAILED, the run's outcome is '$($summary.outcome)' (exit code $($Leg.ExitCode))" -ForegroundColor Red
+        Write-Failure "$($Leg.Data): FAILED, the run's outcome is '$($summary.outcome)' (exit code $($Leg.ExitCode))"
         $result.Failed = 1
     }
     elseif (Test-LegExitHole $Leg $Leg.Data $result.Failed) { $result.Failed = 1 }
@@ -361,7 +380,7 @@ function Get-MonoLegResult($Leg) {
     if (Test-LegStopped $Leg 'NetFx') { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
     $xml = $Leg.Data
     if (-not (Test-Path $xml)) {
-        Write-Host "NetFx: FAILED, Sobot.Client.NetFx.Tests produced no test results under Mono (exit code $($Leg.ExitCode))" -ForegroundColor Red
+        Write-Failure "NetFx: FAILED, Sobot.Client.NetFx.Tests produced no test results under Mono (exit code $($Leg.ExitCode))"
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
     $passed = 0; $failed = 0; $errors = 0; $total = 0; $skipped = 0
@@ -373,7 +392,7 @@ function Get-MonoLegResult($Leg) {
         $skipped += [int]$a.GetAttribute('skipped')
     }
     if ($total -eq 0 -or $total -ne $passed + $failed + $skipped) {
-        Write-Host "NetFx: FAILED, Sobot.Client.NetFx.Tests under Mono reported $total test(s): $passed passed, $failed failed, $skipped skipped; nothing ran, or not all of it." -ForegroundColor Red
+        Write-Failure "NetFx: FAILED, Sobot.Client.NetFx.Tests under Mono reported $total test(s): $passed passed, $failed failed, $skipped skipped; nothing ran, or not all of it."
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
     # A test skips itself under Mono only for what .NET Framework on Windows does not share with it (RuntimeQuirks.cs):
@@ -382,7 +401,11 @@ function Get-MonoLegResult($Leg) {
         $notRun.Add("$($t.Node.name) (.NET Framework leg, Mono): $($t.Node.reason.InnerText)")
     }
     foreach ($t in Select-Xml -Path $xml -XPath '//test[@result="Fail"]') {
-        $failedTests.Add("$($t.Node.name) (.NET Framework leg, Mono): $($t.Node.failure.message.InnerText)")
+        $failedTests.Add("$($t.Node.name) (.NET Framework leg, Mono): $(Get-XmlText $t.Node 'failure', 'message')")
+    }
+    # Errors outside any test (a class fixture that threw): counted as failures above, named here.
+    foreach ($e in Select-Xml -Path $xml -XPath '//errors/error') {
+        $failedTests.Add("$($e.Node.GetAttribute('name')) (.NET Framework leg, Mono, $($e.Node.GetAttribute('type'))): $(Get-XmlText $e.Node 'failure', 'message')")
     }
     Write-Host "NetFx (Mono): $passed passed, $($failed + $errors) failed ($($Leg.Seconds) s)"
     $result = [pscustomobject]@{ Passed = $passed; Failed = $failed + $errors }
@@ -428,7 +451,7 @@ function Invoke-AllTests([int] $Jobs) {
     $netFxFailed = 0
     if (-not (Get-Command mono -CommandType Application -ErrorAction Ignore)) {
         if ($env:SOBOT_REQUIRE_NETFX -eq '1') {
-            Write-Host "NetFx: FAILED, ${leg}: mono is not installed, and this run requires the leg (SOBOT_REQUIRE_NETFX=1)." -ForegroundColor Red
+            Write-Failure "NetFx: FAILED, ${leg}: mono is not installed, and this run requires the leg (SOBOT_REQUIRE_NETFX=1)."
             $netFxFailed = 1
         }
         else { $notRun.Add("${leg}: mono is not installed (Debian: apt-get install mono-devel; .ci/run installs it). The net472 builds were checked.") }
@@ -441,7 +464,7 @@ function Invoke-AllTests([int] $Jobs) {
         # tests run on Mono.
         if (-not (Test-Path $runner)) {
             # The one failure of this leg; the rest of the suite runs.
-            Write-Host "NetFx: FAILED, xunit.runner.console 2.4.1 was not restored to $runner (the Mono run is not started)." -ForegroundColor Red
+            Write-Failure "NetFx: FAILED, xunit.runner.console 2.4.1 was not restored to $runner (the Mono run is not started)."
             $netFxFailed = 1
         }
         else {
@@ -496,7 +519,7 @@ function Invoke-AllTests([int] $Jobs) {
     foreach ($l in $netFxLegs) {
         if ($l.Kind -eq 'build') {
             if ($l.TimedOut) { $null = Test-LegStopped $l 'NetFx'; $netFx.Failed++ }
-            elseif ($l.ExitCode -ne 0) { Write-Host "NetFx: FAILED, the net472 build $($l.Name) failed (exit code $($l.ExitCode)): see it above." -ForegroundColor Red; $netFx.Failed++ }
+            elseif ($l.ExitCode -ne 0) { Write-Failure "NetFx: FAILED, the net472 build $($l.Name) failed (exit code $($l.ExitCode)): see it above."; $netFx.Failed++ }
         }
         # Not started because its build failed: that failure is already counted.
         elseif ($l.NotStarted) { Write-Host "NetFx: $($l.Name) not started ($($l.After.Name) failed)." -ForegroundColor Red }
@@ -507,7 +530,7 @@ function Invoke-AllTests([int] $Jobs) {
     foreach ($l in $pesterLegs) {
         if (Test-LegStopped $l 'Pester') { $pesterResult.Failed++; continue }
         if (-not (Test-Path $l.Data)) {
-            Write-Host "Pester: FAILED, $($l.Name) produced no summary (exit code $($l.ExitCode))" -ForegroundColor Red
+            Write-Failure "Pester: FAILED, $($l.Name) produced no summary (exit code $($l.ExitCode))"
             $pesterResult.Failed++
             continue
         }
@@ -523,7 +546,7 @@ function Invoke-AllTests([int] $Jobs) {
     # Every file was run by one of the processes: a file nobody ran is one failure, not a silent gap.
     foreach ($f in $pesterFiles) {
         $name = Split-Path $f -Leaf
-        if (-not $times.Contains($name)) { Write-Host "Pester: FAILED, $name was not run" -ForegroundColor Red; $pesterResult.Failed++ }
+        if (-not $times.Contains($name)) { Write-Failure "Pester: FAILED, $name was not run"; $pesterResult.Failed++ }
     }
     if ($times.Count -gt 0) { $times | ConvertTo-Json | Set-Content -LiteralPath $timesFile }
     Write-Host "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed"
@@ -550,7 +573,7 @@ function Invoke-SoakTests {
     if (-not (Test-Path $trx)) { throw "The soak run produced no test results (exit code $LASTEXITCODE; build failure, or no test has [Trait(""Category"", ""Soak"")])." }
     $c = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
     $failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
-    if ([int]$c.total -eq 0) { $failed++; Write-Host 'Soak: FAILED, no test has [Trait("Category", "Soak")].' -ForegroundColor Red }
+    if ([int]$c.total -eq 0) { $failed++; Write-Failure 'Soak: FAILED, no test has [Trait("Category", "Soak")].' }
     Write-Output "$([int]$c.passed) passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }
@@ -580,7 +603,7 @@ function Test-WorkTreeUnchanged([hashtable] $Before) {
         Write-Host 'Working tree: unchanged by the test run'
         return [pscustomobject]@{ Passed = 1; Failed = 0 }
     }
-    Write-Host "Working tree: FAILED, the test run changed $($changed.Count) path(s) in the checkout (git status --porcelain):" -ForegroundColor Red
+    Write-Failure "Working tree: FAILED, the test run changed $($changed.Count) path(s) in the checkout (git status --porcelain):"
     $changed | ForEach-Object { Write-Host "  $_" -ForegroundColor Red }
     [pscustomobject]@{ Passed = 0; Failed = 1 }
 }
@@ -634,7 +657,6 @@ switch ($Task) {
         Invoke-TestBuild
         Write-Host "Build: $([int]$clock.Elapsed.TotalSeconds) s"
         $notRun = [System.Collections.Generic.List[string]]::new()
-        $failedTests = [System.Collections.Generic.List[string]]::new()
         $all = Invoke-AllTests -Jobs $Jobs
         Write-Host "Build and tests: $([int]$clock.Elapsed.TotalSeconds) s"
         $passed = $all.Passed
@@ -649,10 +671,11 @@ switch ($Task) {
             Write-Host "NOT RUN on this machine ($($notRun.Count), counted neither passed nor failed):"
             foreach ($n in $notRun) { Write-Host "  $n" }
         }
-        # The failed tests once more at the very end, where a log cut to its tail still shows them: the name, and the
-        # first lines of the message (the whole of it is in the leg's output above).
+        # Every failure once more at the very end, where a log cut to its tail still shows it: each failed test's name
+        # and the first lines of its message (the whole of it is in the leg's output above), and each leg that failed
+        # without naming a test.
         if ($failedTests.Count -gt 0) {
-            Write-Host "FAILED tests ($($failedTests.Count)):" -ForegroundColor Red
+            Write-Host "FAILED ($($failedTests.Count)):" -ForegroundColor Red
             foreach ($f in $failedTests) {
                 $lines = @(($f -split '\r?\n') | Where-Object { $_.Trim() } | Select-Object -First 4)
                 Write-Host "  $($lines -join ' | ')"
