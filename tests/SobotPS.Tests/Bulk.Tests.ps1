@@ -270,7 +270,8 @@ Describe 'Faults' {
             $csv = Join-Path $TestDrive 'faults.csv'
             $journal = Join-Path $TestDrive 'faults.journal'
             New-TestCsv $csv 200
-            # Retries enough that no row can run out of them on 429s, however a busy machine bunches the requests.
+            # Retries enough that no row can run out of them on 429s, however a busy machine bunches the requests. (That
+            # the pacer backs off on 429s is the xunit pacer tests' to check; here, that every row is accounted for.)
             $r = Import-Csv $csv | Send-SobotTemplate -TemplateName order_update -BodyParameter { $_.OrderId } -JournalPath $journal -MaximumRetryCount 20 -ErrorVariable errs -ErrorAction SilentlyContinue
 
             $records = Get-SobotJournal $journal
