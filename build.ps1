@@ -350,15 +350,17 @@ function Get-XunitLegResult($Leg) {
         Write-Failure "$($Leg.Data): FAILED, no test results (exit code $($Leg.ExitCode))"
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
-    $summary = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary
+    # Read once; the counts, the tests not run and the failed tests all come from it.
+    $results = [xml](Get-Content -Raw $trx)
+    $summary = $results.TestRun.ResultSummary
     $counters = $summary.Counters
     # A test skips itself only when this machine lacks what it needs (root for a second local user,
     # systemd-analyze): reported as not run with its reason, never counted as passed.
     $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
-    foreach ($r in Select-Xml -Path $trx -Namespace $ns -XPath '//t:UnitTestResult[@outcome="NotExecuted"]') {
-        $notRun.Add("$($r.Node.testName): $($r.Node.Output.ErrorInfo.Message)")
+    foreach ($r in Select-Xml -Xml $results -Namespace $ns -XPath '//t:UnitTestResult[@outcome="NotExecuted"]') {
+        $notRun.Add("$($r.Node.testName): $(Get-XmlText $r.Node 'Output', 'ErrorInfo', 'Message')")
     }
-    foreach ($r in Select-Xml -Path $trx -Namespace $ns -XPath '//t:UnitTestResult[@outcome!="Passed" and @outcome!="NotExecuted"]') {
+    foreach ($r in Select-Xml -Xml $results -Namespace $ns -XPath '//t:UnitTestResult[@outcome!="Passed" and @outcome!="NotExecuted"]') {
         $failedTests.Add("$($r.Node.testName) ($($Leg.Data), $($r.Node.outcome)): $(Get-XmlText $r.Node 'Output', 'ErrorInfo', 'Message')")
     }
     $result = [pscustomobject]@{
@@ -383,8 +385,10 @@ function Get-MonoLegResult($Leg) {
         Write-Failure "NetFx: FAILED, Sobot.Client.NetFx.Tests produced no test results under Mono (exit code $($Leg.ExitCode))"
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
+    # Read once; the counts, the skipped tests and the failures all come from it.
+    $results = [xml](Get-Content -Raw $xml)
     $passed = 0; $failed = 0; $errors = 0; $total = 0; $skipped = 0
-    foreach ($a in ([xml](Get-Content -Raw $xml)).assemblies.assembly) {
+    foreach ($a in $results.assemblies.assembly) {
         $passed += [int]$a.GetAttribute('passed')
         $failed += [int]$a.GetAttribute('failed')
         $errors += [int]$a.GetAttribute('errors')
@@ -397,14 +401,14 @@ function Get-MonoLegResult($Leg) {
     }
     # A test skips itself under Mono only for what .NET Framework on Windows does not share with it (RuntimeQuirks.cs):
     # reported as not run with its reason, never counted as passed.
-    foreach ($t in Select-Xml -Path $xml -XPath '//test[@result="Skip"]') {
-        $notRun.Add("$($t.Node.name) (.NET Framework leg, Mono): $($t.Node.reason.InnerText)")
+    foreach ($t in Select-Xml -Xml $results -XPath '//test[@result="Skip"]') {
+        $notRun.Add("$($t.Node.name) (.NET Framework leg, Mono): $(Get-XmlText $t.Node 'reason')")
     }
-    foreach ($t in Select-Xml -Path $xml -XPath '//test[@result="Fail"]') {
+    foreach ($t in Select-Xml -Xml $results -XPath '//test[@result="Fail"]') {
         $failedTests.Add("$($t.Node.name) (.NET Framework leg, Mono): $(Get-XmlText $t.Node 'failure', 'message')")
     }
     # Errors outside any test (a class fixture that threw): counted as failures above, named here.
-    foreach ($e in Select-Xml -Path $xml -XPath '//errors/error') {
+    foreach ($e in Select-Xml -Xml $results -XPath '//errors/error') {
         $failedTests.Add("$($e.Node.GetAttribute('name')) (.NET Framework leg, Mono, $($e.Node.GetAttribute('type'))): $(Get-XmlText $e.Node 'failure', 'message')")
     }
     Write-Host "NetFx (Mono): $passed passed, $($failed + $errors) failed ($($Leg.Seconds) s)"
