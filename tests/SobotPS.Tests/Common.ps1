@@ -87,12 +87,27 @@ function Open-ReceiverWindow($Emulator, [string[]] $Number) {
     Wait-Until { @($Number | Get-SobotConversationWindow | Where-Object IsOpen).Count -eq $Number.Count } -TimeoutSec 60
 }
 
+# A free loopback port below the range the system hands out for port 0 and outgoing connections
+# (ip_local_port_range), so that no other test's listener or connection takes it before a server binds it, or while
+# a test restarts one on it. Where that range is not known, any free port.
+function Get-FreePort {
+    $below = 0
+    try { $below = [int](((Get-Content -Raw /proc/sys/net/ipv4/ip_local_port_range) -split '\s+')[0]) } catch { $below = 0 }
+    for ($i = 0; $below -gt 11000 -and $i -lt 50; $i++) {
+        $port = Get-Random -Minimum 10000 -Maximum $below
+        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)
+        try { $l.Start(); return $port } catch [System.Net.Sockets.SocketException] { } finally { $l.Stop() }
+    }
+    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
+}
+
 # A fake receiver: answers every request with this status and JSON message, and counts the requests.
-# An HttpListener on a free loopback port, listening at $Path: a port the system just gave out can be taken again
-# before the listener binds it (other tests start servers too), so a taken one is tried again with another.
+# An HttpListener on a free loopback port, listening at $Path: the port can still be taken before the listener binds
+# it, so a taken one is tried again with another.
 function Start-LoopbackListener([string] $Path = '/') {
     for ($try = 1; ; $try++) {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+        $port = Get-FreePort
         $http = [System.Net.HttpListener]::new()
         $http.Prefixes.Add("http://127.0.0.1:$port$Path")
         try { $http.Start(); return [pscustomobject]@{ Http = $http; Port = $port; Uri = "http://127.0.0.1:$port$Path" } }

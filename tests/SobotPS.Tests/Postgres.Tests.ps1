@@ -2,20 +2,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    # A free port below the range the system hands out for port 0 and outgoing connections (ip_local_port_range), so
-    # that no other test's listener or connection takes it before the server binds it.
-    function Get-FreePort {
-        $below = 0
-        try { $below = [int](((Get-Content -Raw /proc/sys/net/ipv4/ip_local_port_range) -split '\s+')[0]) } catch { $below = 0 }
-        for ($i = 0; $below -gt 11000 -and $i -lt 50; $i++) {
-            $port = Get-Random -Minimum 10000 -Maximum $below
-            $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)
-            try { $l.Start(); return $port } catch [System.Net.Sockets.SocketException] { } finally { $l.Stop() }
-        }
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
-    }
-
     # A throwaway cluster, as the postgres user when this runs as root (the server refuses root); only it is stopped.
     $bin = @('/usr/local/bin', '/usr/local/pgsql/bin', '/usr/bin') + @(Get-ChildItem /usr/lib/postgresql/*/bin -Directory -ErrorAction Ignore | Sort-Object FullName -Descending | ForEach-Object FullName) |
         Where-Object { (Test-Path (Join-Path $_ 'initdb')) -and (Test-Path (Join-Path $_ 'pg_ctl')) } | Select-Object -First 1

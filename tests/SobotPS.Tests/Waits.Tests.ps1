@@ -28,11 +28,6 @@ BeforeAll {
         Wait-Until { @(Get-SobotEvent -Type Inbound -CustomerNumber $Number | Where-Object { $_.Text -eq $Text -or $_.ButtonText -eq $Text }).Count -ge 1 }
     }
 
-    function Get-FreePort {
-        $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
-    }
-
     $receiver = Start-SobotReceiver -Path (Join-Path $TestDrive 'events.db')
     $webhook = $receiver.WebhookUrl | ConvertFrom-SecureString -AsPlainText
     $emulator = Start-TestEmulator -ArgumentList '--no-window', '--webhook-url', $webhook
