@@ -17,6 +17,19 @@ public class StatusAndReplyTests
 
     private static async Task<JsonNode> StatsAsync(Emulator e) => JsonNode.Parse(await e.Bare.GetStringAsync("_emulator/stats"))!;
 
+    /// <summary>The emulator's stats once <paramref name="done"/> holds for them (or as they are after 60 s: the caller's assertions say what is missing).</summary>
+    private static async Task<JsonNode> StatsOnceAsync(Emulator e, Func<JsonNode, bool> done)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        var stats = await StatsAsync(e);
+        while (!done(stats) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            stats = await StatsAsync(e);
+        }
+        return stats;
+    }
+
     private static string[] StatusesOf(IEnumerable<JsonNode> posted, string id) =>
         posted.Where(p => p is JsonObject o && o["id"]?.GetValue<string>() == id)
             .OrderBy(p => long.Parse(p["timestamp"]!.GetValue<string>())).Select(p => p["status"]!.GetValue<string>()).ToArray();
@@ -36,13 +49,7 @@ public class StatusAndReplyTests
             Assert.NotEmpty(await receiver.WaitForAsync(1));   // the first status is being posted, and held
             long whileHeld = (await StatsAsync(e))["webhooks_pending"]!.GetValue<long>();
             hold.SetResult();
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-            var stats = await StatsAsync(e);
-            while (stats["webhooks_pending"]!.GetValue<long>() > 0 && DateTimeOffset.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-                stats = await StatsAsync(e);
-            }
+            var stats = await StatsOnceAsync(e, s => s["webhooks_pending"]!.GetValue<long>() == 0);
             Assert.Equal(0, stats["webhooks_pending"]!.GetValue<long>());
             // Every status of the message was pending while the first was held: the one in flight and those queued. (A
             // post held past the emulator's 10 s timeout on a very slow machine counts as failed: it has ended too.)
@@ -122,15 +129,9 @@ public class StatusAndReplyTests
         // A customer's message after the three statuses, through the same queue and poster, fails the same way: once it
         // has failed, a status post retried at once would have been counted before it.
         Assert.Equal(200, (await e.ControlAsync("reply", new { customerNumber = Number, text = "marker" })).Status);
-        JsonNode stats = await StatsAsync(e);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
         // Waits until nothing is left to post and at least the four have failed: a poster that retried would have
         // more than four failures by then, so stopping at the first count of four could not tell.
-        while (!(stats["webhooks_pending"]!.GetValue<long>() == 0 && stats["webhooks_failed"]!.GetValue<long>() >= 4) && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-            stats = await StatsAsync(e);
-        }
+        var stats = await StatsOnceAsync(e, s => s["webhooks_pending"]!.GetValue<long>() == 0 && s["webhooks_failed"]!.GetValue<long>() >= 4);
         Assert.Equal(4, stats["webhooks_failed"]!.GetValue<long>());
         Assert.Equal(0, stats["webhooks_delivered"]!.GetValue<long>());
         Assert.Contains("answered 404", stats["webhook_errors"]![0]!["reason"]!.GetValue<string>());
